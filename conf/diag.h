@@ -1,0 +1,83 @@
+/* Diagnostics as data: what the configuration library found, where, and
+ * under which check name. The library only collects them; the caller
+ * decides how to print (gcc style or JSON) and what exit code follows. */
+#ifndef QVMCONF_DIAG_H
+#define QVMCONF_DIAG_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* A place in the input. `file` points into the owning qc_sources (it lives
+ * as long as they do); line and col are 1-based, col counts bytes.
+ * Words from the command line have file "<command-line>", line 1 and col =
+ * the 1-based byte offset of the word in the words joined by one space. */
+struct qc_loc {
+    const char *file;
+    uint32_t line;
+    uint32_t col;
+};
+
+enum qc_severity {
+    QC_SEV_NOTE = 0,
+    QC_SEV_WARNING = 1,
+    QC_SEV_ERROR = 2,
+};
+
+/* One diagnostic. `check` is a stable, documented name (e.g.
+ * "ram-before-load", "syntax-unterminated-quote") that tests assert on;
+ * the message wording may change, the name may not. A diagnostic may carry
+ * one note at a second location ("previous definition is here"). */
+struct qc_diag {
+    enum qc_severity sev;
+    const char *check; /* static string */
+    struct qc_loc loc;
+    char *msg;
+    bool has_note;
+    struct qc_loc note_loc;
+    char *note;
+};
+
+struct qc_diags {
+    struct qc_diag *items;
+    size_t count;
+    size_t cap;
+    size_t errors;
+    size_t warnings;
+    /* Checks turned off (-W no-NAME) or made errors (-E NAME); NULL = none.
+     * Both are NULL-terminated and apply to warnings only. */
+    const char *const *disabled;
+    const char *const *promoted;
+};
+
+void qc_diags_init(struct qc_diags *d);
+void qc_diags_dispose(struct qc_diags *d);
+
+/* Adds a diagnostic; returns its index, or -1 when out of memory or when
+ * the check is disabled. */
+int qc_diag_add(struct qc_diags *d, enum qc_severity sev, const char *check, struct qc_loc loc,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int qc_diag_vadd(struct qc_diags *d, enum qc_severity sev, const char *check, struct qc_loc loc,
+                 const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+/* Attaches a note at a second location to diagnostic `idx`. */
+void qc_diag_note(struct qc_diags *d, int idx, struct qc_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+struct qc_sources; /* conf/source.h */
+
+/* gcc style: "file:line:col: error: message [check-name]", then the source
+ * line and a caret under the column when the text is known; then the note
+ * the same way. `src` may be NULL (no source lines). */
+void qc_diags_print(FILE *out, const struct qc_diags *d, const struct qc_sources *src);
+/* "error", "warning" or "note". */
+const char *qc_severity_name(enum qc_severity sev);
+/* "N errors, M warnings" (singular where it applies) and a newline; prints
+ * nothing when there are neither. */
+void qc_diags_print_summary(FILE *out, const struct qc_diags *d);
+/* A JSON array of objects {severity, check, file, line, col, message,
+ * note: {file, line, col, message}}. */
+void qc_diags_print_json(FILE *out, const struct qc_diags *d);
+
+#endif

@@ -1,0 +1,7 @@
+# conf/: the qvmconf language library (libqvmconf.a). Two fragments feed it:
+# conf/lex.mk (sources, words, substitution, numbers, diagnostics) and
+# conf/model.mk (schema, parser, model, validator, writer).
+noinst_LIBRARIES += conf/libqvmconf.a
+conf_libqvmconf_a_SOURCES =
+include conf/lex.mk
+include conf/model.mk

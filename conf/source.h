@@ -1,0 +1,93 @@
+/* From configuration input to words: files, `@file` includes, command-line
+ * words, quoting, comments, and $-substitution. Every word keeps the place
+ * it came from. See docs/qvmconf.5 "LEXICAL RULES" for the exact rules. */
+#ifndef QVMCONF_SOURCE_H
+#define QVMCONF_SOURCE_H
+
+#include "diag.h"
+
+/* One input text: a file, or the command line. Owns its name and text. */
+struct qc_source {
+    char *name;  /* path as given, or "<command-line>" */
+    char *text;  /* whole file, NUL-terminated; for the command line the
+                  * words joined by one space (display only, for carets) */
+    size_t len;
+    int parent;  /* index of the including source, -1 for top level */
+    struct qc_loc included_from;
+    /* File identity, for the include-recursion guard (in-memory texts and
+     * the command line have none). */
+    bool has_id;
+    uint64_t dev, ino;
+};
+
+struct qc_sources {
+    struct qc_source *items;
+    size_t count;
+    size_t cap;
+};
+
+/* A word after quote removal and substitution.
+ * `seg` numbers the contiguous runs of one source: it changes whenever the
+ * word stream crosses a source boundary (entering or leaving an @file), so
+ * "an argument must be in the same source as its option" is the check
+ * words[i].seg == words[j].seg. */
+struct qc_word {
+    char *text;
+    size_t len;
+    struct qc_loc loc;
+    uint32_t seg;
+    bool quoted; /* some part of it was inside double quotes */
+};
+
+struct qc_chunk; /* private: storage for word texts */
+
+struct qc_words {
+    struct qc_word *items;
+    size_t count;
+    size_t cap;
+    struct qc_chunk *arena; /* owns every items[i].text */
+    uint32_t next_seg;
+};
+
+/* How $-substitution resolves names. Each lookup returns 0 and sets *out
+ * when the name is known, -1 when it is not. NULL callbacks mean "unknown".
+ * On a Xen host qvm-xl resolves $asinfo_* from the host description file
+ * (docs/qvm-xl.1, HOST DESCRIPTION); the library knows nothing of that. */
+struct qc_subst {
+    int (*env)(void *opaque, const char *name, const char **out);
+    int (*asinfo)(void *opaque, const char *name, uint64_t *start, uint64_t *length);
+    void *opaque;
+};
+
+/* A ready-made env callback reading the process environment (getenv). */
+int qc_subst_getenv(void *opaque, const char *name, const char **out);
+
+struct qc_read_opts {
+    const struct qc_subst *subst; /* NULL: no substitution sources */
+    unsigned max_include_depth;   /* 0 means the default (16) */
+    size_t max_file_size;         /* 0 means the default (16 MiB) */
+};
+
+void qc_sources_init(struct qc_sources *s);
+void qc_sources_dispose(struct qc_sources *s);
+void qc_words_init(struct qc_words *w);
+void qc_words_dispose(struct qc_words *w);
+
+/* Reads command-line words in order: a word "@PATH" reads that file, any
+ * other word is one literal word (no re-splitting). Appends to `out`.
+ * Returns 0, or -1 when an error diagnostic was added (all errors found
+ * are reported, the words read so far stay in `out`). */
+int qc_read_args(struct qc_sources *src, struct qc_words *out, int argc, const char *const *argv,
+                 const struct qc_read_opts *opts, struct qc_diags *d);
+
+/* Tokenises one in-memory text as if it were a file named `name`
+ * (used by tests, the fuzzer and the benchmarks). */
+int qc_read_text(struct qc_sources *src, struct qc_words *out, const char *name, const char *text,
+                 size_t len, const struct qc_read_opts *opts, struct qc_diags *d);
+
+/* The source text of line `line` of file `file` (for carets), without its
+ * newline; NULL when unknown. */
+const char *qc_sources_line(const struct qc_sources *s, const char *file, uint32_t line,
+                            size_t *len_r);
+
+#endif
