@@ -1,0 +1,39 @@
+# xlate/: qvm model -> Xen domain (libxlate.a), its emitters, and their tests.
+noinst_LIBRARIES += xlate/libxlate.a
+xlate_libxlate_a_SOURCES = \
+	xlate/xlate.h \
+	xlate/target.h xlate/target.c \
+	xlate/libxl-util.h xlate/libxl-util.c \
+	xlate/emit-json.c \
+	xlate/emit-xlcfg.c
+xlate_libxlate_a_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS)
+
+# Test configurations shared by the unit test and the xl round-trip driver.
+XLATE_TEST_CASES = tests/xlate/emit-cases.h tests/xlate/emit-cases.c
+
+check_PROGRAMS += tests/unit/test-emit
+TESTS += tests/unit/test-emit
+tests_unit_test_emit_SOURCES = tests/unit/test-emit.c $(XLATE_TEST_CASES)
+tests_unit_test_emit_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_emit_LDADD = xlate/libxlate.a $(XENLIGHT_LIBS) $(CMOCKA_LIBS)
+
+# emit-dump CASE cfg|json: prints one test configuration as xl.cfg or libxl JSON.
+check_PROGRAMS += tests/xlate/emit-dump
+tests_xlate_emit_dump_SOURCES = tests/xlate/emit-dump.c $(XLATE_TEST_CASES)
+tests_xlate_emit_dump_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS)
+tests_xlate_emit_dump_LDADD = xlate/libxlate.a $(XENLIGHT_LIBS)
+
+# The LD_PRELOAD shim for running Xen's xl -N without a hypervisor: tests only,
+# never installed. Built by an explicit rule (automake has no check-only .so).
+tests/tools/noxen-shim.so: $(srcdir)/tests/tools/noxen-shim.c
+	@$(MKDIR_P) tests/tools
+	$(AM_V_CC)$(CC) -shared -fPIC $(CPPFLAGS) $(XENCTRL_CFLAGS) $(XENSTORE_CFLAGS) \
+		-o $@ $(srcdir)/tests/tools/noxen-shim.c
+CLEANFILES += tests/tools/noxen-shim.so
+EXTRA_DIST += tests/tools/noxen-shim.c tests/tools/json-norm tests/golden/emit
+
+if HAVE_XL_BIN
+TESTS += tests/xlate/xl-roundtrip.sh
+endif
+tests/xlate/xl-roundtrip.log: tests/tools/noxen-shim.so tests/xlate/emit-dump$(EXEEXT)
+EXTRA_DIST += tests/xlate/xl-roundtrip.sh
