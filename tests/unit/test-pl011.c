@@ -1,0 +1,139 @@
+/* test-pl011.c: PL011 register model: reset values, flags, FIFO, loopback, interrupts. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "pl011.h"
+#include "vdev-fake.h"
+
+#define U 0x9000000
+
+static int setup(void **state)
+{
+    static struct vdev_fake f;
+
+    vdev_fake_init(&f);
+    assert_int_equal(vdev_fake_add(&f, "pl011,mem=0x9000000"), 0);
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    vdev_fake_dispose(*state);
+    return 0;
+}
+
+static void test_reset_values(void **state)
+{
+    static const struct {
+        unsigned off;
+        uint32_t val;
+    } regs[] = {
+        {PL011_FR, PL011_FR_TXFE | PL011_FR_RXFE | PL011_FR_CTS},
+        {PL011_RSR, 0}, {PL011_IBRD, 0}, {PL011_FBRD, 0}, {PL011_LCR_H, 0},
+        {PL011_CR, PL011_CR_TXE | PL011_CR_RXE}, {PL011_IFLS, 0x12}, {PL011_IMSC, 0},
+        {PL011_RIS, 0}, {PL011_MIS, 0}, {PL011_DMACR, 0},
+        {0xfe0, 0x11}, {0xfe4, 0x10}, {0xfe8, 0x14}, {0xfec, 0x00},
+        {0xff0, 0x0d}, {0xff4, 0xf0}, {0xff8, 0x05}, {0xffc, 0xb1},
+    };
+    struct vdev_fake *f = *state;
+
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        assert_int_equal(mmio_rd(f, U + regs[i].off), regs[i].val);
+}
+
+static void test_rw_masks(void **state)
+{
+    struct vdev_fake *f = *state;
+
+    mmio_wr(f, U + PL011_IBRD, 0xffffffff);
+    assert_int_equal(mmio_rd(f, U + PL011_IBRD), 0xffff);
+    mmio_wr(f, U + PL011_FBRD, 0xff);
+    assert_int_equal(mmio_rd(f, U + PL011_FBRD), 0x3f);
+    mmio_wr(f, U + PL011_IMSC, 0xffffffff);
+    assert_int_equal(mmio_rd(f, U + PL011_IMSC), PL011_INT_ALL);
+    mmio_wr(f, U + PL011_FR, 0); /* read-only */
+    assert_int_equal(mmio_rd(f, U + PL011_FR) & PL011_FR_TXFE, PL011_FR_TXFE);
+}
+
+static void test_loopback_fifo_flags(void **state)
+{
+    struct vdev_fake *f = *state;
+
+    mmio_wr(f, U + PL011_LCR_H, PL011_LCRH_FEN);
+    mmio_wr(f, U + PL011_CR, PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE | PL011_CR_LBE);
+    for (int i = 0; i < PL011_FIFO_SIZE; i++)
+        mmio_wr(f, U + PL011_DR, 'a' + i);
+    assert_int_equal(mmio_rd(f, U + PL011_FR) & (PL011_FR_RXFF | PL011_FR_RXFE), PL011_FR_RXFF);
+    mmio_wr(f, U + PL011_DR, '!');
+    assert_int_equal(mmio_rd(f, U + PL011_RSR), PL011_RSR_OE);
+    assert_int_equal(mmio_rd(f, U + PL011_RIS) & PL011_INT_OE, PL011_INT_OE);
+    mmio_wr(f, U + PL011_RSR, 0);
+    assert_int_equal(mmio_rd(f, U + PL011_RSR), 0);
+    for (int i = 0; i < PL011_FIFO_SIZE; i++)
+        assert_int_equal(mmio_rd(f, U + PL011_DR), 'a' + i);
+    assert_int_equal(mmio_rd(f, U + PL011_FR) & PL011_FR_RXFE, PL011_FR_RXFE);
+}
+
+static void test_interrupts(void **state)
+{
+    struct vdev_fake *f = *state;
+
+    mmio_wr(f, U + PL011_CR, PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE | PL011_CR_LBE);
+    mmio_wr(f, U + PL011_IMSC, PL011_INT_RX);
+    mmio_wr(f, U + PL011_DR, 'x');
+    assert_int_equal(mmio_rd(f, U + PL011_MIS), PL011_INT_RX);
+    assert_int_equal(f->irq_level, 1);
+    mmio_rd(f, U + PL011_DR);
+    assert_int_equal(mmio_rd(f, U + PL011_MIS), 0);
+    assert_int_equal(f->irq_level, 0);
+    assert_int_equal(mmio_rd(f, U + PL011_RIS) & PL011_INT_TX, PL011_INT_TX);
+    mmio_wr(f, U + PL011_ICR, PL011_INT_TX);
+    assert_int_equal(mmio_rd(f, U + PL011_RIS) & PL011_INT_TX, 0);
+}
+
+static void test_output(void **state)
+{
+    struct vdev_fake *f = *state;
+    int p[2];
+    char buf[4] = {0};
+
+    assert_int_equal(pipe(p), 0);
+    f->dev[0].chr.out_fd = p[1];
+    mmio_wr(f, U + PL011_DR, 'o');
+    /* a byte write at the register's low byte is accepted too */
+    vdev_fake_io(f, VDEV_IOREQ_COPY, U + PL011_DR, 1, false, 'k', NULL);
+    assert_int_equal(read(p[0], buf, sizeof(buf)), 2);
+    assert_string_equal(buf, "ok");
+    f->dev[0].chr.out_fd = -1;
+    close(p[0]);
+    close(p[1]);
+}
+
+static void test_odd_accesses(void **state)
+{
+    struct vdev_fake *f = *state;
+    enum vdev_disp d;
+
+    assert_true(vdev_fake_io(f, VDEV_IOREQ_COPY, U + 0xfe1, 1, true, 0, &d) == UINT64_MAX);
+    assert_int_equal(d, VDEV_DISP_BAD_ACCESS);
+    vdev_fake_io(f, VDEV_IOREQ_COPY, U + PL011_FR, 8, true, 0, &d);
+    assert_int_equal(d, VDEV_DISP_BAD_ACCESS);
+    assert_int_equal(vdev_fake_io(f, VDEV_IOREQ_COPY, U + 0xfe0, 2, true, 0, &d), 0x11);
+    assert_int_equal(vdev_fake_add(f, "pl011"), VDEV_ERR_INVAL); /* mem= is required */
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_reset_values), T(test_rw_masks),   T(test_loopback_fifo_flags),
+        T(test_interrupts),   T(test_output),     T(test_odd_accesses),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

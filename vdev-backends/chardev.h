@@ -1,0 +1,34 @@
+/* chardev.h: the host side of an emulated UART (qvm's hostdev: stdio, file, pty, <in, >out). */
+#ifndef QX_CHARDEV_H
+#define QX_CHARDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct chardev {
+    int in_fd;  /* -1: no input */
+    int out_fd; /* -1: output discarded */
+    bool own_in, own_out;
+    bool in_eof;
+    char pty_name[64]; /* set when a pty was allocated */
+    uint64_t dropped;  /* output bytes lost because the sink was full */
+};
+
+void chardev_init(struct chardev *c);
+/* Adds one hostdev spelling: "-" (stdin+stdout), ">-" (stdout), "pty", "PATH" (both),
+ * ">PATH" (output only, created/appended), "<PATH" (input only). Several calls combine
+ * (qvm allows "hostdev <in" plus "hostdev >out"); a second source or sink is an error.
+ * Returns 0, VDEV_ERR_INVAL or VDEV_ERR_IO. */
+int chardev_add(struct chardev *c, const char *spec, FILE *err);
+void chardev_dispose(struct chardev *c);
+
+/* Never blocks: a full sink drops the byte and counts it. */
+void chardev_put(struct chardev *c, uint8_t byte);
+/* Never blocks: returns bytes read (0 when nothing is waiting or input is closed). */
+size_t chardev_get(struct chardev *c, uint8_t *buf, size_t max);
+/* fd to poll for input, or -1. */
+int chardev_in_fd(const struct chardev *c);
+
+#endif

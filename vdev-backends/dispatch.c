@@ -1,0 +1,219 @@
+/* dispatch.c: validating untrusted ioreqs and routing them to device register models. */
+#include <string.h>
+
+#include "dispatch.h"
+
+static const char *const disp_names[VDEV_DISP_COUNT] = {
+    [VDEV_DISP_OK] = "ok",
+    [VDEV_DISP_IGNORED_TYPE] = "ignored-type",
+    [VDEV_DISP_BAD_SIZE] = "bad-size",
+    [VDEV_DISP_UNMAPPED] = "unmapped",
+    [VDEV_DISP_BAD_ACCESS] = "bad-access",
+    [VDEV_DISP_REP_REFUSED] = "rep-refused",
+    [VDEV_DISP_REP_FAULT] = "rep-fault",
+};
+
+const char *vdev_disp_name(enum vdev_disp d)
+{
+    return (unsigned)d < VDEV_DISP_COUNT ? disp_names[d] : "?";
+}
+
+static uint64_t size_mask(unsigned size)
+{
+    return size >= 8 ? UINT64_MAX : (1ULL << (size * 8)) - 1;
+}
+
+static bool valid_size(uint64_t size)
+{
+    return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+/* Written so that no sum can overflow: base + len may be 2^64. */
+static struct vdev *find_dev(struct vdev_bus *bus, enum vdev_space space, uint64_t addr,
+                             unsigned size, uint64_t *off_r)
+{
+    for (size_t i = 0; i < bus->ndev; i++) {
+        struct vdev *d = &bus->dev[i];
+
+        if (!d->ops || d->space != space || addr < d->base)
+            continue;
+        if (addr - d->base >= d->len || size > d->len - (addr - d->base))
+            continue;
+        *off_r = addr - d->base;
+        return d;
+    }
+    return NULL;
+}
+
+/* Turns an access of any width into the device's register width. Wider accesses to byte
+ * registers are split low byte first (what the hardware's bus does for inw/inl); narrower
+ * accesses to 32-bit registers are allowed only at the register's low byte, because a
+ * read-modify-write would repeat read side effects (popping a FIFO, clearing a flag). */
+static enum vdev_disp dev_access(struct vdev *d, uint64_t off, unsigned size, bool is_read,
+                                 uint64_t *val)
+{
+    const struct vdev_ops *ops = d->ops;
+    unsigned w = ops->reg_width;
+
+    if (w == 1) {
+        uint64_t v = 0;
+
+        for (unsigned i = 0; i < size; i++) {
+            if (is_read)
+                v |= (ops->read(d, off + i, 1) & 0xff) << (8 * i);
+            else
+                ops->write(d, off + i, 1, (*val >> (8 * i)) & 0xff);
+        }
+        if (is_read)
+            *val = v;
+        return VDEV_DISP_OK;
+    }
+    if (off % w || size > w)
+        return VDEV_DISP_BAD_ACCESS;
+    if (is_read)
+        *val = ops->read(d, off, w) & size_mask(size);
+    else
+        ops->write(d, off, w, *val & size_mask(size));
+    return VDEV_DISP_OK;
+}
+
+enum vdev_disp vdev_bus_access(struct vdev_bus *bus, enum vdev_space space, uint64_t addr,
+                               unsigned size, bool is_read, uint64_t *val)
+{
+    enum vdev_disp rc;
+    struct vdev *d;
+    uint64_t off;
+
+    d = find_dev(bus, space, addr, size, &off);
+    if (!d) {
+        rc = VDEV_DISP_UNMAPPED;
+        goto out;
+    }
+    rc = dev_access(d, off, size, is_read, val);
+out:
+    if (rc != VDEV_DISP_OK && is_read)
+        *val = UINT64_MAX;
+    return rc;
+}
+
+static void put_item(uint8_t *buf, unsigned size, uint64_t v)
+{
+    for (unsigned i = 0; i < size; i++)
+        buf[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_item(const uint8_t *buf, unsigned size)
+{
+    uint64_t v = 0;
+
+    for (unsigned i = 0; i < size; i++)
+        v |= (uint64_t)buf[i] << (8 * i);
+    return v;
+}
+
+/* String I/O (REP INS/OUTS/MOVS): data is a guest-physical address of count items. The
+ * guest memory is copied once, in one bounded block, through the transport's callback. */
+static enum vdev_disp dispatch_rep(struct vdev_bus *bus, const struct vdev_ioreq *req,
+                                   enum vdev_space space)
+{
+    uint8_t buf[VDEV_MAX_REP_BYTES];
+    const bool is_read = req->dir == VDEV_DIR_READ;
+    const unsigned size = req->size;
+    const uint64_t count = req->count;
+    const uint64_t span = (count - 1) * size;
+    uint64_t gpa_lo;
+
+    if (!bus->copy || count * size > sizeof(buf))
+        return VDEV_DISP_REP_REFUSED;
+    if (req->df) {
+        if (req->data < span)
+            return VDEV_DISP_REP_FAULT;
+        gpa_lo = req->data - span;
+    } else {
+        if (req->data > UINT64_MAX - span - size + 1)
+            return VDEV_DISP_REP_FAULT;
+        gpa_lo = req->data;
+    }
+    if (!is_read && bus->copy(bus->copy_opaque, gpa_lo, buf, count * size, false))
+        return VDEV_DISP_REP_FAULT;
+    for (uint64_t i = 0; i < count; i++) {
+        /* Item i sits at the guest address data +/- i*size; buf mirrors guest order. */
+        uint64_t slot = req->df ? count - 1 - i : i;
+        uint64_t step = space == VDEV_SPACE_PIO ? 0 : i * size;
+        uint64_t addr = req->df ? req->addr - step : req->addr + step;
+        uint64_t v = 0;
+
+        if (is_read) {
+            vdev_bus_access(bus, space, addr, size, true, &v);
+            put_item(buf + slot * size, size, v);
+        } else {
+            v = get_item(buf + slot * size, size);
+            vdev_bus_access(bus, space, addr, size, false, &v);
+        }
+    }
+    if (is_read && bus->copy(bus->copy_opaque, gpa_lo, buf, count * size, true))
+        return VDEV_DISP_REP_FAULT;
+    return VDEV_DISP_OK;
+}
+
+enum vdev_disp vdev_dispatch(struct vdev_bus *bus, struct vdev_ioreq *req)
+{
+    const bool is_read = req->dir == VDEV_DIR_READ;
+    enum vdev_space space;
+    enum vdev_disp rc;
+
+    switch (req->type) {
+    case VDEV_IOREQ_PIO:
+        space = VDEV_SPACE_PIO;
+        break;
+    case VDEV_IOREQ_COPY:
+        space = VDEV_SPACE_MMIO;
+        break;
+    default:
+        /* PCI config, time offset, invalidate, or garbage: nothing of ours. Answer so the
+         * vCPU is not left waiting; a config-space read of nothing is all ones. */
+        if (is_read && !req->data_is_ptr)
+            req->data = UINT64_MAX;
+        rc = VDEV_DISP_IGNORED_TYPE;
+        goto out;
+    }
+    if (!valid_size(req->size)) {
+        rc = VDEV_DISP_BAD_SIZE;
+        goto fail;
+    }
+    if (req->data_is_ptr) {
+        rc = req->count ? dispatch_rep(bus, req, space) : VDEV_DISP_OK;
+        goto out;
+    }
+    if (req->count != 1) {
+        rc = VDEV_DISP_BAD_SIZE;
+        goto fail;
+    }
+    rc = vdev_bus_access(bus, space, req->addr, req->size, is_read, &req->data);
+    if (rc == VDEV_DISP_OK && is_read)
+        req->data &= size_mask(req->size);
+    goto out;
+fail:
+    if (is_read && !req->data_is_ptr)
+        req->data = UINT64_MAX;
+out:
+    bus->stats[rc]++;
+    return rc;
+}
+
+uint64_t vdev_bus_timers(struct vdev_bus *bus, uint64_t now)
+{
+    uint64_t next = VDEV_NO_DEADLINE;
+
+    for (size_t i = 0; i < bus->ndev; i++) {
+        struct vdev *d = &bus->dev[i];
+        uint64_t t;
+
+        if (!d->ops || !d->ops->timer)
+            continue;
+        t = d->ops->timer(d, now);
+        if (t < next)
+            next = t;
+    }
+    return next;
+}

@@ -1,0 +1,52 @@
+# vdev-backends: dom0 device models on Xen ioreq servers (see docs/backends.md).
+noinst_LIBRARIES += vdev-backends/libvdev.a
+vdev_backends_libvdev_a_SOURCES = \
+	vdev-backends/vdev.h vdev-backends/vdev.c \
+	vdev-backends/vdev-opts.h vdev-backends/vdev-opts.c \
+	vdev-backends/vdev-table.c \
+	vdev-backends/dispatch.h vdev-backends/dispatch.c \
+	vdev-backends/chardev.h vdev-backends/chardev.c \
+	vdev-backends/privdrop.h vdev-backends/privdrop.c \
+	vdev-backends/ser8250.h vdev-backends/ser8250.c \
+	vdev-backends/pl011.h vdev-backends/pl011.c \
+	vdev-backends/wdt-ib700.h vdev-backends/wdt-ib700.c \
+	vdev-backends/wdt-sp805.h vdev-backends/wdt-sp805.c
+vdev_backends_libvdev_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vdev-backends
+
+libexec_PROGRAMS += vdev-backends/qvm-xl-backend
+vdev_backends_qvm_xl_backend_SOURCES = \
+	vdev-backends/backend-main.c \
+	vdev-backends/xen-transport.h vdev-backends/xen-transport.c
+vdev_backends_qvm_xl_backend_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vdev-backends \
+	$(XENDEVICEMODEL_CFLAGS) $(XENFOREIGNMEMORY_CFLAGS) $(XENEVTCHN_CFLAGS) \
+	$(XENSTORE_CFLAGS) $(XENCTRL_CFLAGS) $(XENTOOLLOG_CFLAGS)
+vdev_backends_qvm_xl_backend_LDADD = vdev-backends/libvdev.a \
+	$(XENDEVICEMODEL_LIBS) $(XENFOREIGNMEMORY_LIBS) $(XENEVTCHN_LIBS) \
+	$(XENSTORE_LIBS) $(XENCTRL_LIBS) $(XENTOOLLOG_LIBS)
+
+# In-process cost of one emulated access (the Xen round trip is measured in bench/).
+noinst_PROGRAMS += vdev-backends/bench-dispatch
+vdev_backends_bench_dispatch_SOURCES = vdev-backends/bench-dispatch.c
+vdev_backends_bench_dispatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vdev-backends
+vdev_backends_bench_dispatch_LDADD = vdev-backends/libvdev.a
+
+VDEV_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vdev-backends $(CMOCKA_CFLAGS)
+VDEV_TEST_LDADD = vdev-backends/libvdev.a $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test-ser8250 tests/unit/test-wdt tests/unit/test-pl011 \
+	tests/unit/test-ioreq
+TESTS += tests/unit/test-ser8250 tests/unit/test-wdt tests/unit/test-pl011 tests/unit/test-ioreq
+tests_unit_test_ser8250_SOURCES = tests/unit/test-ser8250.c vdev-backends/vdev-fake.h
+tests_unit_test_ser8250_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
+tests_unit_test_ser8250_LDADD = $(VDEV_TEST_LDADD)
+tests_unit_test_wdt_SOURCES = tests/unit/test-wdt.c vdev-backends/vdev-fake.h
+tests_unit_test_wdt_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
+tests_unit_test_wdt_LDADD = $(VDEV_TEST_LDADD)
+tests_unit_test_pl011_SOURCES = tests/unit/test-pl011.c vdev-backends/vdev-fake.h
+tests_unit_test_pl011_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
+tests_unit_test_pl011_LDADD = $(VDEV_TEST_LDADD)
+tests_unit_test_ioreq_SOURCES = tests/unit/test-ioreq.c vdev-backends/vdev-fake.h
+tests_unit_test_ioreq_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
+tests_unit_test_ioreq_LDADD = $(VDEV_TEST_LDADD)
+
+EXTRA_DIST += docs/backends.md

@@ -1,0 +1,17 @@
+/* vdev-table.c: every device model the backend knows, listed once, in one place. */
+#include "vdev.h"
+
+extern const struct vdev_ops vdev_ser8250_ops;
+extern const struct vdev_ops vdev_pl011_ops;
+extern const struct vdev_ops vdev_wdt_ib700_ops;
+extern const struct vdev_ops vdev_wdt_sp805_ops;
+
+/* Explicit, not constructor-registered: objects in a static library that nothing
+ * references are never linked, and devices would silently vanish. */
+const struct vdev_ops *const vdev_types[] = {
+    &vdev_ser8250_ops,
+    &vdev_pl011_ops,
+    &vdev_wdt_ib700_ops,
+    &vdev_wdt_sp805_ops,
+    NULL,
+};

@@ -1,0 +1,112 @@
+/* vdev.h: transport-independent device-model core (device ops, instances, host services). */
+#ifndef QX_VDEV_H
+#define QX_VDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "chardev.h"
+#include "vdev-opts.h"
+
+#define VDEV_NO_DEADLINE UINT64_MAX
+#define VDEV_NS_PER_SEC  1000000000ULL
+
+/* Error codes returned by core and device functions (negative, libxl style). */
+#define VDEV_ERR_INVAL   (-1) /* bad option value or combination */
+#define VDEV_ERR_NOMEM   (-2)
+#define VDEV_ERR_IO      (-3) /* host side: file, pty, hypervisor call */
+#define VDEV_ERR_UNKNOWN (-4) /* unknown device type or option */
+
+enum vdev_space { VDEV_SPACE_PIO, VDEV_SPACE_MMIO };
+
+/* What to do to the domain when a watchdog expires. Declared once: the option
+ * parser, the docs and the Xen transport read this list. */
+#define VDEV_ACTIONS(X)                                                                            \
+    X(WATCHDOG, "watchdog") /* SHUTDOWN_watchdog: xl's on_watchdog decides */                      \
+    X(RESET, "reset")       /* SHUTDOWN_reboot */                                                  \
+    X(POWEROFF, "poweroff") /* SHUTDOWN_poweroff */                                                \
+    X(DESTROY, "destroy")   /* xc_domain_destroy */                                                \
+    X(DUMP, "dump")         /* SHUTDOWN_crash: xl's on_crash (coredump-*) decides */
+
+enum vdev_action {
+#define X(e, s) VDEV_ACTION_##e,
+    VDEV_ACTIONS(X)
+#undef X
+        VDEV_ACTION_COUNT
+};
+
+const char *vdev_action_name(enum vdev_action a);
+/* "terminate" (qvm's word) is accepted as "watchdog". Returns 0 or VDEV_ERR_INVAL. */
+int vdev_action_parse(const char *s, enum vdev_action *out_r);
+
+struct vdev;
+
+/* What a device may ask of its environment. The Xen transport fills this in;
+ * tests supply fakes (a settable clock, recording callbacks). */
+struct vdev_host {
+    void *opaque;
+    uint64_t (*now_ns)(void *opaque);                      /* monotonic */
+    void (*set_irq)(void *opaque, struct vdev *dev, int level); /* may be NULL: polled */
+    void (*domain_action)(void *opaque, struct vdev *dev, enum vdev_action action);
+    FILE *log;                                              /* may be NULL */
+};
+
+struct vdev_ops {
+    const char *name;
+    const char *help;        /* one line: the device's own keys */
+    enum vdev_space space;   /* default address space */
+    uint64_t default_base;   /* 0 and !has_default_base: base is mandatory */
+    bool has_default_base;
+    uint64_t len;            /* bytes (MMIO) or ports (PIO) claimed */
+    unsigned reg_width;      /* 1: byte registers (wider accesses are split); 4: 32-bit */
+    size_t priv_size;        /* zeroed state allocated by the core */
+    /* Reads the device's own keys from opts (consuming them). */
+    int (*init)(struct vdev *dev, struct vdev_opts *opts, FILE *err);
+    /* offset < len, size == reg_width (the dispatcher guarantees both). */
+    uint64_t (*read)(struct vdev *dev, uint64_t offset, unsigned size);
+    void (*write)(struct vdev *dev, uint64_t offset, unsigned size, uint64_t val);
+    void (*reset)(struct vdev *dev);
+    void (*teardown)(struct vdev *dev);
+    /* Runs expired timers; returns the next deadline or VDEV_NO_DEADLINE. May be NULL. */
+    uint64_t (*timer)(struct vdev *dev, uint64_t now);
+    /* Host input is readable (or may be): pull what fits. May be NULL. */
+    void (*rx)(struct vdev *dev);
+    /* fd to poll for input, or -1 while the device cannot take more. May be NULL. */
+    int (*rx_fd)(struct vdev *dev);
+};
+
+struct vdev {
+    const struct vdev_ops *ops;
+    enum vdev_space space;
+    uint64_t base;
+    uint64_t len;
+    const struct vdev_host *host;
+    void *priv;
+    struct chardev chr; /* unused by devices without a character back end */
+    int irq_level;
+    /* Interrupt routing as given on the command line; the transport interprets it. */
+    uint64_t msi_addr;
+    uint32_t msi_data;
+    int isa_irq; /* -1: none */
+    int spi;     /* -1: none */
+    bool has_msi;
+};
+
+/* The explicit device table (vdev-table.c); NULL-terminated. */
+extern const struct vdev_ops *const vdev_types[];
+const struct vdev_ops *vdev_type_find(const char *name);
+
+/* Creates a device from one --device spec ("type,key=val,..."). On success
+ * *dev_r is initialised and reset; call vdev_dispose() to release it. */
+int vdev_create(const char *spec, const struct vdev_host *host, struct vdev *dev_r, FILE *err);
+void vdev_dispose(struct vdev *dev);
+
+/* Helpers for devices. */
+uint64_t vdev_now(const struct vdev *dev);
+void vdev_set_irq(struct vdev *dev, int level);
+void vdev_domain_action(struct vdev *dev, enum vdev_action action);
+void vdev_log(const struct vdev *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

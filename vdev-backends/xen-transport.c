@@ -1,0 +1,336 @@
+/* xen-transport.c: ioreq server set-up, request servicing and teardown (xen/hvm/ioreq.h). */
+#define __XEN_TOOLS__ 1
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include <xenctrl.h>
+#include <xendevicemodel.h>
+#include <xenevtchn.h>
+#include <xenforeignmemory.h>
+#include <xenstore.h>
+#include <xen/hvm/ioreq.h>
+#include <xen/memory.h>
+#include <xen/sched.h>
+
+#include "xen-transport.h"
+
+#define XEN_PAGE_SIZE 4096u
+
+struct xen_be {
+    uint32_t domid;
+    FILE *log;
+    xendevicemodel_handle *dm;
+    xenforeignmemory_handle *fm;
+    xenevtchn_handle *xe;
+    struct xs_handle *xs;
+    xc_interface *xc;
+    xenforeignmemory_resource_handle *res;
+    shared_iopage_t *iopage;
+    ioservid_t id;
+    bool have_server, enabled;
+    unsigned nr_vcpus;
+    evtchn_port_t *local; /* our port per vCPU, or (evtchn_port_t)-1 */
+    bool gone;
+};
+
+static void be_log(struct xen_be *be, const char *what)
+{
+    if (be->log)
+        fprintf(be->log, "xen: %s: %s\n", what, strerror(errno));
+}
+
+int xen_be_open(struct xen_be **be_r, uint32_t domid, bool keep_xc, FILE *log)
+{
+    struct xen_be *be;
+    int rc;
+
+    be = calloc(1, sizeof(*be));
+    if (!be)
+        return VDEV_ERR_NOMEM;
+    be->domid = domid;
+    be->log = log;
+    *be_r = be;
+
+    be->dm = xendevicemodel_open(NULL, 0);
+    if (!be->dm) {
+        be_log(be, "xendevicemodel_open");
+        goto fail;
+    }
+    /* Restrict at once: from here on a compromised process can touch only this domain. */
+    if (xendevicemodel_restrict(be->dm, domid)) {
+        be_log(be, "xendevicemodel_restrict");
+        goto fail;
+    }
+    be->fm = xenforeignmemory_open(NULL, 0);
+    if (!be->fm || xenforeignmemory_restrict(be->fm, domid)) {
+        be_log(be, "xenforeignmemory_open/restrict");
+        goto fail;
+    }
+    be->xe = xenevtchn_open(NULL, 0);
+    if (!be->xe) {
+        be_log(be, "xenevtchn_open");
+        goto fail;
+    }
+    be->xs = xs_open(0);
+    if (!be->xs || !xs_watch(be->xs, "@releaseDomain", "release")) {
+        be_log(be, "xenstore @releaseDomain watch");
+        goto fail;
+    }
+    if (keep_xc) {
+        be->xc = xc_interface_open(NULL, NULL, 0);
+        if (!be->xc) {
+            be_log(be, "xc_interface_open");
+            goto fail;
+        }
+    }
+    return 0;
+fail:
+    rc = VDEV_ERR_IO;
+    return rc;
+}
+
+static void be_set_irq(void *opaque, struct vdev *dev, int level)
+{
+    struct xen_be *be = opaque;
+
+    if (dev->has_msi) {
+        /* MSIs are edges: one per rising level (PVH has no other way in). */
+        if (level && xendevicemodel_inject_msi(be->dm, be->domid, dev->msi_addr, dev->msi_data))
+            be_log(be, "inject_msi");
+    } else if (dev->isa_irq >= 0) {
+        if (xendevicemodel_set_isa_irq_level(be->dm, be->domid, (uint8_t)dev->isa_irq, level))
+            be_log(be, "set_isa_irq_level");
+    } else if (dev->spi >= 0) {
+        if (xendevicemodel_set_irq_level(be->dm, be->domid, (unsigned)dev->spi, level))
+            be_log(be, "set_irq_level");
+    }
+    /* else: polled mode, the guest driver reads the status registers */
+}
+
+static void be_domain_action(void *opaque, struct vdev *dev, enum vdev_action action)
+{
+    static const unsigned reason[VDEV_ACTION_COUNT] = {
+        [VDEV_ACTION_WATCHDOG] = SHUTDOWN_watchdog,
+        [VDEV_ACTION_RESET] = SHUTDOWN_reboot,
+        [VDEV_ACTION_POWEROFF] = SHUTDOWN_poweroff,
+        [VDEV_ACTION_DUMP] = SHUTDOWN_crash,
+    };
+    struct xen_be *be = opaque;
+
+    if (action == VDEV_ACTION_DESTROY) {
+        if (!be->xc || xc_domain_destroy(be->xc, be->domid))
+            be_log(be, "xc_domain_destroy");
+        return;
+    }
+    /* A dm op, so it works through the restricted handle after privileges are dropped. */
+    if (xendevicemodel_shutdown(be->dm, be->domid, reason[action]))
+        be_log(be, "xendevicemodel_shutdown");
+}
+
+static uint64_t be_now(void *opaque)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * VDEV_NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* Bounded copy for REP string I/O: maps at most the two pages [gpa, gpa+len) spans. */
+static int be_copy(void *opaque, uint64_t gpa, void *buf, size_t len, bool to_guest)
+{
+    struct xen_be *be = opaque;
+    xen_pfn_t pfn[2];
+    int err[2] = {0, 0};
+    size_t npages, off = gpa & (XEN_PAGE_SIZE - 1);
+    uint8_t *p;
+
+    if (len == 0 || len > VDEV_MAX_REP_BYTES || gpa > UINT64_MAX - len)
+        return -1;
+    npages = (off + len + XEN_PAGE_SIZE - 1) / XEN_PAGE_SIZE;
+    pfn[0] = gpa / XEN_PAGE_SIZE;
+    pfn[1] = pfn[0] + 1;
+    p = xenforeignmemory_map(be->fm, be->domid, to_guest ? PROT_READ | PROT_WRITE : PROT_READ,
+                             npages, pfn, err);
+    if (!p)
+        return -1;
+    if (err[0] || (npages > 1 && err[1])) {
+        xenforeignmemory_unmap(be->fm, p, npages);
+        return -1;
+    }
+    if (to_guest)
+        memcpy(p + off, buf, len);
+    else
+        memcpy(buf, p + off, len);
+    xenforeignmemory_unmap(be->fm, p, npages);
+    return 0;
+}
+
+void xen_be_host(struct xen_be *be, struct vdev_host *host)
+{
+    host->opaque = be;
+    host->now_ns = be_now;
+    host->set_irq = be_set_irq;
+    host->domain_action = be_domain_action;
+    host->log = be->log;
+}
+
+int xen_be_setup(struct xen_be *be, struct vdev_bus *bus)
+{
+    void *addr = NULL;
+
+    bus->copy = be_copy;
+    bus->copy_opaque = be;
+    if (xendevicemodel_nr_vcpus(be->dm, be->domid, &be->nr_vcpus)) {
+        be_log(be, "nr_vcpus");
+        return VDEV_ERR_IO;
+    }
+    /* Each vCPU's slot must fit in the one mapped page. */
+    if (be->nr_vcpus == 0 || be->nr_vcpus > XEN_PAGE_SIZE / sizeof(ioreq_t)) {
+        errno = ERANGE;
+        be_log(be, "vcpu count");
+        return VDEV_ERR_IO;
+    }
+    if (xendevicemodel_create_ioreq_server(be->dm, be->domid, HVM_IOREQSRV_BUFIOREQ_OFF,
+                                           &be->id)) {
+        be_log(be, "create_ioreq_server");
+        return VDEV_ERR_IO;
+    }
+    be->have_server = true;
+    be->res = xenforeignmemory_map_resource(be->fm, be->domid, XENMEM_resource_ioreq_server,
+                                            be->id, XENMEM_resource_ioreq_server_frame_ioreq(0),
+                                            1, &addr, PROT_READ | PROT_WRITE, 0);
+    if (!be->res) {
+        be_log(be, "map_resource ioreq page");
+        return VDEV_ERR_IO;
+    }
+    be->iopage = addr;
+    for (size_t i = 0; i < bus->ndev; i++) {
+        struct vdev *d = &bus->dev[i];
+
+        if (xendevicemodel_map_io_range_to_ioreq_server(be->dm, be->domid, be->id,
+                                                        d->space == VDEV_SPACE_MMIO, d->base,
+                                                        d->base + d->len - 1)) {
+            be_log(be, "map_io_range");
+            return VDEV_ERR_IO;
+        }
+    }
+    if (xendevicemodel_set_ioreq_server_state(be->dm, be->domid, be->id, 1)) {
+        be_log(be, "set_ioreq_server_state");
+        return VDEV_ERR_IO;
+    }
+    be->enabled = true;
+    be->local = malloc(be->nr_vcpus * sizeof(*be->local));
+    if (!be->local)
+        return VDEV_ERR_NOMEM;
+    for (unsigned i = 0; i < be->nr_vcpus; i++)
+        be->local[i] = (evtchn_port_t)-1;
+    for (unsigned i = 0; i < be->nr_vcpus; i++) {
+        xenevtchn_port_or_error_t p;
+
+        p = xenevtchn_bind_interdomain(be->xe, be->domid, be->iopage->vcpu_ioreq[i].vp_eport);
+        if (p < 0) {
+            be_log(be, "bind_interdomain");
+            return VDEV_ERR_IO;
+        }
+        be->local[i] = (evtchn_port_t)p;
+    }
+    return 0;
+}
+
+int xen_be_evtchn_fd(const struct xen_be *be)
+{
+    return xenevtchn_fd(be->xe);
+}
+
+int xen_be_xs_fd(const struct xen_be *be)
+{
+    return xs_fileno(be->xs);
+}
+
+static void serve(struct vdev_bus *bus, ioreq_t *slot)
+{
+    struct vdev_ioreq r;
+
+    /* Copy the request out once: the guest's vCPU is stopped, but the page is shared
+     * and every field is read exactly one time. */
+    r.addr = slot->addr;
+    r.data = slot->data;
+    r.count = slot->count;
+    r.size = slot->size;
+    r.type = slot->type;
+    r.dir = slot->dir;
+    r.data_is_ptr = slot->data_is_ptr;
+    r.df = slot->df;
+    vdev_dispatch(bus, &r);
+    if (r.dir == IOREQ_READ && !r.data_is_ptr)
+        slot->data = r.data;
+}
+
+int xen_be_handle_evtchn(struct xen_be *be, struct vdev_bus *bus)
+{
+    xenevtchn_port_or_error_t port = xenevtchn_pending(be->xe);
+
+    if (port < 0)
+        return errno == EAGAIN ? 0 : VDEV_ERR_IO;
+    xenevtchn_unmask(be->xe, port);
+    for (unsigned i = 0; i < be->nr_vcpus; i++) {
+        ioreq_t *slot = &be->iopage->vcpu_ioreq[i];
+
+        if (be->local[i] != (evtchn_port_t)port)
+            continue;
+        if (slot->state != STATE_IOREQ_READY)
+            continue;
+        xen_rmb(); /* read the request only after seeing READY */
+        slot->state = STATE_IOREQ_INPROCESS;
+        serve(bus, slot);
+        xen_wmb(); /* the answer is visible before the state says so */
+        slot->state = STATE_IORESP_READY;
+        xen_mb();
+        xenevtchn_notify(be->xe, be->local[i]);
+    }
+    return 0;
+}
+
+bool xen_be_domain_gone(struct xen_be *be)
+{
+    char **w;
+
+    /* Drain the watch queue; any @releaseDomain means "some domain went away". */
+    while ((w = xs_check_watch(be->xs)) != NULL)
+        free(w);
+    if (!xs_is_domain_introduced(be->xs, be->domid))
+        be->gone = true;
+    return be->gone;
+}
+
+void xen_be_close(struct xen_be *be)
+{
+    if (!be)
+        return;
+    if (be->enabled)
+        xendevicemodel_set_ioreq_server_state(be->dm, be->domid, be->id, 0);
+    if (be->local) {
+        for (unsigned i = 0; i < be->nr_vcpus; i++)
+            if (be->local[i] != (evtchn_port_t)-1)
+                xenevtchn_unbind(be->xe, be->local[i]);
+        free(be->local);
+    }
+    if (be->res)
+        xenforeignmemory_unmap_resource(be->fm, be->res);
+    if (be->have_server)
+        xendevicemodel_destroy_ioreq_server(be->dm, be->domid, be->id);
+    if (be->xs)
+        xs_close(be->xs);
+    if (be->xc)
+        xc_interface_close(be->xc);
+    if (be->xe)
+        xenevtchn_close(be->xe);
+    if (be->fm)
+        xenforeignmemory_close(be->fm);
+    if (be->dm)
+        xendevicemodel_close(be->dm);
+    free(be);
+}

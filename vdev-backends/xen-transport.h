@@ -1,0 +1,31 @@
+/* xen-transport.h: serving a domain's ioreqs from an ioreq server (dom0, Xen 4.17). */
+#ifndef QX_XEN_TRANSPORT_H
+#define QX_XEN_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dispatch.h"
+
+struct xen_be;
+
+/* Opens the devicemodel and foreignmemory handles restricted to domid, the event
+ * channel handle and a xenstore watch on @releaseDomain. keep_xc: also keep an
+ * unrestricted control handle (needed only for action=destroy). Returns 0 or VDEV_ERR_IO. */
+int xen_be_open(struct xen_be **be_r, uint32_t domid, bool keep_xc, FILE *log);
+/* Fills host callbacks (interrupts through inject_msi / isa irq / spi, domain actions). */
+void xen_be_host(struct xen_be *be, struct vdev_host *host);
+/* Creates the ioreq server, maps its page, claims every device's range, enables it and
+ * binds one event channel per vCPU. Returns 0 or VDEV_ERR_IO. */
+int xen_be_setup(struct xen_be *be, struct vdev_bus *bus);
+int xen_be_evtchn_fd(const struct xen_be *be);
+int xen_be_xs_fd(const struct xen_be *be);
+/* Serves every pending request; returns 0 or VDEV_ERR_IO (event channel gone). */
+int xen_be_handle_evtchn(struct xen_be *be, struct vdev_bus *bus);
+/* After the xenstore fd is readable (or periodically): true once the domain is dying or gone. */
+bool xen_be_domain_gone(struct xen_be *be);
+/* Disables and destroys the server, unmaps, unbinds, closes; safe on a half-built be. */
+void xen_be_close(struct xen_be *be);
+
+#endif
