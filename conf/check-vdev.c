@@ -1,0 +1,172 @@
+/* Checks of vdevs: architecture, required loc/intr, interrupt sharing,
+ * documented number ranges, shmem allow/deny. */
+#include <string.h>
+
+#include "check.h"
+
+static unsigned want_mask(enum qc_arch a)
+{
+    return a == QC_ARCH_X86 ? QC_AR_X86 : QC_AR_ARM;
+}
+
+static void arch_item(struct qc_check_ctx *c, unsigned mask, struct qc_loc loc, const char *what)
+{
+    const struct qc_config *cfg = c->cfg;
+    if (cfg->arch == QC_ARCH_ANY || (mask & want_mask(cfg->arch)))
+        return;
+    int idx = qc_report(c, loc, "%s is %s-only but the VM is %s", what, qc_arch_mask_name(mask),
+                        qc_arch_name(cfg->arch));
+    if (idx >= 0 && !cfg->arch_explicit)
+        qc_diag_note(c->d, idx, cfg->arch_loc, "the architecture was inferred from this");
+}
+
+static void arch_locs(struct qc_check_ctx *c, const struct qc_locspec *l, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (l[i].guest.space == QC_SPACE_IO)
+            arch_item(c, QC_AR_X86, l[i].loc, "an io: location");
+}
+
+void qc_check_arch_mismatch(struct qc_check_ctx *c)
+{
+    const struct qc_config *cfg = c->cfg;
+    for (size_t i = 0; i < cfg->nvdevs; i++) {
+        const struct qc_vdev *v = &cfg->vdevs[i];
+        if (v->type >= 0)
+            arch_item(c, qc_vdevs[v->type].arch, v->loc, qc_vdevs[v->type].name);
+        if (v->has_loc)
+            arch_locs(c, &v->locspec, 1);
+    }
+    for (size_t i = 0; i < cfg->nloads; i++)
+        if (cfg->loads[i].blob >= 0)
+            arch_item(c, qc_blobs[cfg->loads[i].blob].arch, cfg->loads[i].loc,
+                      qc_blobs[cfg->loads[i].blob].name);
+    for (size_t i = 0; i < cfg->npasses; i++) {
+        if (cfg->passes[i].blob >= 0)
+            arch_item(c, qc_blobs[cfg->passes[i].blob].arch, cfg->passes[i].loc,
+                      qc_blobs[cfg->passes[i].blob].name);
+        arch_locs(c, cfg->passes[i].locs, cfg->passes[i].nlocs);
+    }
+    for (size_t i = 0; i < cfg->nreserves; i++)
+        arch_locs(c, cfg->reserves[i].locs, cfg->reserves[i].nlocs);
+    for (size_t i = 0; i < cfg->nsetvars; i++)
+        if (cfg->setvars[i].var >= 0)
+            arch_item(c, qc_setvars[cfg->setvars[i].var].arch, cfg->setvars[i].loc,
+                      cfg->setvars[i].name);
+}
+
+void qc_check_loc_required(struct qc_check_ctx *c)
+{
+    for (size_t i = 0; i < c->cfg->nvdevs; i++) {
+        const struct qc_vdev *v = &c->cfg->vdevs[i];
+        if (v->type >= 0 && (qc_vdevs[v->type].flags & QC_VF_NEEDLOC) && !v->has_loc)
+            qc_report(c, v->loc, "vdev %s is not a PCI device and needs 'loc'", v->type_name);
+    }
+}
+
+void qc_check_intr_required(struct qc_check_ctx *c)
+{
+    for (size_t i = 0; i < c->cfg->nvdevs; i++) {
+        const struct qc_vdev *v = &c->cfg->vdevs[i];
+        if (v->type < 0 || v->nintrs)
+            continue;
+        unsigned f = qc_vdevs[v->type].flags;
+        if (f & QC_VF_NEEDINTR)
+            qc_report(c, v->loc, "vdev %s needs 'intr'", v->type_name);
+        else if ((f & QC_VF_PCI) && v->has_loc && v->locspec.guest.space != QC_SPACE_PCI_BDF &&
+                 v->locspec.guest.space != QC_SPACE_PCI_ID)
+            qc_report(c, v->loc, "vdev %s given a memory 'loc' is an MMIO device and needs 'intr'",
+                      v->type_name);
+    }
+}
+
+static void dup_scan(struct qc_check_ctx *c, const struct qc_intr *all[], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < i; k++)
+            if (all[i]->kind == QC_INTR_PIC && all[k]->kind == QC_INTR_PIC &&
+                all[i]->line == all[k]->line && strcmp(all[i]->pic, all[k]->pic) == 0) {
+                int idx = qc_report(c, all[i]->loc, "interrupt %s:%u is already used", all[i]->pic,
+                                    all[i]->line);
+                if (idx >= 0)
+                    qc_diag_note(c->d, idx, all[k]->loc, "first used here");
+                break;
+            }
+}
+
+void qc_check_dup_intr(struct qc_check_ctx *c)
+{
+    const struct qc_config *cfg = c->cfg;
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < cfg->nvdevs; i++)
+        n += cfg->vdevs[i].nintrs;
+    for (size_t i = 0; i < cfg->npasses; i++)
+        n += cfg->passes[i].nintrs;
+    if (!n)
+        return;
+    const struct qc_intr *all[n];
+    for (size_t i = 0; i < cfg->nvdevs; i++)
+        for (size_t j = 0; j < cfg->vdevs[i].nintrs; j++)
+            all[k++] = &cfg->vdevs[i].intrs[j];
+    for (size_t i = 0; i < cfg->npasses; i++)
+        for (size_t j = 0; j < cfg->passes[i].nintrs; j++)
+            all[k++] = &cfg->passes[i].intrs[j];
+    dup_scan(c, all, n);
+}
+
+static const struct qc_value *find(const struct qc_vdev *v, enum qc_vopt o)
+{
+    for (size_t i = v->nvalues; i-- > 0;)
+        if (v->values[i].opt == o)
+            return &v->values[i];
+    return NULL;
+}
+
+/* Documented ranges: one row per (option, min, max). */
+static const struct {
+    enum qc_vopt opt;
+    uint64_t min, max;
+} ranges[] = {
+    {QC_VOPT_VERSION, 2, 3},
+    {QC_VOPT_NUM_LPIS, 8192, 65536},
+    {QC_VOPT_SCHED, 0, 255},
+    {QC_VOPT_HOSTVECTOR, 0, 0xffffffff},
+};
+
+void qc_check_number_range(struct qc_check_ctx *c)
+{
+    for (size_t i = 0; i < c->cfg->nvdevs; i++) {
+        const struct qc_vdev *v = &c->cfg->vdevs[i];
+        for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++) {
+            const struct qc_value *val = find(v, ranges[r].opt);
+            if (val && val->nnums && (val->nums[0] < ranges[r].min || val->nums[0] > ranges[r].max))
+                qc_report(c, val->loc, "%s %llu is outside %llu..%llu", qc_vopts[val->opt].name,
+                          (unsigned long long)val->nums[0], (unsigned long long)ranges[r].min,
+                          (unsigned long long)ranges[r].max);
+        }
+    }
+}
+
+void qc_check_gic_its_lpis(struct qc_check_ctx *c)
+{
+    for (size_t i = 0; i < c->cfg->nvdevs; i++) {
+        const struct qc_vdev *v = &c->cfg->vdevs[i];
+        const struct qc_value *its = find(v, QC_VOPT_ITS);
+        if (v->type == QC_VDEV_GIC && its && !find(v, QC_VOPT_NUM_LPIS))
+            qc_report(c, its->loc, "'its' needs 'num-lpis'");
+    }
+}
+
+void qc_check_shmem_allow_deny(struct qc_check_ctx *c)
+{
+    for (size_t i = 0; i < c->cfg->nvdevs; i++) {
+        const struct qc_vdev *v = &c->cfg->vdevs[i];
+        const struct qc_value *allow = find(v, QC_VOPT_ALLOW), *deny = find(v, QC_VOPT_DENY);
+        if (allow && deny) {
+            int idx = qc_report(c, deny->loc,
+                                "shmem uses both allow and deny (each adds an implicit opposite)");
+            if (idx >= 0)
+                qc_diag_note(c->d, idx, allow->loc, "allow is here");
+        }
+    }
+}

@@ -1,0 +1,399 @@
+/* Argument grammars of qvmconf options: numbers by role, comma lists,
+ * locations, interrupts, memory specs, logger filters and cpu sched. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+void *qc_p_push(void *arrp, size_t *n, size_t size)
+{
+    void **arr = arrp;
+    char *p = realloc(*arr, (*n + 1) * size);
+    if (!p)
+        return NULL;
+    *arr = p;
+    memset(p + *n * size, 0, size);
+    return p + (*n)++ * size;
+}
+
+struct qc_loc qc_p_at(const struct qc_word *w, size_t off)
+{
+    struct qc_loc l = w->loc;
+    /* Columns inside a quoted word may be off by the quotes; close enough. */
+    if (!w->quoted)
+        l.col += (uint32_t)off;
+    return l;
+}
+
+int qc_p_num(struct qc_parser *p, const struct qc_word *w, const char *s, size_t len,
+             enum qc_num_role role, uint64_t *out)
+{
+    size_t bad = 0;
+    enum qc_num_err e = qc_num_parse(s, len, role, out, &bad);
+    if (e == QC_NUM_OK)
+        return 0;
+    qc_p_diag(p, QC_SEV_ERROR, "number-invalid", qc_p_at(w, (size_t)(s - w->text) + bad),
+              "invalid number '%.*s': %s", (int)len, s, qc_num_strerror(e));
+    return -1;
+}
+
+static enum qc_num_role role_of(char c)
+{
+    switch (c | 0x20) {
+    case 'a':
+        return QC_NUM_ADDR;
+    case 's':
+        return QC_NUM_SIZE;
+    default:
+        return QC_NUM_COUNT;
+    }
+}
+
+int qc_p_nums(struct qc_parser *p, const struct qc_word *w, const char *roles, uint64_t *out,
+              size_t *n_r)
+{
+    size_t nroles = strlen(roles), required = 0, k = 0;
+    bool repeat = nroles && roles[nroles - 1] == '+';
+    int rc = 0;
+    if (repeat)
+        nroles--;
+    for (size_t i = 0; i < nroles; i++)
+        if (roles[i] >= 'a' && roles[i] <= 'z')
+            required = i + 1;
+    const char *s = w->text, *end = w->text + w->len;
+    for (;;) {
+        const char *c = memchr(s, ',', (size_t)(end - s));
+        const char *fe = c ? c : end;
+        if (k >= QC_VALUE_MAX_NUMS || (k >= nroles && !repeat)) {
+            qc_p_diag(p, QC_SEV_ERROR, "arg-count", w->loc, "too many fields in '%s'", w->text);
+            return -1;
+        }
+        char role = roles[k < nroles ? k : nroles - 1];
+        if (qc_p_num(p, w, s, (size_t)(fe - s), role_of(role), &out[k]))
+            rc = -1;
+        k++;
+        if (!c)
+            break;
+        s = c + 1;
+    }
+    if (k < required) {
+        qc_p_diag(p, QC_SEV_ERROR, "arg-count", w->loc, "'%s' needs %zu comma-separated fields",
+                  w->text, required);
+        return -1;
+    }
+    *n_r = k;
+    return rc;
+}
+
+int qc_p_memspec(struct qc_parser *p, const struct qc_word *w, bool *has_start, uint64_t *start,
+                 uint64_t *size)
+{
+    const char *c = memchr(w->text, ',', w->len);
+    *has_start = c != NULL;
+    if (c && qc_p_num(p, w, w->text, (size_t)(c - w->text), QC_NUM_ADDR, start))
+        return -1;
+    const char *s = c ? c + 1 : w->text;
+    return qc_p_num(p, w, s, (size_t)(w->text + w->len - s), QC_NUM_SIZE, size);
+}
+
+int qc_p_filters(struct qc_parser *p, const struct qc_word *w, const char *filters, unsigned *mask)
+{
+    const char *s = w->text, *end = w->text + w->len;
+    *mask = 0;
+    for (;;) {
+        const char *c = memchr(s, ',', (size_t)(end - s));
+        size_t l = (size_t)((c ? c : end) - s);
+        int i = qc_list_index(filters, ',', s, l);
+        if (i < 0) {
+            qc_p_diag(p, QC_SEV_ERROR, "log-filter", qc_p_at(w, (size_t)(s - w->text)),
+                      "unknown log filter '%.*s' (one of %s)", (int)l, s, filters);
+            return -1;
+        }
+        *mask |= 1u << i;
+        if (!c)
+            return 0;
+        s = c + 1;
+    }
+}
+
+static bool has_prefix(const char *s, size_t len, const char *pre)
+{
+    size_t l = strlen(pre);
+    return len >= l && memcmp(s, pre, l) == 0;
+}
+
+/* pci:BUS:DEV[.FUNC] or pci:VID/DID[/IDX]; s points after "pci:". */
+static int parse_pci(struct qc_parser *p, const struct qc_word *w, const char *s, size_t len,
+                     struct qc_place *pl)
+{
+    const char *end = s + len;
+    const char *slash = memchr(s, '/', len);
+    uint64_t a = 0, b = 0, c = 0;
+    if (slash) {
+        const char *slash2 = memchr(slash + 1, '/', (size_t)(end - slash - 1));
+        const char *de = slash2 ? slash2 : end;
+        pl->space = QC_SPACE_PCI_ID;
+        if (qc_p_num(p, w, s, (size_t)(slash - s), QC_NUM_ADDR, &a) ||
+            qc_p_num(p, w, slash + 1, (size_t)(de - slash - 1), QC_NUM_ADDR, &b) ||
+            (slash2 && qc_p_num(p, w, slash2 + 1, (size_t)(end - slash2 - 1), QC_NUM_COUNT, &c)))
+            return -1;
+        if (a > 0xffff || b > 0xffff) {
+            qc_p_diag(p, QC_SEV_ERROR, "loc-syntax", w->loc, "PCI IDs are 16-bit");
+            return -1;
+        }
+        pl->vid = (uint32_t)a;
+        pl->did = (uint32_t)b;
+        pl->has_idx = slash2 != NULL;
+        pl->idx = (uint32_t)c;
+        return 0;
+    }
+    const char *colon = memchr(s, ':', len);
+    if (!colon) {
+        qc_p_diag(p, QC_SEV_ERROR, "loc-syntax", w->loc,
+                  "PCI location needs BUS:DEV[.FUNC] or VID/DID: '%s'", w->text);
+        return -1;
+    }
+    const char *dot = memchr(colon + 1, '.', (size_t)(end - colon - 1));
+    const char *de = dot ? dot : end;
+    pl->space = QC_SPACE_PCI_BDF;
+    if (qc_p_num(p, w, s, (size_t)(colon - s), QC_NUM_COUNT, &a) ||
+        qc_p_num(p, w, colon + 1, (size_t)(de - colon - 1), QC_NUM_COUNT, &b) ||
+        (dot && qc_p_num(p, w, dot + 1, (size_t)(end - dot - 1), QC_NUM_COUNT, &c)))
+        return -1;
+    if (a > 255 || b > 31 || c > 7) {
+        qc_p_diag(p, QC_SEV_ERROR, "loc-syntax", w->loc,
+                  "PCI bus/device/function out of range (255/31/7): '%s'", w->text);
+        return -1;
+    }
+    pl->bus = (uint32_t)a;
+    pl->dev = (uint32_t)b;
+    pl->func = (uint32_t)c;
+    pl->has_func = dot != NULL;
+    return 0;
+}
+
+/* A place prefix: sets space and advances past "mem:", "io:", "pci:". */
+static void prefix(const char **s, size_t *len, struct qc_place *pl)
+{
+    static const struct {
+        const char *pre;
+        enum qc_space space;
+    } pre[] = {{"mem:", QC_SPACE_MEM}, {"io:", QC_SPACE_IO}, {"pci:", QC_SPACE_PCI_BDF}};
+    for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+        if (has_prefix(*s, *len, pre[i].pre)) {
+            size_t l = strlen(pre[i].pre);
+            *s += l;
+            *len -= l;
+            pl->space = pre[i].space;
+            pl->space_explicit = true;
+            return;
+        }
+    }
+}
+
+static bool is_attrs(const char *s, size_t len)
+{
+    if (!len)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!strchr("+-" QC_ATTR_LETTERS, s[i]))
+            return false;
+    return true;
+}
+
+int qc_p_locspec(struct qc_parser *p, const struct qc_word *w, enum qc_ctx ctx,
+                 enum qc_space def_space, struct qc_locspec *out)
+{
+    const char *s = w->text;
+    size_t len = w->len;
+    const char *eq = memchr(s, '=', len);
+    size_t glen = eq ? (size_t)(eq - s) : len;
+    memset(out, 0, sizeof(*out));
+    out->loc = w->loc;
+    prefix(&s, &glen, &out->guest);
+    if (out->guest.space == QC_SPACE_PCI_BDF) {
+        if (parse_pci(p, w, s, glen, &out->guest))
+            return -1;
+    } else {
+        if (out->guest.space == QC_SPACE_NONE)
+            out->guest.space = def_space;
+        const char *end = s + glen, *f = s;
+        for (int field = 0; f <= end; field++) {
+            const char *c = memchr(f, ',', (size_t)(end - f));
+            const char *fe = c ? c : end;
+            size_t fl = (size_t)(fe - f);
+            if (field == 0) {
+                if (qc_p_num(p, w, f, fl, QC_NUM_ADDR, &out->guest.addr))
+                    return -1;
+            } else if (field == 1 && fl && f[0] >= '0' && f[0] <= '9') {
+                if (qc_p_num(p, w, f, fl, QC_NUM_SIZE, &out->len))
+                    return -1;
+                out->has_len = true;
+            } else if (!out->attrs && is_attrs(f, fl) && ctx == QC_CTX_PASS) {
+                out->attrs = strndup(f, fl);
+                if (!out->attrs)
+                    return -1;
+            } else {
+                qc_p_diag(p, QC_SEV_ERROR, "loc-syntax", qc_p_at(w, (size_t)(f - w->text)),
+                          "unexpected '%.*s' in location '%s'", (int)fl, f, w->text);
+                return -1;
+            }
+            if (!c)
+                break;
+            f = c + 1;
+        }
+    }
+    if (eq) {
+        const char *h = eq + 1;
+        size_t hl = (size_t)(w->text + w->len - h);
+        out->has_host = true;
+        prefix(&h, &hl, &out->host);
+        if (out->host.space == QC_SPACE_PCI_BDF)
+            return parse_pci(p, w, h, hl, &out->host);
+        if (out->host.space == QC_SPACE_NONE)
+            out->host.space = out->guest.space;
+        return qc_p_num(p, w, h, hl, QC_NUM_ADDR, &out->host.addr);
+    }
+    return 0;
+}
+
+/* "NAME:LINE" or "apic" in [s, s+len). */
+static int parse_pic_line(struct qc_parser *p, const struct qc_word *w, const char *s, size_t len,
+                          bool allow_apic, struct qc_intr *it)
+{
+    uint64_t line;
+    if (allow_apic && len == 4 && memcmp(s, "apic", 4) == 0) {
+        it->kind = QC_INTR_APIC;
+        return 0;
+    }
+    const char *colon = memchr(s, ':', len);
+    if (!colon || colon == s) {
+        qc_p_diag(p, QC_SEV_ERROR, "intr-syntax", qc_p_at(w, (size_t)(s - w->text)),
+                  "interrupt '%.*s' is not PIC:LINE", (int)len, s);
+        return -1;
+    }
+    if (qc_p_num(p, w, colon + 1, (size_t)(s + len - colon - 1), QC_NUM_COUNT, &line))
+        return -1;
+    if (line > UINT32_MAX) {
+        qc_p_diag(p, QC_SEV_ERROR, "number-range", w->loc, "interrupt line too large");
+        return -1;
+    }
+    it->kind = QC_INTR_PIC;
+    it->pic = strndup(s, (size_t)(colon - s));
+    it->line = (uint32_t)line;
+    return it->pic ? 0 : -1;
+}
+
+int qc_p_intrs(struct qc_parser *p, const struct qc_word *w, enum qc_ctx ctx, struct qc_intr **arr,
+               size_t *n)
+{
+    const char *s = w->text, *end = w->text + w->len;
+    uint64_t v;
+    if (ctx == QC_CTX_RESERVE) {
+        if (qc_p_num(p, w, s, w->len, QC_NUM_COUNT, &v))
+            return -1;
+        struct qc_intr *it = qc_p_push(arr, n, sizeof(*it));
+        if (!it)
+            return -1;
+        it->kind = QC_INTR_NUM;
+        it->line = (uint32_t)v;
+        it->loc = w->loc;
+        return 0;
+    }
+    if (ctx == QC_CTX_PASS) {
+        struct qc_intr it = {.loc = w->loc};
+        const char *eq = memchr(s, '=', w->len);
+        const char *ge = eq ? eq : end;
+        const char *comma = memchr(s, ',', (size_t)(ge - s));
+        if (eq) {
+            if (qc_p_num(p, w, eq + 1, (size_t)(end - eq - 1), QC_NUM_COUNT, &v))
+                return -1;
+            it.has_vector = true;
+            it.vector = (uint32_t)v;
+        }
+        if (comma) {
+            if (ge - comma != 2 || (comma[1] != 't' && comma[1] != 'u')) {
+                qc_p_diag(p, QC_SEV_ERROR, "intr-syntax", qc_p_at(w, (size_t)(comma - s)),
+                          "pass intr attribute must be ',t' or ',u'");
+                return -1;
+            }
+            it.attr = comma[1];
+        }
+        if (parse_pic_line(p, w, s, (size_t)((comma ? comma : ge) - s), false, &it))
+            return -1;
+        struct qc_intr *slot = qc_p_push(arr, n, sizeof(*slot));
+        if (!slot) {
+            free(it.pic);
+            return -1;
+        }
+        *slot = it;
+        return 0;
+    }
+    for (;;) {
+        const char *c = memchr(s, ',', (size_t)(end - s));
+        struct qc_intr it = {.loc = w->loc};
+        if (parse_pic_line(p, w, s, (size_t)((c ? c : end) - s), true, &it))
+            return -1;
+        struct qc_intr *slot = qc_p_push(arr, n, sizeof(*slot));
+        if (!slot) {
+            free(it.pic);
+            return -1;
+        }
+        *slot = it;
+        if (!c)
+            return 0;
+        s = c + 1;
+    }
+}
+
+/* prio[r|f|o], or the sporadic form "hi,lo,max_repl,period,budget" with
+ * the policy letter s attached ("...,500s"); parse.c also accepts it as
+ * the next word. */
+int qc_p_sched(struct qc_parser *p, const struct qc_word *w, struct qc_sched *out)
+{
+    const char *s = w->text;
+    size_t len = w->len;
+    uint64_t f[5];
+    size_t n = 0;
+    memset(out, 0, sizeof(*out));
+    out->loc = w->loc;
+    out->policy = QC_SCHED_RR;
+    if (len && strchr("rfos", s[len - 1])) {
+        out->policy = (enum qc_sched_policy)s[len - 1];
+        out->policy_explicit = true;
+        len--;
+    }
+    bool sporadic = memchr(s, ',', len) != NULL;
+    if (sporadic != (out->policy == QC_SCHED_SPORADIC)) {
+        qc_p_diag(p, QC_SEV_ERROR, "sched-syntax", w->loc,
+                  "sched is PRIO[r|f|o] or HI,LO,MAX_REPL,PERIOD,BUDGETs: '%s'", w->text);
+        return -1;
+    }
+    const char *e = s + len;
+    while (n < 5) {
+        const char *c = memchr(s, ',', (size_t)(e - s));
+        if (qc_p_num(p, w, s, (size_t)((c ? c : e) - s), QC_NUM_COUNT, &f[n++]))
+            return -1;
+        if (!c)
+            break;
+        s = c + 1;
+    }
+    if (n != (sporadic ? 5u : 1u) || (sporadic && memchr(s, ',', (size_t)(e - s)))) {
+        qc_p_diag(p, QC_SEV_ERROR, "sched-syntax", w->loc,
+                  "sporadic sched needs exactly 5 fields: '%s'", w->text);
+        return -1;
+    }
+    if (f[0] > 255 || (sporadic && f[1] > 255)) {
+        qc_p_diag(p, QC_SEV_ERROR, "number-range", w->loc, "priority out of range 0..255");
+        return -1;
+    }
+    out->set = true;
+    out->prio = (uint32_t)f[0];
+    if (sporadic) {
+        out->low_prio = (uint32_t)f[1];
+        out->max_repl = (uint32_t)f[2];
+        out->repl_period = f[3];
+        out->init_budget = f[4];
+    }
+    return 0;
+}

@@ -1,0 +1,415 @@
+/* Unit tests of the qvmconf parser: contexts, last-wins, accumulation,
+ * vdev type spellings, blob types and each argument grammar. */
+#include "model-test.h"
+
+static void global_inside_context(void **state)
+{
+    struct mt a, b;
+    mt_parse(&a, "cpu sched 8 ram 32m");
+    mt_parse(&b, "cpu ram 32m sched 8");
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(b.rc, 0);
+    assert_int_equal(a.cfg.ncpus, 1);
+    assert_true(a.cfg.cpus[0].sched.set);
+    assert_int_equal(a.cfg.cpus[0].sched.prio, 8);
+    assert_int_equal(a.cfg.nregions, 1);
+    assert_int_equal(a.cfg.regions[0].size, 32u << 20);
+    assert_true(qc_config_equal(&a.cfg, &b.cfg));
+    mt_dispose(&a);
+    mt_dispose(&b);
+}
+
+static void last_wins_in_context(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "cpu sched 8 sched 6 cpu");
+    assert_int_equal(m.rc, 0);
+    assert_int_equal(m.cfg.ncpus, 2);
+    assert_int_equal(m.cfg.cpus[0].sched.prio, 6);
+    assert_false(m.cfg.cpus[1].sched.set);
+    assert_int_equal(mt_count(&m, "option-overridden"), 1);
+    assert_true(m.d.items[0].has_note);
+    mt_dispose(&m);
+}
+
+static void accumulating_options(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "vdev pl011 loc 0x1c090000 intr gic:37 hostdev <in hostdev >out\n"
+                 "vdev hpet loc 0xf8008000 intr ioapic:2,ioapic:8 intr ioapic:10\n"
+                 "vdev shmem allow a* allow b* create X,4K create Y,1M,0600\n"
+                 "vdev virtio-input screen touch screen multi-touch\n"
+                 "vdev ser8250 log error stderr log info,debug slog\n"
+                 "vdev virtio-blk hostdev a.img hostdev b.img\n");
+    assert_int_equal(m.cfg.nvdevs, 6);
+    assert_int_equal(m.cfg.vdevs[0].nvalues, 2); /* two hostdevs */
+    assert_int_equal(m.cfg.vdevs[1].nintrs, 3);  /* hpet intr accumulates */
+    assert_int_equal(m.cfg.vdevs[2].nvalues, 4);
+    assert_int_equal(m.cfg.vdevs[2].values[3].nums[0], 1u << 20);
+    assert_string_equal(m.cfg.vdevs[2].values[3].str2, "0600");
+    assert_int_equal(m.cfg.vdevs[3].nvalues, 2);
+    assert_int_equal(m.cfg.vdevs[4].nvalues, 2);
+    assert_int_equal(m.cfg.vdevs[5].nvalues, 1); /* virtio-blk hostdev: last wins */
+    assert_string_equal(m.cfg.vdevs[5].values[0].str, "b.img");
+    assert_int_equal(mt_count(&m, "option-overridden"), 1);
+    mt_dispose(&m);
+}
+
+static void intr_last_wins_on_uart(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "vdev pl011 loc 0x1000 intr gic:1 intr gic:2");
+    assert_int_equal(m.cfg.vdevs[0].nintrs, 1);
+    assert_int_equal(m.cfg.vdevs[0].intrs[0].line, 2);
+    assert_true(mt_has(&m, "option-overridden"));
+    mt_dispose(&m);
+}
+
+static void vdev_spellings(void **state)
+{
+    const char *sp[] = {"vdev pl011", "vdev vdev-pl011", "vdev vdev-pl011.so",
+                        "vdev vdev-pl011-safety.so"};
+    struct mt ref;
+    mt_parse(&ref, sp[0]);
+    assert_int_equal(ref.cfg.vdevs[0].type, QC_VDEV_PL011);
+    for (size_t i = 1; i < 4; i++) {
+        struct mt m;
+        mt_parse(&m, sp[i]);
+        assert_int_equal(m.rc, 0);
+        assert_int_equal(m.cfg.vdevs[0].type, QC_VDEV_PL011);
+        assert_true(qc_config_equal(&ref.cfg, &m.cfg));
+        mt_dispose(&m);
+    }
+    mt_dispose(&ref);
+}
+
+static void unknown_vdev_kept(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "vdev vdev-frobnicator.so speed 9 mode fast ram 1m vdev pl011");
+    assert_int_equal(m.rc, 0);
+    assert_true(mt_has(&m, "vdev-unknown-type"));
+    assert_int_equal(m.cfg.nvdevs, 2);
+    assert_int_equal(m.cfg.vdevs[0].type, -1);
+    assert_string_equal(m.cfg.vdevs[0].type_name, "frobnicator");
+    assert_int_equal(m.cfg.vdevs[0].nraw, 4);
+    assert_string_equal(m.cfg.vdevs[0].raw[3].text, "fast");
+    assert_int_equal(m.cfg.nregions, 1); /* global ram is still handled */
+    mt_dispose(&m);
+}
+
+static void unknown_and_misplaced_words(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "frobnicate 3");
+    assert_int_equal(m.rc, -1);
+    assert_true(mt_has(&m, "option-unknown"));
+    mt_dispose(&m);
+    mt_parse(&m, "sched 8");
+    assert_true(mt_has(&m, "option-context"));
+    mt_dispose(&m);
+    mt_parse(&m, "vdev pl011 mac aa:bb:cc:dd:ee:ff");
+    assert_true(mt_has(&m, "option-context"));
+    mt_dispose(&m);
+    mt_parse(&m, "cpu runmask 1 vdev ser8250 runmask 2");
+    assert_true(mt_has(&m, "option-context"));
+    mt_dispose(&m);
+}
+
+static void blob_types(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "ram 0x80000000,128M fdt load ./x.dtb initrd load 0x88000000,rd.gz "
+                 "load 0x80080000,Image data pass loc mem:0x10000000,0x1000,rw");
+    assert_int_equal(m.rc, 0);
+    assert_int_equal(m.cfg.nloads, 3);
+    assert_int_equal(m.cfg.loads[0].blob, QC_BLOB_FDT);
+    assert_false(m.cfg.loads[0].has_addr);
+    assert_string_equal(m.cfg.loads[0].path, "./x.dtb");
+    assert_int_equal(m.cfg.loads[1].blob, QC_BLOB_INITRD);
+    assert_int_equal(m.cfg.loads[1].addr, 0x88000000);
+    assert_int_equal(m.cfg.loads[2].blob, -1);
+    assert_int_equal(m.cfg.npasses, 1);
+    assert_int_equal(m.cfg.passes[0].blob, QC_BLOB_DATA);
+    assert_int_equal(m.cfg.arch, QC_ARCH_ARM); /* inferred from fdt */
+    mt_dispose(&m);
+    mt_parse(&m, "fdt ram 1m");
+    assert_true(mt_has(&m, "blob-syntax"));
+    mt_dispose(&m);
+}
+
+static void arg_missing_and_other_segment(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "ram");
+    assert_int_equal(m.rc, -1);
+    assert_true(mt_has(&m, "arg-missing"));
+    assert_false(m.d.items[0].has_note);
+    mt_dispose(&m);
+    const char *files[] = {"ram 1m system", "x"};
+    mt_parse_files(&m, QC_ARCH_ANY, files, 2);
+    assert_true(mt_has(&m, "arg-missing"));
+    /* Reported at the option, with a note at the word from the next file. */
+    assert_string_equal(m.d.items[0].check, "arg-missing");
+    assert_int_equal(m.d.items[0].loc.col, 8);
+    assert_true(m.d.items[0].has_note);
+    assert_string_equal(m.d.items[0].note_loc.file, "t1.qvmconf");
+    assert_true(mt_has(&m, "option-unknown")); /* "x" is read as an option */
+    assert_false(m.cfg.system.set);
+    mt_dispose(&m);
+}
+
+static void memspec_and_numbers(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "ram 0,0xa0000 rom 0xc0000,0x40000 ram 1m,1023m ram 1000 rom 80000000,4K");
+    assert_int_equal(m.rc, 0);
+    assert_int_equal(m.cfg.nregions, 5);
+    assert_int_equal(m.cfg.regions[0].size, 0xa0000);
+    assert_true(m.cfg.regions[1].rom);
+    assert_int_equal(m.cfg.regions[2].start, 1u << 20);
+    assert_false(m.cfg.regions[3].has_start);
+    assert_int_equal(m.cfg.regions[3].size, 1000);        /* sizes are decimal */
+    assert_int_equal(m.cfg.regions[4].start, 0x80000000); /* addresses hex */
+    mt_dispose(&m);
+    mt_parse(&m, "ram 12q");
+    assert_true(mt_has(&m, "number-invalid"));
+    mt_dispose(&m);
+}
+
+static void locations(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "vdev ser8250 loc 0x3f8 intr ioapic:4\n"
+                 "vdev virtio-net loc pci:0:1\n"
+                 "vdev pci-dummy loc pci:0x8086/0x1234/2\n"
+                 "pass loc mem:0x2000,r=0x1000 loc 0xfe204000,0x1000,rwn intr gic:44=150\n"
+                 "pass loc pci:0:12.0=pci:0x8086/0x1234 intr gic:45,u\n"
+                 "reserve loc io:0xcf8,8 intr 39\n");
+    assert_int_equal(m.rc, 0);
+    const struct qc_locspec *l = &m.cfg.vdevs[0].locspec;
+    assert_int_equal(l->guest.space, QC_SPACE_IO); /* ser8250 default space */
+    assert_int_equal(l->guest.addr, 0x3f8);
+    l = &m.cfg.vdevs[1].locspec;
+    assert_int_equal(l->guest.space, QC_SPACE_PCI_BDF);
+    assert_int_equal(l->guest.dev, 1);
+    assert_false(l->guest.has_func);
+    l = &m.cfg.vdevs[2].locspec;
+    assert_int_equal(l->guest.space, QC_SPACE_PCI_ID);
+    assert_int_equal(l->guest.vid, 0x8086);
+    assert_int_equal(l->guest.idx, 2);
+    const struct qc_pass *p = &m.cfg.passes[0];
+    assert_int_equal(p->nlocs, 2);
+    assert_string_equal(p->locs[0].attrs, "r");
+    assert_false(p->locs[0].has_len);
+    assert_int_equal(p->locs[0].host.addr, 0x1000);
+    assert_int_equal(p->locs[1].len, 0x1000);
+    assert_string_equal(p->locs[1].attrs, "rwn");
+    assert_int_equal(p->intrs[0].vector, 150);
+    p = &m.cfg.passes[1];
+    assert_int_equal(p->locs[0].guest.dev, 12);
+    assert_int_equal(p->locs[0].host.space, QC_SPACE_PCI_ID);
+    assert_int_equal(p->intrs[0].attr, 'u');
+    assert_int_equal(m.cfg.reserves[0].locs[0].len, 8);
+    assert_int_equal(m.cfg.reserves[0].intrs[0].kind, QC_INTR_NUM);
+    assert_int_equal(m.cfg.reserves[0].intrs[0].line, 39);
+    mt_dispose(&m);
+    mt_parse(&m, "pass loc 0x1000,0x1000,rwq");
+    assert_true(mt_has(&m, "loc-syntax"));
+    mt_dispose(&m);
+    mt_parse(&m, "vdev virtio-net loc pci:0:40");
+    assert_true(mt_has(&m, "loc-syntax"));
+    mt_dispose(&m);
+}
+
+static void interrupts(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "vdev ioapic loc 0xfec00000 intr apic name myioapic");
+    assert_int_equal(m.cfg.vdevs[0].intrs[0].kind, QC_INTR_APIC);
+    assert_string_equal(m.cfg.vdevs[0].name, "myioapic");
+    mt_dispose(&m);
+    mt_parse(&m, "vdev pl011 intr 37");
+    assert_true(mt_has(&m, "intr-syntax"));
+    mt_dispose(&m);
+    mt_parse(&m, "pass intr gic:3,x");
+    assert_true(mt_has(&m, "intr-syntax"));
+    mt_dispose(&m);
+}
+
+static void cpu_options(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "cpu runmask 2,3 sched 10f partition p1 cpu cluster _cpu-1 sched 12\n"
+                 "cpu sched 10,6,5,1000000,500000s cpu sched 10,6,5,1000000,500000 s");
+    assert_int_equal(m.rc, 0);
+    assert_int_equal(m.cfg.cpus[0].runmask, 0xc);
+    assert_int_equal(m.cfg.cpus[0].sched.policy, QC_SCHED_FIFO);
+    assert_string_equal(m.cfg.cpus[0].partition, "p1");
+    assert_string_equal(m.cfg.cpus[1].cluster, "_cpu-1");
+    assert_int_equal(m.cfg.cpus[1].sched.policy, QC_SCHED_RR);
+    assert_int_equal(m.cfg.cpus[2].sched.policy, QC_SCHED_SPORADIC);
+    assert_int_equal(m.cfg.cpus[2].sched.low_prio, 6);
+    assert_int_equal(m.cfg.cpus[2].sched.init_budget, 500000);
+    assert_int_equal(m.cfg.ncpus, 4);
+    assert_true(qc_config_equal(&m.cfg, &m.cfg));
+    assert_int_equal(m.cfg.cpus[3].sched.repl_period, 1000000);
+    mt_dispose(&m);
+    mt_parse(&m, "cpu sched 10,6,5");
+    assert_true(mt_has(&m, "sched-syntax"));
+    mt_dispose(&m);
+    mt_parse(&m, "cpu sched 8x");
+    assert_int_equal(m.rc, -1);
+    mt_dispose(&m);
+    mt_parse(&m, "cpu runmask 64");
+    assert_true(mt_has(&m, "runmask-range"));
+    mt_dispose(&m);
+}
+
+static void set_variables(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "set grow-heap 4K set exit-on-halt off cpu set message-block-timeout 0x10\n"
+                 "vdev pl011 set vdev-message-block-timeout 5 set my-var hello\n"
+                 "set slog-buffer 0d16384");
+    assert_int_equal(m.rc, 0);
+    assert_int_equal(m.cfg.nsetvars, 6);
+    assert_int_equal(m.cfg.setvars[0].num, 4096);
+    assert_int_equal(m.cfg.setvars[1].num, 0);
+    assert_int_equal(m.cfg.setvars[2].ctx, QC_SET_GLOBAL); /* known global var */
+    assert_int_equal(m.cfg.setvars[2].num, 16);
+    assert_int_equal(m.cfg.setvars[3].ctx, QC_SET_VDEV);
+    assert_int_equal(m.cfg.setvars[4].var, -1);
+    assert_int_equal(m.cfg.setvars[4].ctx, QC_SET_VDEV);
+    assert_int_equal(m.cfg.setvars[5].num, 16384);
+    mt_dispose(&m);
+    mt_parse(&m, "set exit-on-halt maybe");
+    assert_true(mt_has(&m, "set-value"));
+    mt_dispose(&m);
+}
+
+static void global_options(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "system g1 logger error,fatal stderr logger info slog unsupported register "
+                 "ignore unsupported register abort tolerance 50 dump \"|gzip >d.gz\" safety warn "
+                 "dryrun debug cmdline \"a b\" debug gdb");
+    assert_int_equal(m.rc, 0);
+    assert_string_equal(m.cfg.system.value, "g1");
+    assert_int_equal(m.cfg.nloggers, 2);
+    assert_int_equal(m.cfg.loggers[0].dest, QC_LOG_STDERR);
+    assert_int_equal(m.cfg.loggers[0].filters, 0x5); /* fatal, error */
+    assert_int_equal(m.cfg.nunsupported, 1);
+    assert_int_equal(m.cfg.unsupported[0].action, QC_UNSUP_ABORT);
+    assert_int_equal(m.cfg.tolerance.value, 50);
+    assert_string_equal(m.cfg.dump.value, "|gzip >d.gz");
+    assert_string_equal(m.cfg.safety.value, "warn");
+    assert_true(m.cfg.dryrun.set);
+    assert_string_equal(m.cfg.debug.value, "gdb"); /* second debug wins */
+    assert_string_equal(m.cfg.cmdline.value, "a b");
+    mt_dispose(&m);
+    mt_parse(&m, "safety maybe");
+    assert_true(mt_has(&m, "arg-invalid"));
+    mt_dispose(&m);
+    mt_parse(&m, "logger error,loud stderr");
+    assert_true(mt_has(&m, "log-filter"));
+    mt_dispose(&m);
+}
+
+static void vdev_option_grammars(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "vdev gic version 3 gicr 0x2f100000 msi 0x30000000,0x50,0x100 its-prealloc 4\n"
+                 "vdev virtio-console delayed forever legacy\n"
+                 "vdev virtio-blk dio enable delayed 5\n"
+                 "vdev mc146818 reg 0x0b,0x02");
+    assert_int_equal(m.rc, 0);
+    const struct qc_vdev *g = &m.cfg.vdevs[0];
+    assert_int_equal(g->values[1].nums[0], 0x2f100000);
+    assert_int_equal(g->values[2].nnums, 3);
+    assert_int_equal(g->values[2].nums[1], 0x50);
+    assert_int_equal(g->values[2].nums[2], 0x100);
+    assert_int_equal(g->values[3].nnums, 1);
+    assert_string_equal(m.cfg.vdevs[1].values[0].str, "forever");
+    assert_int_equal(m.cfg.vdevs[2].values[1].nums[0], 5);
+    assert_int_equal(m.cfg.vdevs[3].values[0].nums[1], 2);
+    mt_dispose(&m);
+    mt_parse(&m, "vdev gic msi 0x30000000,0x50");
+    assert_true(mt_has(&m, "arg-count"));
+    mt_dispose(&m);
+    mt_parse(&m, "vdev virtio-blk dio maybe");
+    assert_true(mt_has(&m, "arg-invalid"));
+    mt_dispose(&m);
+}
+
+static void arch_inference(void **state)
+{
+    struct mt m;
+    mt_parse(&m, "ram 1m vdev ioapic loc 0xfec00000 intr apic");
+    assert_int_equal(m.cfg.arch, QC_ARCH_X86);
+    assert_false(m.cfg.arch_explicit);
+    mt_dispose(&m);
+    const char *t = "ram 1m";
+    mt_parse_files(&m, QC_ARCH_ARM, &t, 1);
+    assert_int_equal(m.cfg.arch, QC_ARCH_ARM);
+    assert_true(m.cfg.arch_explicit);
+    mt_dispose(&m);
+}
+
+static void bad_input_does_not_crash(void **state)
+{
+    const char *bad[] = {"vdev",
+                         "vdev pl011 loc",
+                         "pass loc =",
+                         "pass loc pci:",
+                         "pass loc ,,,,",
+                         "reserve intr",
+                         "vdev gic msi ,,,,,,,,,,,",
+                         "cpu sched s",
+                         "cpu sched ,,,,s",
+                         "load ,",
+                         "vdev pl011 intr :",
+                         "vdev pl011 intr a:",
+                         "pass intr =5",
+                         "vdev shmem create ,",
+                         "set",
+                         "set x",
+                         "vdev pl011 log error",
+                         "pass loc pci:1/",
+                         "unsupported x y",
+                         "fdt",
+                         "cpu runmask ,"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct mt m;
+        mt_check(&m, bad[i]);
+        if (m.rc != -1)
+            fprintf(stderr, "accepted: %s\n", bad[i]);
+        assert_int_equal(m.rc, -1);
+        mt_dispose(&m);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(global_inside_context),
+        cmocka_unit_test(last_wins_in_context),
+        cmocka_unit_test(accumulating_options),
+        cmocka_unit_test(intr_last_wins_on_uart),
+        cmocka_unit_test(vdev_spellings),
+        cmocka_unit_test(unknown_vdev_kept),
+        cmocka_unit_test(unknown_and_misplaced_words),
+        cmocka_unit_test(blob_types),
+        cmocka_unit_test(arg_missing_and_other_segment),
+        cmocka_unit_test(memspec_and_numbers),
+        cmocka_unit_test(locations),
+        cmocka_unit_test(interrupts),
+        cmocka_unit_test(cpu_options),
+        cmocka_unit_test(set_variables),
+        cmocka_unit_test(global_options),
+        cmocka_unit_test(vdev_option_grammars),
+        cmocka_unit_test(arch_inference),
+        cmocka_unit_test(bad_input_does_not_crash),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
