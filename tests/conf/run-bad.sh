@@ -1,0 +1,3 @@
+#!/bin/sh
+# The bad mode of the qvmconf corpus tests (see run-good.sh).
+exec sh "$(dirname "$0")/run-good.sh" bad

@@ -1,0 +1,11 @@
+# tests/: the golden corpus of the qvmconf language (tests/conf). The three
+# scripts run qvm-xl check on every good and bad configuration; the round
+# trip also runs tests/conf/roundtrip, which compares models in the library.
+check_PROGRAMS += tests/conf/roundtrip
+tests_conf_roundtrip_SOURCES = tests/conf/roundtrip.c
+tests_conf_roundtrip_LDADD = conf/libqvmconf.a
+
+CONF_CORPUS_TESTS = tests/conf/run-good.sh tests/conf/run-bad.sh tests/conf/run-roundtrip.sh
+TESTS += $(CONF_CORPUS_TESTS)
+EXTRA_DIST += $(CONF_CORPUS_TESTS) tests/conf/README.md tests/conf/good tests/conf/bad \
+	tests/conf/inc
