@@ -5,8 +5,11 @@ xlate_libxlate_a_SOURCES = \
 	xlate/target.h xlate/target.c \
 	xlate/libxl-util.h xlate/libxl-util.c \
 	xlate/emit-json.c \
-	xlate/emit-xlcfg.c
-xlate_libxlate_a_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS)
+	xlate/emit-xlcfg.c \
+	xlate/plan.h xlate/plan.c xlate/mapping.def xlate/map-internal.h \
+	xlate/map-guest.c xlate/map-cpu.c xlate/map-mem.c xlate/map-pass.c \
+	xlate/map-vdev.c xlate/map-global.c xlate/map-arm.c xlate/map-doc.c
+xlate_libxlate_a_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) $(LIBFDT_CFLAGS)
 
 # Test configurations shared by the unit test and the xl round-trip driver.
 XLATE_TEST_CASES = tests/xlate/emit-cases.h tests/xlate/emit-cases.c
@@ -37,3 +40,30 @@ TESTS += tests/xlate/xl-roundtrip.sh
 endif
 tests/xlate/xl-roundtrip.log: tests/tools/noxen-shim.so tests/xlate/emit-dump$(EXEEXT)
 EXTRA_DIST += tests/xlate/xl-roundtrip.sh
+
+# The translator (plan.c, map-*.c): users link conf/libqvmconf.a and $(LIBFDT_LIBS) too.
+XLATE_LIBS = xlate/libxlate.a conf/libqvmconf.a $(XENLIGHT_LIBS) $(LIBFDT_LIBS)
+
+# xlate-dump [--arch A] [--caps C] [--pcpus N] cfg|json|report FILE: the golden driver.
+check_PROGRAMS += tests/xlate/xlate-dump
+tests_xlate_xlate_dump_SOURCES = tests/xlate/xlate-dump.c
+tests_xlate_xlate_dump_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS)
+tests_xlate_xlate_dump_LDADD = $(XLATE_LIBS)
+
+XLATE_UNIT_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) $(CMOCKA_CFLAGS) $(LIBFDT_CFLAGS)
+XLATE_UNIT_LDADD = $(XLATE_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test-xlate-map
+TESTS += tests/unit/test-xlate-map
+tests_unit_test_xlate_map_SOURCES = tests/unit/test-xlate-map.c
+tests_unit_test_xlate_map_CFLAGS = $(XLATE_UNIT_CFLAGS)
+tests_unit_test_xlate_map_LDADD = $(XLATE_UNIT_LDADD)
+
+# Goldens: qvmconf -> xl.cfg, JSON, report; the mapping page; xl's view of our xl.cfg.
+TESTS += tests/xlate/golden.sh tests/xlate/mapping-doc.sh
+tests/xlate/golden.log tests/xlate/mapping-doc.log: tests/xlate/xlate-dump$(EXEEXT)
+EXTRA_DIST += tests/xlate/golden.sh tests/xlate/mapping-doc.sh tests/golden/xlate docs/mapping.md
+if HAVE_XL_BIN
+TESTS += tests/xlate/golden-xl.sh
+endif
+tests/xlate/golden-xl.log: tests/tools/noxen-shim.so tests/xlate/xlate-dump$(EXEEXT)
+EXTRA_DIST += tests/xlate/golden-xl.sh

@@ -1,0 +1,461 @@
+/* Unit tests of the qvm -> Xen mapping rules (xlate/map-*.c): one test per behaviour. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libfdt.h>
+
+#include "map-internal.h"
+#include "qvmconf.h"
+
+struct tx {
+    struct qc_sources src;
+    struct qc_words words;
+    struct qc_diags d;
+    struct qc_config cfg;
+    struct xlate_plan plan;
+    int rc;
+};
+
+/* Parses @text and translates it for @arch with capability changes @caps (may be NULL). */
+static struct tx *run(const char *text, enum xlate_arch arch, const char *caps, unsigned pcpus)
+{
+    struct tx *t = test_calloc(1, sizeof(*t));
+    struct xlate_target tg;
+
+    qc_sources_init(&t->src);
+    qc_words_init(&t->words);
+    qc_diags_init(&t->d);
+    qc_config_init(&t->cfg);
+    xlate_plan_init(&t->plan);
+    assert_int_equal(qc_read_text(&t->src, &t->words, "t.qvmconf", text, strlen(text), NULL, &t->d),
+                     0);
+    assert_int_equal(qc_parse(&t->words, NULL, &t->cfg, &t->d), 0);
+    xlate_target_default(&tg, arch);
+    tg.nr_pcpus = pcpus;
+    if (caps)
+        assert_int_equal(xlate_target_parse_caps(&tg, caps), 0);
+    t->rc = xlate_translate(&t->cfg, &tg, &t->plan, &t->d);
+    return t;
+}
+
+static void done(struct tx *t)
+{
+    xlate_plan_dispose(&t->plan);
+    qc_config_dispose(&t->cfg);
+    qc_diags_dispose(&t->d);
+    qc_words_dispose(&t->words);
+    qc_sources_dispose(&t->src);
+    test_free(t);
+}
+
+static bool has_diag(const struct tx *t, const char *check, enum qc_severity sev)
+{
+    for (size_t i = 0; i < t->d.count; i++)
+        if (!strcmp(t->d.items[i].check, check) && t->d.items[i].sev == sev)
+            return true;
+    return false;
+}
+
+/* The fidelity of the first report line with rule @rule, or -1. */
+static int fidelity(const struct tx *t, const char *rule)
+{
+    for (size_t i = 0; i < t->plan.nreports; i++)
+        if (!strcmp(t->plan.reports[i].rule, rule))
+            return (int)t->plan.reports[i].fidelity;
+    return -1;
+}
+
+#define X86     XLATE_ARCH_X86_64
+#define ARM     XLATE_ARCH_AARCH64
+#define BASE    "system g ram 1m,64m load /k "
+#define ARMBASE "system g ram 0x40000000,64m load /k vdev gic version 2 "
+
+static void test_sched_weight_formula(void **state)
+{
+    (void)state;
+    assert_int_equal(xlate_sched_weight(10), 256);
+    assert_int_equal(xlate_sched_weight(14), 512);
+    assert_int_equal(xlate_sched_weight(6), 128);
+    assert_int_equal(xlate_sched_weight(12), 362);
+    assert_int_equal(xlate_sched_weight(1), 54);
+    assert_int_equal(xlate_sched_weight(255), 65535);
+    assert_int_equal(xlate_sched_weight(0), 45);
+    for (uint32_t p = 1; p < 255; p++)
+        assert_true(xlate_sched_weight(p) <= xlate_sched_weight(p + 1));
+}
+
+static void test_guest_pvh_default(void **state)
+{
+    struct tx *t = run(BASE, X86, NULL, 0);
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(t->plan.type, LIBXL_DOMAIN_TYPE_PVH);
+    assert_int_equal(t->plan.config.c_info.type, LIBXL_DOMAIN_TYPE_PVH);
+    assert_non_null(t->plan.type_reason);
+    assert_int_equal(fidelity(t, "guest-pvh"), XLATE_EXACT);
+    assert_string_equal(t->plan.config.c_info.name, "g");
+    done(t);
+}
+
+static void test_guest_hvm_for_legacy(void **state)
+{
+    struct tx *t = run(BASE "vdev hpet loc 0xfed00000 intr apic", X86, NULL, 0);
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(t->plan.type, LIBXL_DOMAIN_TYPE_HVM);
+    assert_true(libxl_defbool_val(t->plan.config.b_info.u.hvm.hpet));
+    assert_non_null(strstr(t->plan.type_reason, "hpet"));
+    done(t);
+}
+
+static void test_guest_hvm_missing_cap(void **state)
+{
+    struct tx *t = run(BASE "vdev 8259 loc 0x20", X86, "-hvm", 0);
+
+    (void)state;
+    assert_int_equal(t->rc, -1);
+    assert_true(has_diag(t, "xlate-guest-type", QC_SEV_ERROR));
+    done(t);
+}
+
+static void test_guest_arm_and_arch_mismatch(void **state)
+{
+    struct tx *t = run(ARMBASE, ARM, NULL, 0);
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(fidelity(t, "guest-arm"), XLATE_EXACT);
+    assert_int_equal(t->plan.config.b_info.arch_arm.gic_version, LIBXL_GIC_VERSION_V2);
+    done(t);
+    t = run(ARMBASE, X86, NULL, 0);
+    assert_true(has_diag(t, "xlate-arch", QC_SEV_ERROR));
+    done(t);
+}
+
+static void test_cpu_count_and_runmask(void **state)
+{
+    struct tx *t = run(BASE "cpu runmask 3 cpu cpu runmask 1,2", X86, NULL, 8);
+    const libxl_domain_build_info *b = &t->plan.config.b_info;
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(b->max_vcpus, 3);
+    assert_int_equal(b->num_vcpu_hard_affinity, 3);
+    assert_true(libxl_bitmap_test(&b->vcpu_hard_affinity[0], 3));
+    assert_int_equal(libxl_bitmap_count_set(&b->vcpu_hard_affinity[0]), 1);
+    assert_int_equal(libxl_bitmap_count_set(&b->vcpu_hard_affinity[1]), 64);
+    assert_true(libxl_bitmap_test(&b->vcpu_hard_affinity[2], 1));
+    assert_true(libxl_bitmap_test(&b->vcpu_hard_affinity[2], 2));
+    assert_false(libxl_defbool_val(b->numa_placement));
+    done(t);
+}
+
+static void test_cpu_pcpu_out_of_range(void **state)
+{
+    struct tx *t = run(BASE "cpu runmask 5", X86, NULL, 4);
+
+    (void)state;
+    assert_int_equal(t->rc, -1);
+    assert_true(has_diag(t, "xlate-cpu-pcpu", QC_SEV_ERROR));
+    done(t);
+}
+
+static void test_cpu_shared_pcpu_warning(void **state)
+{
+    struct tx *t = run(BASE "cpu runmask 1 cpu runmask 1", X86, NULL, 0);
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_true(has_diag(t, "xlate-cpu-shared-pcpu", QC_SEV_WARNING));
+    done(t);
+}
+
+static void test_cpu_sched_and_pool(void **state)
+{
+    struct tx *t = run(BASE "cpu sched 14f partition a cpu sched 10 partition b", X86, NULL, 0);
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(t->plan.config.b_info.sched_params.weight, 512);
+    assert_string_equal(t->plan.config.c_info.pool_name, "a");
+    assert_true(has_diag(t, "xlate-cpu-pool", QC_SEV_WARNING));
+    assert_int_equal(fidelity(t, "cpu-sched"), XLATE_APPROXIMATE);
+    done(t);
+    t = run(BASE "cpu sched 14,6,3,10000,2000s", X86, NULL, 0);
+    assert_int_equal(t->plan.config.b_info.sched_params.weight, 512);
+    assert_int_equal(fidelity(t, "cpu-sporadic"), XLATE_APPROXIMATE);
+    done(t);
+}
+
+static void test_ram_sizes_and_layout(void **state)
+{
+    struct tx *t = run("ram 0,0xa0000 ram 1m,127m load /k", X86, NULL, 0);
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(t->plan.config.b_info.max_memkb, 128 * 1024);
+    assert_int_equal(t->plan.config.b_info.target_memkb, 128 * 1024);
+    assert_int_equal(fidelity(t, "ram"), XLATE_APPROXIMATE); /* 127.625 MiB rounded up */
+    done(t);
+    t = run("ram 0x80000000,64m load /k", X86, NULL, 0);
+    assert_true(has_diag(t, "xlate-ram-address", QC_SEV_ERROR));
+    done(t);
+    t = run("ram 0x80000000,64m load /k vdev gic version 2", ARM, NULL, 0);
+    assert_int_equal(t->rc, 0);
+    assert_true(has_diag(t, "xlate-ram-relocated", QC_SEV_WARNING));
+    assert_int_equal(fidelity(t, "ram-arm-layout"), XLATE_APPROXIMATE);
+    done(t);
+}
+
+static void test_rom_and_loads(void **state)
+{
+    struct tx *t = run(BASE "rom 0xc0000,0x40000 initrd load /i cmdline \"a b\"", X86, NULL, 0);
+    const libxl_domain_build_info *b = &t->plan.config.b_info;
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_string_equal(b->kernel, "/k");
+    assert_string_equal(b->ramdisk, "/i");
+    assert_string_equal(b->cmdline, "a b");
+    assert_int_equal(fidelity(t, "rom"), XLATE_APPROXIMATE);
+    done(t);
+    t = run(BASE "rom 0xfff00000,0x1000", X86, NULL, 0);
+    assert_true(has_diag(t, "xlate-rom", QC_SEV_ERROR));
+    done(t);
+    t = run(BASE "data load 0x800000,/d", X86, NULL, 0);
+    assert_true(has_diag(t, "xlate-load", QC_SEV_ERROR));
+    done(t);
+}
+
+static void test_pass_mem(void **state)
+{
+    struct tx *t =
+        run(BASE "pass loc mem:0xd0000000,0x2000,rw=0xfe100000 pass loc mem:0xfe000000,0x1000,rw",
+            X86, NULL, 0);
+    const libxl_domain_build_info *b = &t->plan.config.b_info;
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(b->num_iomem, 2);
+    assert_int_equal(b->iomem[0].start, 0xfe100);
+    assert_int_equal(b->iomem[0].number, 2);
+    assert_int_equal(b->iomem[0].gfn, 0xd0000);
+    assert_int_equal(b->iomem[1].start, 0xfe000);
+    assert_true(b->iomem[1].gfn == XLATE_IOMEM_GFN_1TO1);
+    done(t);
+    t = run(BASE "pass loc mem:0xfe000100,0x1000,rw=0xc0000000", X86, NULL, 0);
+    assert_true(has_diag(t, "xlate-pass-align", QC_SEV_ERROR));
+    done(t);
+}
+
+static void test_pass_io_and_pci(void **state)
+{
+    struct tx *t = run(BASE "pass loc io:0x2f8,8", X86, NULL, 0);
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(t->plan.config.b_info.num_ioports, 1);
+    assert_int_equal(t->plan.config.b_info.ioports[0].first, 0x2f8);
+    assert_int_equal(t->plan.config.b_info.ioports[0].number, 8);
+    done(t);
+    t = run(BASE "pass loc pci:0:2.0=pci:0:31.3", X86, NULL, 0);
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(t->plan.type, LIBXL_DOMAIN_TYPE_HVM);
+    assert_int_equal(t->plan.config.num_pcidevs, 1);
+    assert_int_equal(t->plan.config.pcidevs[0].dev, 31);
+    assert_int_equal(t->plan.config.pcidevs[0].func, 3);
+    done(t);
+    t = run(BASE "pass loc pci:0:2.0=pci:0x8086/0x1234", X86, NULL, 0);
+    assert_true(has_diag(t, "xlate-pass-pci", QC_SEV_ERROR));
+    done(t);
+}
+
+static void test_pass_intr_arm(void **state)
+{
+    struct tx *t = run(ARMBASE "pass loc mem:0xfe204000,0x1000,rw intr gic:44", ARM, NULL, 0);
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(t->plan.config.b_info.num_irqs, 1);
+    assert_int_equal(t->plan.config.b_info.irqs[0], 44);
+    assert_non_null(t->plan.fdt);
+    assert_int_equal(fdt_check_header(t->plan.fdt), 0);
+    assert_true(fdt_path_offset(t->plan.fdt, "/passthrough/qvm-pass@fe204000") >= 0);
+    assert_non_null(t->plan.config.b_info.device_tree);
+    done(t);
+    t = run(ARMBASE "pass intr gic:44=150", ARM, NULL, 0);
+    assert_true(has_diag(t, "xlate-pass-intr", QC_SEV_ERROR));
+    done(t);
+}
+
+static void test_reserve(void **state)
+{
+    struct tx *t = run(ARMBASE "reserve loc 0x22000000,0x1000 reserve intr 100", ARM, NULL, 0);
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_true(has_diag(t, "xlate-reserve", QC_SEV_WARNING));
+    assert_int_equal(fidelity(t, "reserve"), XLATE_IGNORED);
+    done(t);
+}
+
+static void test_vdev_disk_and_nic(void **state)
+{
+    struct tx *t =
+        run(BASE "vdev virtio-blk hostdev </ro.img vdev virtio-net mac 02:00:00:00:00:0a", X86,
+            NULL, 0);
+    const libxl_domain_config *d = &t->plan.config;
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(d->num_disks, 1);
+    assert_string_equal(d->disks[0].pdev_path, "/ro.img");
+    assert_string_equal(d->disks[0].vdev, "xvda");
+    assert_int_equal(d->disks[0].readwrite, 0);
+    assert_int_equal(d->disks[0].format, LIBXL_DISK_FORMAT_RAW);
+    assert_int_equal(d->num_nics, 1);
+    assert_int_equal(d->nics[0].mac[5], 0x0a);
+    done(t);
+    t = run(BASE "vdev virtio-blk", X86, NULL, 0);
+    assert_true(has_diag(t, "xlate-vdev-hostdev", QC_SEV_ERROR));
+    done(t);
+}
+
+static void test_vdev_uarts(void **state)
+{
+    struct tx *t = run(ARMBASE "vdev pl011 loc 0x1c090000 intr gic:37 "
+                               "vdev pl011 loc 0x1c0a0000 intr gic:38 hostdev >/l",
+                       ARM, "+ioreq", 0);
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(t->plan.config.b_info.arch_arm.vuart, LIBXL_VUART_TYPE_SBSA_UART);
+    assert_int_equal(t->plan.nbackends, 1);
+    assert_string_equal(t->plan.backends[0].spec, "pl011,mem=0x1c0a0000,hostdev=>/l,spi=38");
+    done(t);
+    t = run(BASE "vdev ser8250 loc 0x3f8 intr apic", X86, "-ioreq", 0);
+    assert_true(has_diag(t, "xlate-backend", QC_SEV_ERROR));
+    done(t);
+    t = run(BASE "vdev ser8250 loc 0x3f8 intr apic", X86, NULL, 0);
+    assert_int_equal(t->rc, 0);
+    assert_string_equal(t->plan.backends[0].spec, "ser8250,io=0x3f8");
+    done(t);
+}
+
+static void test_vdev_console(void **state)
+{
+    struct tx *t = run(BASE "vdev virtio-console vdev virtio-console name logs", X86, NULL, 0);
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(t->plan.config.num_channels, 1);
+    assert_string_equal(t->plan.config.channels[0].name, "logs");
+    assert_int_equal(t->plan.config.channels[0].connection, LIBXL_CHANNEL_CONNECTION_PTY);
+    done(t);
+}
+
+static void test_vdev_watchdog_actions(void **state)
+{
+    struct tx *t = run(BASE "dump /d vdev wdt-ib700 action dump,terminate", X86, NULL, 0);
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(t->plan.config.on_crash, LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY);
+    assert_string_equal(t->plan.backends[0].spec, "wdt-ib700,io=0x441,action=dump");
+    done(t);
+    t = run(BASE "vdev wdt-ib700", X86, NULL, 0);
+    assert_int_equal(t->plan.config.on_watchdog, LIBXL_ACTION_ON_SHUTDOWN_DESTROY);
+    assert_int_equal(t->plan.config.on_poweroff, LIBXL_ACTION_ON_SHUTDOWN_DESTROY);
+    assert_int_equal(t->plan.config.on_reboot, LIBXL_ACTION_ON_SHUTDOWN_DESTROY);
+    assert_int_equal(t->plan.config.on_crash, LIBXL_ACTION_ON_SHUTDOWN_DESTROY);
+    done(t);
+}
+
+static void test_vdev_unsupported(void **state)
+{
+    struct tx *t = run(BASE "vdev shmem", X86, NULL, 0);
+
+    (void)state;
+    assert_true(has_diag(t, "xlate-vdev-unsupported", QC_SEV_ERROR));
+    done(t);
+    t = run(BASE "vdev virtio-entropy", X86, NULL, 0);
+    assert_int_equal(t->rc, 0);
+    assert_true(has_diag(t, "xlate-vdev-unsupported", QC_SEV_WARNING));
+    done(t);
+    t = run(ARMBASE, ARM, "-gicv2", 0);
+    assert_true(has_diag(t, "xlate-gic", QC_SEV_ERROR));
+    done(t);
+}
+
+static void test_globals(void **state)
+{
+    struct tx *t = run(BASE "safety required", X86, NULL, 0);
+
+    (void)state;
+    assert_true(has_diag(t, "xlate-safety", QC_SEV_ERROR));
+    done(t);
+    t = run(BASE "logger error stderr tolerance 5 dryrun", X86, NULL, 0);
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(fidelity(t, "logger"), XLATE_IGNORED);
+    assert_int_equal(fidelity(t, "tolerance"), XLATE_IGNORED);
+    assert_int_equal(fidelity(t, "dryrun"), XLATE_IGNORED);
+    done(t);
+}
+
+/* The table drives the code: every vdev type has a row, rule names are unique, every report
+ * line carries a rule of the table. */
+static void test_tables_agree(void **state)
+{
+    struct tx *t = run(BASE "cpu cpu vdev virtio-entropy", X86, NULL, 0);
+
+    (void)state;
+    for (int i = 0; i < QC_VDEV_COUNT; i++)
+        assert_true(xlate_vdev_has_handler(i));
+    for (int i = 0; i < XLATE_RULE_COUNT; i++)
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(xlate_rules[i].name, xlate_rules[j].name);
+    for (size_t i = 0; i < t->plan.nreports; i++) {
+        bool found = false;
+
+        for (int r = 0; r < XLATE_RULE_COUNT; r++)
+            found |= t->plan.reports[i].rule == xlate_rules[r].name;
+        assert_true(found);
+    }
+    done(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sched_weight_formula),
+        cmocka_unit_test(test_guest_pvh_default),
+        cmocka_unit_test(test_guest_hvm_for_legacy),
+        cmocka_unit_test(test_guest_hvm_missing_cap),
+        cmocka_unit_test(test_guest_arm_and_arch_mismatch),
+        cmocka_unit_test(test_cpu_count_and_runmask),
+        cmocka_unit_test(test_cpu_pcpu_out_of_range),
+        cmocka_unit_test(test_cpu_shared_pcpu_warning),
+        cmocka_unit_test(test_cpu_sched_and_pool),
+        cmocka_unit_test(test_ram_sizes_and_layout),
+        cmocka_unit_test(test_rom_and_loads),
+        cmocka_unit_test(test_pass_mem),
+        cmocka_unit_test(test_pass_io_and_pci),
+        cmocka_unit_test(test_pass_intr_arm),
+        cmocka_unit_test(test_reserve),
+        cmocka_unit_test(test_vdev_disk_and_nic),
+        cmocka_unit_test(test_vdev_uarts),
+        cmocka_unit_test(test_vdev_console),
+        cmocka_unit_test(test_vdev_watchdog_actions),
+        cmocka_unit_test(test_vdev_unsupported),
+        cmocka_unit_test(test_globals),
+        cmocka_unit_test(test_tables_agree),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
