@@ -202,6 +202,7 @@ static const struct scalar_key scalar_keys[] = {
     {"vnc", FIELD(b_info.u.hvm.vnc.enable), K_DEFBOOL, T_HVM},
     {"sdl", FIELD(b_info.u.hvm.sdl.enable), K_DEFBOOL, T_HVM},
     {"boot", FIELD(b_info.u.hvm.boot), K_STRING, T_HVM},
+    {"acpi_firmware", FIELD(b_info.u.hvm.acpi_firmware), K_STRING, T_HVM},
     {"device_model_version", FIELD(b_info.device_model_version), K_ENUM, T_HVM, 0,
      NAMES(dm_names)},
     {"device_model_override", FIELD(b_info.device_model), K_STRING, T_HVM},
@@ -585,15 +586,24 @@ static int emit_pci(struct emit *st, int i, FILE *f)
     int rc;
 
     libxl_device_pci_init(&blank);
-    /* xl always sets these: the function bit and the default RDM policy. */
-    if (pci->vfunc_mask != (1u << pci->func))
-        return unsupported(st, "pcidevs[%d].vfunc_mask: xl sets 1 << func", i);
-    if (pci->rdm_policy != LIBXL_RDM_RESERVE_POLICY_STRICT &&
-        pci->rdm_policy != LIBXL_RDM_RESERVE_POLICY_RELAXED)
-        return unsupported(st, "pcidevs[%d].rdm_policy: xl always sets strict or relaxed", i);
+    /* Xen 4.17's xl sets vfunc_mask to 1 for a single-function spec
+     * whatever the function number, and gives each device the domain's RDM
+     * policy (b_info.u.hvm.rdm.policy, which reads as strict for PV) unless
+     * the spec names one (all checked against the real xl). */
+    libxl_rdm_reserve_policy xl_default = st->d->c_info.type == LIBXL_DOMAIN_TYPE_HVM
+                                              ? st->d->b_info.u.hvm.rdm.policy
+                                              : LIBXL_RDM_RESERVE_POLICY_STRICT;
+    if (pci->vfunc_mask != 1)
+        return unsupported(st, "pcidevs[%d].vfunc_mask: xl sets 1 for one function", i);
     fprintf(f, "%04x:%02x:%02x.%x", (unsigned)pci->domain, pci->bus, pci->dev, pci->func);
-    if (pci->rdm_policy != LIBXL_RDM_RESERVE_POLICY_STRICT)
-        fputs(",rdm_policy=relaxed", f);
+    if (pci->rdm_policy != xl_default) {
+        if (pci->rdm_policy == LIBXL_RDM_RESERVE_POLICY_STRICT)
+            fputs(",rdm_policy=strict", f);
+        else if (pci->rdm_policy == LIBXL_RDM_RESERVE_POLICY_RELAXED)
+            fputs(",rdm_policy=relaxed", f);
+        else
+            return unsupported(st, "pcidevs[%d].rdm_policy: xl always sets one for PV", i);
+    }
     if (pci->permissive)
         fputs(",permissive=1", f);
     if (pci->msitranslate)

@@ -135,8 +135,8 @@ static int build_pv(libxl_domain_config *d)
     pci->bus = 1;
     pci->dev = 0;
     pci->func = 0;
-    pci->vfunc_mask = 1u << pci->func;
-    pci->rdm_policy = LIBXL_RDM_RESERVE_POLICY_STRICT;
+    pci->vfunc_mask = 1; /* what xl 4.17 sets for a one-function spec */
+    pci->rdm_policy = LIBXL_RDM_RESERVE_POLICY_STRICT; /* xl's value for PV */
     ch = xlate_add_channel(d);
     NEW(ch);
     TRY(xlate_set_string(&ch->name, "org.qemu.guest_agent.0"));
