@@ -1,0 +1,142 @@
+# Host-side helpers shared by the e2e rig and the guest image builder (bash, sourced).
+# Every piece downloaded or built lands in one cache directory so that later runs work
+# offline; stage names here match the ones the rig reports.
+
+qx_e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+XEN_TOOLS_DIR=${QX_E2E_XEN_TOOLS:-/usr/lib/xen-4.17/bin}
+
+# qx_cache_dir: print (and create) the cache: $QX_E2E_CACHE, else the build tree's
+# tests/e2e/cache, else one next to the sources.
+qx_cache_dir() {
+    local c=${QX_E2E_CACHE:-${top_builddir:-$qx_e2e_dir/../..}/tests/e2e/cache}
+    mkdir -p "$c" && (cd "$c" && pwd)
+}
+
+# qx_die STAGE MESSAGE: the one way the rig and its helpers fail.
+qx_die() {
+    echo "rig: FAILED in stage $1: $2" >&2
+    exit 125
+}
+
+qx_log() { echo "rig: $*" >&2; }
+
+# qx_stamp FILE...: a cheap fingerprint (name, size, mtime) of input files.
+qx_stamp() {
+    stat -L -c '%n %s %Y' "$@" 2>/dev/null | md5sum | cut -c1-16
+}
+
+# qx_fetch CACHE: make sure CACHE has xen (plain multiboot image), vmlinuz, kver and the
+# kernel .deb. Nothing is installed: apt-get download + dpkg -x. Once the pieces are in the
+# cache apt is never consulted again (offline runs); QX_E2E_REFRESH=1 fetches anew.
+qx_fetch() {
+    local c=$1 kpkg tmp
+    if [ -n "${QX_E2E_XEN:-}" ] || [ -n "${QX_E2E_KERNEL:-}" ]; then
+        # Explicit pieces (e.g. a custom hypervisor): use them as they are.
+        [ -f "${QX_E2E_XEN:-$c/xen}" ] || qx_die fetch "hypervisor file ${QX_E2E_XEN:-$c/xen} missing"
+        [ -f "${QX_E2E_KERNEL:-$c/vmlinuz}" ] ||
+            qx_die fetch "kernel file ${QX_E2E_KERNEL:-$c/vmlinuz} missing"
+        return 0
+    fi
+    if [ -z "${QX_E2E_REFRESH:-}" ] && [ -f "$c/xen" ] && [ -f "$c/vmlinuz" ] &&
+        [ -f "$c/kver" ] && [ -f "$c/debs/$(cat "$c/kpkg" 2>/dev/null).deb" ]; then
+        return 0
+    fi
+    [ -n "${QX_E2E_OFFLINE:-}" ] && qx_die fetch "cache $c is incomplete and QX_E2E_OFFLINE is set"
+    kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+        sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1)
+    [ -n "$kpkg" ] || qx_die fetch "cannot resolve the kernel package of linux-image-amd64 (apt-cache depends)"
+    mkdir -p "$c/debs"
+    rm -f "$c"/debs/*.deb
+    qx_log "fetching xen-hypervisor-4.17-amd64 and $kpkg"
+    (cd "$c/debs" && apt-get download -q xen-hypervisor-4.17-amd64 "$kpkg" >/dev/null 2>&1) ||
+        qx_die fetch "apt-get download xen-hypervisor-4.17-amd64 $kpkg failed"
+    mv "$c"/debs/xen-hypervisor-4.17-amd64_*.deb "$c/debs/xen-hypervisor-4.17-amd64.deb" &&
+        mv "$c"/debs/"$kpkg"_*.deb "$c/debs/$kpkg.deb" ||
+        qx_die fetch "downloaded packages not found in $c/debs"
+    tmp=$(mktemp -d "$c/x.XXXXXX")
+    dpkg -x "$c/debs/xen-hypervisor-4.17-amd64.deb" "$tmp" ||
+        qx_die fetch "dpkg -x of the hypervisor package failed"
+    gunzip -c "$tmp"/boot/xen-4.17-amd64.gz >"$c/xen.new" || qx_die fetch "no boot/xen-4.17-amd64.gz"
+    rm -rf "$tmp"
+    # The kernel: keep only vmlinuz; modules are taken from the .deb when images are built.
+    tmp=$(mktemp -d "$c/x.XXXXXX")
+    dpkg-deb --fsys-tarfile "$c/debs/$kpkg.deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' ||
+        qx_die fetch "no vmlinuz in $kpkg"
+    basename "$tmp"/boot/vmlinuz-* | sed 's/^vmlinuz-//' >"$c/kver"
+    mv "$tmp"/boot/vmlinuz-* "$c/vmlinuz"
+    rm -rf "$tmp"
+    mv "$c/xen.new" "$c/xen"
+    echo "$kpkg" >"$c/kpkg"
+}
+
+# qx_kernel_tree CACHE DIR: unpack the cached kernel package into DIR (dpkg -x) for
+# module copying; callers delete DIR afterwards (the tree is 400 MB, the .deb 70 MB).
+qx_kernel_tree() {
+    dpkg -x "$1/debs/$(cat "$1/kpkg").deb" "$2" &&
+        depmod -b "$2" "$(cat "$1/kver")" # the package ships no modules.dep
+}
+
+# qx_copy_modules TREE ROOT KVER MODULE...: copy MODULEs and everything they depend on
+# from TREE into ROOT, then depmod -b so that modprobe works there.
+qx_copy_modules() {
+    local tree=$1 root=$2 kver=$3 m f
+    shift 3
+    mkdir -p "$root/lib/modules/$kver"
+    cp "$tree/lib/modules/$kver"/modules.order "$tree/lib/modules/$kver"/modules.builtin* \
+        "$root/lib/modules/$kver/" 2>/dev/null
+    for m in "$@"; do
+        modprobe -d "$tree" -S "$kver" --show-depends "$m" >"$root/.deps" 2>&1 ||
+            { cat "$root/.deps" >&2; rm -f "$root/.deps"; return 1; }
+        while read -r kind f _; do
+            [ "$kind" = insmod ] || continue
+            f=${f#"$tree"}
+            mkdir -p "$root$(dirname "$f")"
+            cp "$tree$f" "$root$f"
+        done <"$root/.deps"
+        rm -f "$root/.deps"
+    done
+    depmod -b "$root" "$kver"
+}
+
+# qx_copy_libs ROOT FILE: copy the shared libraries ldd lists for FILE (and the loader)
+# to the same paths under ROOT.
+qx_copy_libs() {
+    local root=$1 l
+    for l in $(ldd "$2" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do
+        [ -e "$root$l" ] && continue
+        mkdir -p "$root$(dirname "$l")"
+        cp -L "$l" "$root$l" || return 1
+    done
+}
+
+# qx_copy_with_libs ROOT FILE...: copy executables to the same path under ROOT, with their
+# libraries.
+qx_copy_with_libs() {
+    local root=$1 f
+    shift
+    for f in "$@"; do
+        mkdir -p "$root$(dirname "$f")"
+        cp -L "$f" "$root$f" && qx_copy_libs "$root" "$f" || return 1
+    done
+}
+
+# qx_install_prog ROOT FILE DESTDIR: copy FILE into ROOT/DESTDIR, with its libraries.
+qx_install_prog() {
+    mkdir -p "$1$3" && cp -L "$2" "$1$3/" && qx_copy_libs "$1" "$2"
+}
+
+# qx_busybox ROOT: static busybox with one symlink per applet.
+qx_busybox() {
+    local root=$1 a
+    mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin"
+    cp /bin/busybox "$root/bin/busybox" || return 1
+    for a in $(/bin/busybox --list); do
+        [ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
+    done
+}
+
+# qx_pack ROOT OUT: newc cpio, gzip -1 (most bytes are already-compressed kernels).
+qx_pack() {
+    (cd "$1" && find . -print0 | LC_ALL=C sort -z | cpio -o -0 -H newc -R 0:0 --quiet) |
+        gzip -1 >"$2.new" && mv "$2.new" "$2"
+}
