@@ -1,0 +1,42 @@
+# tests/fuzz: libFuzzer targets (configure --enable-fuzz with CC=clang)
+#
+# replay-conf runs the fuzz target once per seed with any compiler, as a
+# plain test, so the round-trip property is checked by every `make check`.
+# fuzz-conf is the libFuzzer build of the same target; `make fuzz-run` runs
+# it for $(FUZZ_SECONDS) on a scratch copy of the seeds.
+check_PROGRAMS += tests/fuzz/replay-conf
+TESTS += tests/fuzz/replay-conf
+tests_fuzz_replay_conf_SOURCES = tests/fuzz/replay-conf.c tests/fuzz/fuzz-conf.c
+tests_fuzz_replay_conf_LDADD = conf/libqvmconf.a
+
+EXTRA_DIST += tests/fuzz/corpus-conf tests/fuzz/qvmconf.dict
+
+FUZZ_SECONDS = 60
+FUZZ_CORPUS = tests/fuzz/corpus-run
+FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-conf
+# The library is compiled again with the fuzzer's instrumentation, so
+# coverage guidance and the sanitizers see inside it.
+tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz-conf.c $(conf_libqvmconf_a_SOURCES)
+tests_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g
+tests_fuzz_fuzz_conf_LDFLAGS = $(FUZZ_SAN)
+
+# The committed seeds are never written: libFuzzer adds to a scratch copy.
+# Its exit code (non-zero on a crash, leak or failed round trip) is ours.
+fuzz-run: tests/fuzz/fuzz-conf$(EXEEXT)
+	rm -rf $(FUZZ_CORPUS) && mkdir -p $(FUZZ_CORPUS)
+	cp $(srcdir)/tests/fuzz/corpus-conf/*.qvmconf $(FUZZ_CORPUS)/
+	for f in $(srcdir)/tests/conf/good/*.qvmconf; do \
+	  if test -f "$$f"; then cp "$$f" "$(FUZZ_CORPUS)/good-$${f##*/}"; fi; \
+	done
+	tests/fuzz/fuzz-conf$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -dict=$(srcdir)/tests/fuzz/qvmconf.dict -artifact_prefix=tests/fuzz/ \
+	  -print_final_stats=1 $(FUZZ_CORPUS)
+else
+fuzz-run:
+	@echo "fuzz-run: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
+	@exit 1
+endif
+.PHONY: fuzz-run
