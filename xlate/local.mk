@@ -67,3 +67,32 @@ TESTS += tests/xlate/golden-xl.sh
 endif
 tests/xlate/golden-xl.log: tests/tools/noxen-shim.so tests/xlate/xlate-dump$(EXEEXT)
 EXTRA_DIST += tests/xlate/golden-xl.sh
+
+# Reverse direction (xl.cfg or a libxl config -> qvmconf): xlcfg-parse reads
+# xl.cfg with libxlutil, reverse-rules.c inverts mapping.def row by row
+# (reverse.def), reverse.c drives them and reports what is left over.
+# Programs that call them also need $(XLUTIL_LIBS).
+xlate_libxlate_a_SOURCES += xlate/reverse.h xlate/reverse.def xlate/reverse-internal.h \
+	xlate/reverse.c xlate/reverse-rules.c \
+	xlate/xlcfg-parse.c
+xlate_libxlate_a_CFLAGS += $(XLUTIL_CFLAGS)
+XLATE_REVERSE_LIBS = $(XLATE_LIBS) $(XLUTIL_LIBS)
+
+check_PROGRAMS += tests/unit/test-reverse
+TESTS += tests/unit/test-reverse
+tests_unit_test_reverse_SOURCES = tests/unit/test-reverse.c
+tests_unit_test_reverse_CFLAGS = $(XLATE_UNIT_CFLAGS) $(XLUTIL_CFLAGS)
+tests_unit_test_reverse_LDADD = $(XLATE_REVERSE_LIBS) $(CMOCKA_LIBS)
+
+# reverse-dump: xl.cfg -> qvmconf / libxl JSON, and qvmconf -> xl.cfg -> model
+# comparison, for tests/reverse/run.sh.
+check_PROGRAMS += tests/reverse/reverse-dump
+tests_reverse_reverse_dump_SOURCES = tests/reverse/reverse-dump.c
+tests_reverse_reverse_dump_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) $(XLUTIL_CFLAGS)
+tests_reverse_reverse_dump_LDADD = $(XLATE_REVERSE_LIBS)
+
+if HAVE_XL_BIN
+TESTS += tests/reverse/run.sh
+endif
+tests/reverse/run.log: tests/tools/noxen-shim.so tests/reverse/reverse-dump$(EXEEXT)
+EXTRA_DIST += tests/reverse/run.sh tests/reverse/cfg tests/reverse/README.md

@@ -1,0 +1,383 @@
+/* Unit tests of the reverse direction: xlate/xlcfg-parse.c, xlate/reverse.c and reverse.def. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "map-internal.h"
+#include "reverse.h"
+
+/* libxlutil 4.17 leaks the string token being read when a syntax error hits
+ * inside a list (its bison grammar has no %destructor): theirs, not ours. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:xlu__cfg_string_mk\nleak:xlu__cfgl_strdup\n";
+}
+
+/* Parse @text (named "t.cfg"); the report text is returned in *report_r (free it). */
+static int parse(const char *text, enum xlate_arch arch, libxl_domain_config *dc,
+                 struct xlate_lossy_list *lossy, char **report_r)
+{
+    size_t len = 0;
+    FILE *rep = open_memstream(report_r, &len);
+    int rc;
+
+    assert_non_null(rep);
+    libxl_domain_config_init(dc);
+    xlate_lossy_init(lossy);
+    rc = xlate_xlcfg_parse("t.cfg", text, strlen(text), arch, dc, lossy, rep);
+    fclose(rep);
+    return rc;
+}
+
+static bool has_key(const char *keys, const char *key)
+{
+    size_t n = strlen(key);
+
+    for (const char *p = keys; (p = strstr(p, key)); p += n)
+        if ((p == keys || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+            return true;
+    return false;
+}
+
+/* Every reverse row inverts a row that exists in mapping.def (the ids are
+ * mapping.def's enum, so a wrong id does not even compile; this checks the
+ * range and that each row is used once). */
+static void rules_name_mapping_rows(void **state)
+{
+    (void)state;
+    assert_true(xlate_reverse_nrules > 0);
+    for (size_t i = 0; i < xlate_reverse_nrules; i++) {
+        int r = xlate_reverse_rules[i].rule;
+
+        assert_true(r >= 0 && r < XLATE_RULE_COUNT);
+        assert_non_null(xlate_rules[r].name);
+        for (size_t j = 0; j < i; j++)
+            assert_int_not_equal(xlate_reverse_rules[j].rule, r);
+    }
+}
+
+/* The xl key of a mapping row: the word before the first '=' of its Xen column. */
+static bool xl_key_of(const char *xen, char *key, size_t len)
+{
+    const char *eq = strchr(xen, '='), *s;
+
+    if (!eq)
+        return false;
+    for (s = eq; s > xen && (s[-1] == '_' || (s[-1] >= 'a' && s[-1] <= 'z')); s--)
+        ;
+    if (s == eq || (size_t)(eq - s) >= len)
+        return false;
+    snprintf(key, len, "%.*s", (int)(eq - s), s);
+    return true;
+}
+
+/* Every exact mapping row with an xl.cfg key has a reverse rule reading that key,
+ * and the xl.cfg parser knows the key. */
+static void exact_rows_have_reverse(void **state)
+{
+    (void)state;
+    for (int r = 0; r < XLATE_RULE_COUNT; r++) {
+        char key[64];
+        const struct xlate_reverse_rule *rev = NULL;
+        bool known = false;
+
+        if (strcmp(xlate_rules[r].fidelity, "exact") ||
+            !xl_key_of(xlate_rules[r].xen, key, sizeof(key)))
+            continue;
+        for (size_t i = 0; i < xlate_reverse_nrules; i++)
+            if (xlate_reverse_rules[i].rule == r)
+                rev = &xlate_reverse_rules[i];
+        if (!rev)
+            fail_msg("exact mapping row %s (%s) has no reverse rule", xlate_rules[r].name, key);
+        if (!has_key(rev->xl_keys, key))
+            fail_msg("reverse rule %s does not read %s", xlate_rules[r].name, key);
+        for (size_t i = 0; xlate_xlcfg_keys[i]; i++)
+            known = known || !strcmp(xlate_xlcfg_keys[i], key);
+        if (!known)
+            fail_msg("the xl.cfg parser does not read %s", key);
+    }
+}
+
+static void syntax_error_is_located(void **state)
+{
+    libxl_domain_config dc;
+    struct xlate_lossy_list lossy;
+    char *rep = NULL;
+
+    (void)state;
+    assert_int_equal(parse("name=\"a\"\nvcpus = = 2\n", XLATE_ARCH_X86_64, &dc, &lossy, &rep),
+                     XLATE_ERR_INVAL);
+    assert_non_null(strstr(rep, "t.cfg:2:"));
+    free(rep);
+    libxl_domain_config_dispose(&dc);
+    xlate_lossy_dispose(&lossy);
+}
+
+static void bad_value_is_an_error(void **state)
+{
+    static const char *const bad[] = {
+        "iomem=[\"zz\"]\n",       "cpus=\"1-x\"\n",        "type=\"hvmx\"\n",
+        "memory=\"lots\"\n",      "vif=[\"mac=1:2\"]\n",   "irqs=[\"q\"]\n",
+        "on_crash=\"explode\"\n", "ioports=[\"10000\"]\n", "gic_version=\"v9\"\n",
+        "channel=[\"name=x\"]\n",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        libxl_domain_config dc;
+        struct xlate_lossy_list lossy;
+        char *rep = NULL;
+
+        assert_int_equal(parse(bad[i], XLATE_ARCH_X86_64, &dc, &lossy, &rep), XLATE_ERR_INVAL);
+        assert_non_null(strstr(rep, "t.cfg:1:")); /* file:line of the key */
+        free(rep);
+        libxl_domain_config_dispose(&dc);
+        xlate_lossy_dispose(&lossy);
+    }
+}
+
+static void unknown_key_warns(void **state)
+{
+    libxl_domain_config dc;
+    struct xlate_lossy_list lossy;
+    char *rep = NULL;
+
+    (void)state;
+    assert_int_equal(
+        parse("memory=64\nsched_bogus=1\nvcpus=1\n", XLATE_ARCH_X86_64, &dc, &lossy, &rep), 0);
+    assert_true(xlate_lossy_has(&lossy, "sched_bogus"));
+    assert_non_null(strstr(rep, "t.cfg:2: warning: sched_bogus"));
+    free(rep);
+    libxl_domain_config_dispose(&dc);
+    xlate_lossy_dispose(&lossy);
+}
+
+static void cpus_per_vcpu_and_string(void **state)
+{
+    libxl_domain_config dc;
+    struct xlate_lossy_list lossy;
+    char *rep = NULL;
+
+    (void)state;
+    assert_int_equal(parse("vcpus=2\ncpus=[\"1\",\"2-3\"]\n", XLATE_ARCH_X86_64, &dc, &lossy, &rep),
+                     0);
+    assert_int_equal(dc.b_info.num_vcpu_hard_affinity, 2);
+    assert_int_equal(libxl_bitmap_count_set(&dc.b_info.vcpu_hard_affinity[0]), 1);
+    assert_true(libxl_bitmap_test(&dc.b_info.vcpu_hard_affinity[1], 3));
+    free(rep);
+    libxl_domain_config_dispose(&dc);
+    xlate_lossy_dispose(&lossy);
+
+    assert_int_equal(parse("vcpus=3\ncpus=\"0-3,^2\"\n", XLATE_ARCH_X86_64, &dc, &lossy, &rep), 0);
+    assert_int_equal(dc.b_info.num_vcpu_hard_affinity, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(libxl_bitmap_count_set(&dc.b_info.vcpu_hard_affinity[i]), 3);
+        assert_false(libxl_bitmap_test(&dc.b_info.vcpu_hard_affinity[i], 2));
+    }
+    free(rep);
+    libxl_domain_config_dispose(&dc);
+    xlate_lossy_dispose(&lossy);
+}
+
+/* Reverse @text for @arch; the qvmconf output is returned in *out_r. */
+static int reverse(const char *text, enum xlate_arch arch, struct xlate_reverse *r, char **out_r)
+{
+    libxl_domain_config dc;
+    struct xlate_lossy_list lossy;
+    struct xlate_reverse_opts o = {.name = "t", .arch = arch};
+    char *rep = NULL;
+    size_t len = 0;
+    FILE *out;
+    int rc;
+
+    assert_int_equal(parse(text, arch, &dc, &lossy, &rep), 0);
+    free(rep);
+    o.carry = &lossy;
+    xlate_reverse_init(r);
+    rc = xlate_reverse(&dc, &o, r, NULL);
+    out = open_memstream(out_r, &len);
+    assert_non_null(out);
+    if (!rc)
+        xlate_reverse_write(out, r);
+    fclose(out);
+    libxl_domain_config_dispose(&dc);
+    xlate_lossy_dispose(&lossy);
+    return rc;
+}
+
+static const struct qc_vdev *find_vdev(const struct qc_config *c, int type)
+{
+    for (size_t i = 0; i < c->nvdevs; i++)
+        if (c->vdevs[i].type == type)
+            return &c->vdevs[i];
+    return NULL;
+}
+
+static void arm_defaults_are_spelled_out(void **state)
+{
+    struct xlate_reverse r;
+    char *out = NULL;
+
+    (void)state;
+    assert_int_equal(reverse("name=\"a\"\nmemory=256\nvcpus=2\ncpus=[\"1\",\"all\"]\n"
+                             "vuart=\"sbsa_uart\"\ngic_version=\"v3\"\nirqs=[44]\n",
+                             XLATE_ARCH_AARCH64, &r, &out),
+                     0);
+    assert_int_equal(r.cfg.nregions, 1);
+    assert_int_equal(r.cfg.regions[0].start, 0x40000000);
+    assert_int_equal(r.cfg.regions[0].size, 256 << 20);
+    assert_int_equal(r.cfg.ncpus, 2);
+    assert_true(r.cfg.cpus[0].has_runmask);
+    assert_int_equal(r.cfg.cpus[0].runmask, 1u << 1);
+    assert_false(r.cfg.cpus[1].has_runmask);
+    assert_non_null(find_vdev(&r.cfg, QC_VDEV_GIC));
+    assert_non_null(find_vdev(&r.cfg, QC_VDEV_PL011));
+    assert_int_equal(find_vdev(&r.cfg, QC_VDEV_PL011)->locspec.guest.addr, 0x22000000);
+    assert_int_equal(r.cfg.npasses, 1);
+    assert_int_equal(r.cfg.passes[0].intrs[0].line, 44);
+    assert_int_equal(r.lossy.n, 1); /* on_reboot: xl's default restart */
+    assert_true(xlate_lossy_has(&r.lossy, "on_reboot"));
+    free(out);
+    xlate_reverse_dispose(&r);
+}
+
+static void hvm_platform_is_spelled_out(void **state)
+{
+    struct xlate_reverse r;
+    char *out = NULL;
+
+    (void)state;
+    assert_int_equal(reverse("type=\"hvm\"\nmemory=1024\nserial=[\"pty\"]\nhpet=1\n"
+                             "on_reboot=\"destroy\"\n",
+                             XLATE_ARCH_X86_64, &r, &out),
+                     0);
+    assert_non_null(find_vdev(&r.cfg, QC_VDEV_IOAPIC));
+    assert_non_null(find_vdev(&r.cfg, QC_VDEV_I8259));
+    assert_non_null(find_vdev(&r.cfg, QC_VDEV_HPET));
+    assert_non_null(find_vdev(&r.cfg, QC_VDEV_SER8250));
+    assert_int_equal(r.cfg.nregions, 2); /* 640K low, the rest from 1M */
+    assert_int_equal(r.cfg.regions[1].start, 0x100000);
+    assert_int_equal(r.lossy.n, 0);
+    free(out);
+    xlate_reverse_dispose(&r);
+}
+
+static void lossy_keys_are_comments(void **state)
+{
+    struct xlate_reverse r;
+    char *out = NULL;
+
+    (void)state;
+    assert_int_equal(reverse("type=\"pvh\"\nmemory=128\nmaxmem=256\ncap=50\ncpus_soft=\"1\"\n"
+                             "vcpus=1\nfoo=\"x\"\non_reboot=\"destroy\"\n",
+                             XLATE_ARCH_X86_64, &r, &out),
+                     0);
+    assert_true(xlate_lossy_has(&r.lossy, "maxmem"));
+    assert_true(xlate_lossy_has(&r.lossy, "cap"));
+    assert_true(xlate_lossy_has(&r.lossy, "cpus_soft"));
+    assert_true(xlate_lossy_has(&r.lossy, "foo"));
+    assert_non_null(strstr(out, "\n#   maxmem: "));
+    assert_non_null(strstr(out, "#   foo: "));
+    free(out);
+    xlate_reverse_dispose(&r);
+}
+
+/* Unhandled libxl fields are reported by their path, not dropped. */
+static void residual_fields_are_reported(void **state)
+{
+    libxl_domain_config dc;
+    struct xlate_reverse r;
+    struct xlate_reverse_opts o = {.name = "t", .arch = XLATE_ARCH_X86_64};
+
+    (void)state;
+    libxl_domain_config_init(&dc);
+    xlate_config_init_type(&dc, LIBXL_DOMAIN_TYPE_PVH);
+    dc.b_info.tsc_mode = LIBXL_TSC_MODE_NATIVE;
+    dc.c_info.ssidref = 5;
+    xlate_reverse_init(&r);
+    assert_int_equal(xlate_reverse(&dc, &o, &r, NULL), 0);
+    assert_true(xlate_lossy_has(&r.lossy, "b_info.tsc_mode"));
+    assert_true(xlate_lossy_has(&r.lossy, "c_info.ssidref"));
+    xlate_reverse_dispose(&r);
+    libxl_domain_config_dispose(&dc);
+}
+
+/* Bad input must never crash or read out of bounds (run under ASan too). */
+static void garbage_never_crashes(void **state)
+{
+    static const char *const seeds[] = {
+        "cpus=[\"\"]\n",
+        "cpus=\"^\"\n",
+        "iomem=[\"1,2@\"]\n",
+        "iomem=[\",\"]\n",
+        "disk=[\"\"]\n",
+        "vif=[\",,,\"]\n",
+        "vif=[\"=\"]\n",
+        "pci=[\"zz\"]\n",
+        "channel=[\"connection=socket\"]\n",
+        "vcpus=0\n",
+        "maxvcpus=1\nvcpus=4\n",
+        "irqs=[]\n",
+        "serial=[[\"a\"]]\n",
+        "a=[\n",
+        "\"\n",
+        "memory=99999999999999999999\n",
+        "cpus=\"64\"\n",
+        "cpus=\"0-999999999999\"\n",
+        "ioports=[\"5-1\"]\n",
+        "root=\"/dev/x\"\nextra=\"y\"\n",
+    };
+    unsigned seed = 1;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+        for (int round = 0; round < 20; round++) {
+            char buf[128];
+            libxl_domain_config dc;
+            struct xlate_lossy_list lossy;
+            char *rep = NULL;
+
+            snprintf(buf, sizeof(buf), "%s", seeds[i]);
+            if (round) { /* flip a few bytes */
+                seed = seed * 1103515245 + 12345;
+                buf[(seed >> 8) % strlen(buf)] = (char)(seed >> 16);
+            }
+            if (parse(buf, XLATE_ARCH_X86_64, &dc, &lossy, &rep) == 0) {
+                struct xlate_reverse r;
+                struct xlate_reverse_opts o = {.name = "t", .arch = XLATE_ARCH_X86_64};
+
+                xlate_reverse_init(&r);
+                (void)xlate_reverse(&dc, &o, &r, NULL);
+                xlate_reverse_dispose(&r);
+            }
+            free(rep);
+            libxl_domain_config_dispose(&dc);
+            xlate_lossy_dispose(&lossy);
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rules_name_mapping_rows),
+        cmocka_unit_test(exact_rows_have_reverse),
+        cmocka_unit_test(syntax_error_is_located),
+        cmocka_unit_test(bad_value_is_an_error),
+        cmocka_unit_test(unknown_key_warns),
+        cmocka_unit_test(cpus_per_vcpu_and_string),
+        cmocka_unit_test(arm_defaults_are_spelled_out),
+        cmocka_unit_test(hvm_platform_is_spelled_out),
+        cmocka_unit_test(lossy_keys_are_comments),
+        cmocka_unit_test(residual_fields_are_reported),
+        cmocka_unit_test(garbage_never_crashes),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,44 @@
+/* Internal interface between xlate/reverse.c (driver, residual) and xlate/reverse-rules.c (rules).
+ */
+#ifndef XLATE_REVERSE_INTERNAL_H
+#define XLATE_REVERSE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <libxl.h>
+
+#include "reverse.h"
+
+/*
+ * State of one reverse translation. As in emit-xlcfg.c, `rest` is a shallow
+ * copy of the input; every field a rule turns into qvm text (or reports as
+ * lossy) is reset in it to libxl's default, and what libxl's JSON generator
+ * still prints for `rest` at the end is reported field by field, so nothing
+ * is dropped silently. `rest` only borrows pointers: it is never disposed.
+ */
+struct rev {
+    const libxl_domain_config *d;
+    libxl_domain_config rest, blank;
+    FILE *f; /* the qvmconf text being written */
+    struct xlate_reverse *r;
+    FILE *report;
+    const char *name;
+    bool arm, hvm;
+    int nomem;
+};
+
+#define CONSUME(st, field) ((st)->rest.field = (st)->blank.field)
+
+/* Adds a lossy entry and prints it as a warning on st->report. */
+void rev_lossy(struct rev *st, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* One qvmconf word, quoted as conf/write.c does when needed; a line "KEYWORDS WORD". */
+void rev_word(FILE *f, const char *s);
+void rev_line_word(FILE *f, const char *indent_kw, const char *w);
+/* Reports, as "KEY[IDX].field", what libxl's JSON @json (freed) of one device
+ * element still shows once the consumed fields were reset. */
+void rev_residual(struct rev *st, const char *key, int idx, char *json);
+/* Runs the rows of reverse.def in order (reverse-rules.c). */
+void rev_run_rules(struct rev *st);
+
+#endif

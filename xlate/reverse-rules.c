@@ -1,0 +1,635 @@
+/* The reverse rules (Xen -> qvm), one function per row of xlate/reverse.def, i.e. per mapping.def
+ * row. */
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "map-internal.h"
+#include "reverse-internal.h"
+
+#define MiB            (UINT64_C(1) << 20)
+#define GiB            (UINT64_C(1) << 30)
+#define ARM_RAM0       UINT64_C(0x40000000)
+#define ARM_RAM0_MAX   (3 * GiB)
+#define ARM_RAM1       UINT64_C(0x200000000)
+#define ARM_VPL011     UINT64_C(0x22000000)
+#define ARM_VPL011_SPI 32
+#define X86_LOW_END    UINT64_C(0xa0000)
+#define X86_HIGH_START UINT64_C(0x100000)
+#define X86_HOLE       UINT64_C(0xf0000000) /* hvmloader's default low-memory top */
+#define X86_4G         (4 * GiB)
+#define CPU_BITS       64 /* qvm runmask: pCPUs 0..63 */
+
+static void rev_type(struct rev *st)
+{
+    CONSUME(st, c_info.type);
+    if (st->d->c_info.type == LIBXL_DOMAIN_TYPE_PV)
+        rev_lossy(st, "type",
+                  "pv: qvm-xl builds PVH or HVM guests (the qvmconf describes a %s one)",
+                  st->arm ? "ARM" : "PVH");
+    if (st->d->c_info.type == LIBXL_DOMAIN_TYPE_HVM && st->arm)
+        rev_lossy(st, "type", "hvm on ARM: Xen ARM guests are PVH");
+}
+
+static void rev_system(struct rev *st)
+{
+    if (st->d->c_info.name)
+        rev_line_word(st->f, "system", st->d->c_info.name);
+    CONSUME(st, c_info.name);
+}
+
+static void ram(struct rev *st, uint64_t start, uint64_t len)
+{
+    char a[24], l[24];
+
+    fprintf(st->f, "ram %s,%s\n", qc_num_format(a, sizeof(a), start, QC_NUM_ADDR),
+            qc_num_format(l, sizeof(l), len, QC_NUM_SIZE));
+}
+
+/* The memory size as RAM at Xen's guest addresses (what qvm spells out). */
+static void rev_ram(struct rev *st)
+{
+    const libxl_domain_build_info *b = &st->d->b_info;
+    uint64_t total;
+
+    if (b->target_memkb == LIBXL_MEMKB_DEFAULT) {
+        rev_lossy(st, "memory", "not set: xl's default (128 MiB) is written");
+        total = 128 * MiB;
+    } else {
+        total = b->target_memkb * 1024;
+    }
+    if (b->max_memkb != LIBXL_MEMKB_DEFAULT && b->max_memkb != b->target_memkb)
+        rev_lossy(st, "maxmem",
+                  "%" PRIu64 " MiB: qvm guests have a fixed RAM size (memory=%" PRIu64
+                  " MiB is used)",
+                  b->max_memkb / 1024, total / MiB);
+    CONSUME(st, b_info.target_memkb);
+    CONSUME(st, b_info.max_memkb);
+    if (st->arm) {
+        ram(st, ARM_RAM0, total < ARM_RAM0_MAX ? total : ARM_RAM0_MAX);
+        if (total > ARM_RAM0_MAX)
+            ram(st, ARM_RAM1, total - ARM_RAM0_MAX);
+        return;
+    }
+    /* Xen's PC layout: 640K low, the legacy hole, RAM from 1M up to the MMIO hole, then 4G.
+     * The sizes add up to memory= exactly (the hole holds no RAM pages). */
+    if (total <= X86_LOW_END) {
+        ram(st, 0, total);
+        return;
+    }
+    ram(st, 0, X86_LOW_END);
+    total -= X86_LOW_END;
+    if (X86_HIGH_START + total <= X86_HOLE) {
+        ram(st, X86_HIGH_START, total);
+    } else {
+        ram(st, X86_HIGH_START, X86_HOLE - X86_HIGH_START);
+        ram(st, X86_4G, total - (X86_HOLE - X86_HIGH_START));
+    }
+}
+
+static void rev_kernel(struct rev *st)
+{
+    if (st->d->b_info.kernel)
+        rev_line_word(st->f, "load", st->d->b_info.kernel);
+    CONSUME(st, b_info.kernel);
+}
+
+static void rev_ramdisk(struct rev *st)
+{
+    if (st->d->b_info.ramdisk)
+        rev_line_word(st->f, "initrd load", st->d->b_info.ramdisk);
+    CONSUME(st, b_info.ramdisk);
+}
+
+static void rev_fdt(struct rev *st)
+{
+    const char *dt = st->d->b_info.device_tree;
+
+    if (dt && st->arm)
+        rev_line_word(st->f, "fdt load", dt);
+    else if (dt)
+        rev_lossy(st, "device_tree", "\"%s\": no device tree on x86", dt);
+    CONSUME(st, b_info.device_tree);
+}
+
+static void rev_acpi_fw(struct rev *st)
+{
+    if (st->d->b_info.type != LIBXL_DOMAIN_TYPE_HVM)
+        return;
+    if (st->d->b_info.u.hvm.acpi_firmware)
+        rev_line_word(st->f, "acpi load", st->d->b_info.u.hvm.acpi_firmware);
+    CONSUME(st, b_info.u.hvm.acpi_firmware);
+}
+
+static void rev_cmdline(struct rev *st)
+{
+    if (st->d->b_info.cmdline)
+        rev_line_word(st->f, "cmdline", st->d->b_info.cmdline);
+    CONSUME(st, b_info.cmdline);
+}
+
+/* Per-vCPU rows (the CPU row calls them inside each cpu block). */
+static void rev_vcpu_runmask(struct rev *st, int vcpu)
+{
+    const libxl_domain_build_info *b = &st->d->b_info;
+    const libxl_bitmap *m;
+    bool all = true, beyond = false, first = true;
+    int bits;
+
+    if (vcpu >= b->num_vcpu_hard_affinity)
+        return;
+    m = &b->vcpu_hard_affinity[vcpu];
+    bits = (int)m->size * 8;
+    if (bits < CPU_BITS)
+        all = false;
+    for (int c = 0; c < bits; c++) {
+        if (c < CPU_BITS && !libxl_bitmap_test(m, c))
+            all = false;
+        if (c >= CPU_BITS && libxl_bitmap_test(m, c))
+            beyond = true;
+    }
+    if (all)
+        return; /* any pCPU: qvm's default, no runmask */
+    if (beyond)
+        rev_lossy(st, "cpus", "vCPU %d: pCPUs above %d cannot be named in a qvm runmask", vcpu,
+                  CPU_BITS - 1);
+    fputs("    runmask ", st->f);
+    for (int c = 0; c < bits && c < CPU_BITS; c++)
+        if (libxl_bitmap_test(m, c)) {
+            fprintf(st->f, "%s%d", first ? "" : ",", c);
+            first = false;
+        }
+    if (first)
+        rev_lossy(st, "cpus", "vCPU %d: empty affinity", vcpu);
+    fputc('\n', st->f);
+}
+
+/* The priority whose forward weight (mapping.def cpu-sched) is nearest to @w. */
+static uint32_t prio_for_weight(int w, bool *exact)
+{
+    uint32_t best = 10;
+    long bestd = -1;
+
+    for (uint32_t p = 1; p <= 255; p++) {
+        long d = labs((long)xlate_sched_weight(p) - w);
+
+        if (bestd < 0 || d < bestd) {
+            best = p;
+            bestd = d;
+        }
+    }
+    *exact = bestd == 0;
+    return best;
+}
+
+static void rev_vcpu_sched(struct rev *st, int vcpu)
+{
+    int w = st->d->b_info.sched_params.weight;
+    bool exact;
+    uint32_t prio;
+
+    if (w == st->blank.b_info.sched_params.weight)
+        return;
+    prio = prio_for_weight(w, &exact);
+    if (!exact && vcpu == 0)
+        rev_lossy(st, "cpu_weight", "%d has no exact qvm priority; sched %u gives %u", w, prio,
+                  xlate_sched_weight(prio));
+    fprintf(st->f, "    sched %u\n", prio);
+}
+
+static void rev_vcpu_pool(struct rev *st, int vcpu)
+{
+    (void)vcpu;
+    if (st->d->c_info.pool_name)
+        rev_line_word(st->f, "    partition", st->d->c_info.pool_name);
+}
+
+static void rev_cpus(struct rev *st);
+
+/* Dispatch table, from reverse.def (the rows' functions are defined in this file). */
+static void rev_gic(struct rev *st);
+static void rev_legacy_pc(struct rev *st);
+static void rev_hpet(struct rev *st);
+static void rev_vuart(struct rev *st);
+static void rev_serial(struct rev *st);
+static void rev_channels(struct rev *st);
+static void rev_disks(struct rev *st);
+static void rev_nics(struct rev *st);
+static void rev_iomem(struct rev *st);
+static void rev_ioports(struct rev *st);
+static void rev_irqs(struct rev *st);
+static void rev_pci(struct rev *st);
+static void rev_dtdev(struct rev *st);
+static void rev_dump(struct rev *st);
+static void rev_actions(struct rev *st);
+
+struct rev_row {
+    int rule;
+    const char *keys;
+    void (*fn)(struct rev *);
+    void (*vcpu_fn)(struct rev *, int);
+};
+
+static const struct rev_row rows[] = {
+#define XLATE_REVERSE(ID, KEYS, FN, VCPU_FN) {XLATE_RULE_##ID, KEYS, FN, VCPU_FN},
+#include "reverse.def"
+};
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+
+/* The public view of the same rows. */
+const struct xlate_reverse_rule xlate_reverse_rules[] = {
+#define XLATE_REVERSE(ID, KEYS, FN, VCPU_FN) {XLATE_RULE_##ID, KEYS},
+#include "reverse.def"
+};
+const size_t xlate_reverse_nrules = NROWS;
+
+static void rev_cpus(struct rev *st)
+{
+    const libxl_domain_build_info *b = &st->d->b_info;
+    int online = 0, n;
+
+    while (online < (int)b->avail_vcpus.size * 8 && libxl_bitmap_test(&b->avail_vcpus, online))
+        online++;
+    if (!b->avail_vcpus.size && b->max_vcpus)
+        online = b->max_vcpus;
+    n = online ? online : 1;
+    if (b->max_vcpus > online && online)
+        rev_lossy(st, "maxvcpus", "%d: qvm has one cpu per vCPU and no hot-plug (%d written)",
+                  b->max_vcpus, online);
+    if (b->avail_vcpus.size && libxl_bitmap_count_set(&b->avail_vcpus) != online)
+        rev_lossy(st, "vcpus", "online vCPUs are not 0..N-1; %d written", n);
+    for (int i = 0; i < n; i++) {
+        fputs("cpu\n", st->f);
+        for (size_t r = 0; r < NROWS; r++)
+            if (rows[r].vcpu_fn)
+                rows[r].vcpu_fn(st, i);
+    }
+    if (b->num_vcpu_hard_affinity > n)
+        rev_lossy(st, "cpus", "affinity for %d vCPUs, only %d exist", b->num_vcpu_hard_affinity, n);
+    CONSUME(st, b_info.max_vcpus);
+    CONSUME(st, b_info.avail_vcpus);
+    CONSUME(st, b_info.num_vcpu_hard_affinity);
+    CONSUME(st, b_info.vcpu_hard_affinity);
+    /* xl and qvm-xl turn NUMA placement off whenever vCPUs are pinned. */
+    if (libxl_defbool_is_default(b->numa_placement) ||
+        (b->num_vcpu_hard_affinity && !libxl_defbool_val(b->numa_placement)))
+        CONSUME(st, b_info.numa_placement);
+    CONSUME(st, b_info.sched_params.weight);
+    CONSUME(st, c_info.pool_name);
+    if (b->num_vcpu_soft_affinity) {
+        rev_lossy(st, "cpus_soft", "qvm has no soft affinity (a runmask is hard)");
+        CONSUME(st, b_info.num_vcpu_soft_affinity);
+        CONSUME(st, b_info.vcpu_soft_affinity);
+    }
+    if (b->sched_params.cap != st->blank.b_info.sched_params.cap) {
+        rev_lossy(st, "cap", "%d%%: qvm priorities have no CPU cap", b->sched_params.cap);
+        CONSUME(st, b_info.sched_params.cap);
+    }
+}
+
+static void rev_gic(struct rev *st)
+{
+    libxl_gic_version v = st->d->b_info.arch_arm.gic_version;
+
+    if (!st->arm) {
+        if (v != LIBXL_GIC_VERSION_DEFAULT)
+            rev_lossy(st, "gic_version", "ARM only");
+        CONSUME(st, b_info.arch_arm.gic_version);
+        return;
+    }
+    /* Written even when xl's default (the host's) applies: qvm declares its interrupt controller.
+     */
+    fputs("vdev gic\n", st->f);
+    if (v == LIBXL_GIC_VERSION_V2 || v == LIBXL_GIC_VERSION_V3)
+        fprintf(st->f, "    version %d\n", v == LIBXL_GIC_VERSION_V2 ? 2 : 3);
+    CONSUME(st, b_info.arch_arm.gic_version);
+}
+
+/* HVM's built-in PC platform, spelled out at its standard addresses (mapping vdev-legacy-pc). */
+static void rev_legacy_pc(struct rev *st)
+{
+    if (!st->hvm)
+        return;
+    fputs("vdev ioapic\n    loc mem:0xfec00000\n    intr apic\n"
+          "vdev 8259\n    loc io:0x20\n"
+          "vdev 8259\n    loc io:0xa0\n"
+          "vdev timer8254\n    intr ioapic:0\n"
+          "vdev mc146818\n    loc io:0x70\n"
+          "vdev pckeyboard\n    loc io:0x60\n",
+          st->f);
+}
+
+static void rev_hpet(struct rev *st)
+{
+    const libxl_domain_build_info *b = &st->d->b_info;
+
+    if (!st->hvm)
+        return;
+    if (libxl_defbool_is_default(b->u.hvm.hpet)) {
+        /* libxl's default is on; qvm-xl only asks for it when a vdev hpet is declared. */
+    } else if (libxl_defbool_val(b->u.hvm.hpet)) {
+        fputs("vdev hpet\n    loc mem:0xfed00000\n    intr ioapic:2\n", st->f);
+    } else {
+        rev_lossy(st, "hpet", "0: qvm-xl leaves Xen's HPET to libxl's default (on)");
+    }
+    CONSUME(st, b_info.u.hvm.hpet);
+}
+
+static void rev_vuart(struct rev *st)
+{
+    if (st->d->b_info.arch_arm.vuart == LIBXL_VUART_TYPE_SBSA_UART) {
+        if (st->arm)
+            fprintf(st->f, "vdev pl011\n    loc mem:0x%" PRIx64 "\n    intr gic:%d\n", ARM_VPL011,
+                    ARM_VPL011_SPI);
+        else
+            rev_lossy(st, "vuart", "ARM only");
+    }
+    CONSUME(st, b_info.arch_arm.vuart);
+}
+
+static void serial_dev(struct rev *st, int i, const char *dev)
+{
+    static const uint64_t com[4] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
+    static const int irq[4] = {4, 3, 4, 3};
+
+    if (i >= 4) {
+        rev_lossy(st, "serial", "\"%s\": only COM1-COM4 exist", dev);
+        return;
+    }
+    fprintf(st->f, "vdev ser8250\n    loc io:0x%" PRIx64 "\n    intr ioapic:%d\n", com[i], irq[i]);
+    if (!strncmp(dev, "file:", 5) && dev[5]) {
+        char *w = NULL;
+
+        if (asprintf(&w, ">%s", dev + 5) < 0) {
+            st->nomem = 1;
+            return;
+        }
+        rev_line_word(st->f, "    hostdev", w);
+        free(w);
+    } else if (strcmp(dev, "pty")) {
+        rev_lossy(st, "serial", "\"%s\": qvm-xl connects COM ports to a pty or file:", dev);
+    }
+}
+
+static void rev_serial(struct rev *st)
+{
+    const libxl_domain_build_info *b = &st->d->b_info;
+    int n = 0;
+
+    if (b->type != LIBXL_DOMAIN_TYPE_HVM)
+        return;
+    if (b->u.hvm.serial) {
+        rev_lossy(st, "serial", "a single string: written as serial=[\"%s\"] (the same port)",
+                  b->u.hvm.serial);
+        serial_dev(st, n++, b->u.hvm.serial);
+    }
+    for (int i = 0; b->u.hvm.serial_list && b->u.hvm.serial_list[i]; i++)
+        serial_dev(st, n++, b->u.hvm.serial_list[i]);
+    CONSUME(st, b_info.u.hvm.serial);
+    CONSUME(st, b_info.u.hvm.serial_list);
+}
+
+/* ---- devices: per element, the fields not turned into qvm are reported ---- */
+
+static void rev_channels(struct rev *st)
+{
+    const libxl_domain_config *d = st->d;
+
+    if (!d->num_channels)
+        return;
+    /* The first virtio-console is Xen's PV console; channels come after it. */
+    fputs("vdev virtio-console\n", st->f);
+    for (int i = 0; i < d->num_channels; i++) {
+        libxl_device_channel c = d->channels[i], blank;
+
+        fputs("vdev virtio-console\n", st->f);
+        if (c.name)
+            rev_line_word(st->f, "    name", c.name);
+        if (c.connection != LIBXL_CHANNEL_CONNECTION_PTY)
+            rev_lossy(st, "channel", "%s: connection=%s: qvm-xl connects consoles to a pty",
+                      c.name ? c.name : "?", libxl_channel_connection_to_string(c.connection));
+        libxl_device_channel_init(&blank);
+        c.devid = blank.devid;
+        c.name = NULL;
+        c.connection = blank.connection;
+        memset(&c.u, 0, sizeof(c.u));
+        rev_residual(st, "channel", i, libxl_device_channel_to_json(NULL, &c));
+        libxl_device_channel_dispose(&blank);
+    }
+    CONSUME(st, num_channels);
+    CONSUME(st, channels);
+}
+
+static void rev_disks(struct rev *st)
+{
+    const libxl_domain_config *d = st->d;
+
+    for (int i = 0; i < d->num_disks; i++) {
+        libxl_device_disk k = d->disks[i], blank;
+        char want[16], *w = NULL;
+
+        snprintf(want, sizeof(want), "xvd%c", 'a' + i % 26);
+        if (!k.pdev_path || !*k.pdev_path) {
+            rev_lossy(st, "disk", "%d: no target (an empty drive) cannot be a virtio-blk", i);
+            continue;
+        }
+        fputs("vdev virtio-blk\n", st->f);
+        if (asprintf(&w, "%s%s", k.readwrite ? "" : "<", k.pdev_path) < 0) {
+            st->nomem = 1;
+            return;
+        }
+        rev_line_word(st->f, "    hostdev", w);
+        free(w);
+        if (k.vdev && strcmp(k.vdev, want))
+            rev_lossy(st, "disk", "%d: vdev=%s becomes %s (qvm-xl names disks in order)", i, k.vdev,
+                      want);
+        if (k.format != LIBXL_DISK_FORMAT_RAW && k.format != LIBXL_DISK_FORMAT_UNKNOWN)
+            rev_lossy(st, "disk", "%d: format=%s: a qvm hostdev is a raw image", i,
+                      libxl_disk_format_to_string(k.format));
+        if (k.is_cdrom)
+            rev_lossy(st, "disk", "%d: devtype=cdrom: qvm has no CD-ROM", i);
+        libxl_device_disk_init(&blank);
+        k.vdev = k.pdev_path = NULL;
+        k.format = blank.format;
+        k.readwrite = blank.readwrite;
+        k.is_cdrom = blank.is_cdrom;
+        k.removable = blank.removable;
+        if (st->arm && k.specification == LIBXL_DISK_SPECIFICATION_VIRTIO &&
+            k.backend == LIBXL_DISK_BACKEND_STANDALONE) {
+            k.specification = blank.specification; /* what qvm-xl does for ARM virtio-blk */
+            k.backend = blank.backend;
+        }
+        rev_residual(st, "disk", i, libxl_device_disk_to_json(NULL, &k));
+        libxl_device_disk_dispose(&blank);
+    }
+    CONSUME(st, num_disks);
+    CONSUME(st, disks);
+}
+
+static void rev_nics(struct rev *st)
+{
+    const libxl_domain_config *d = st->d;
+    static const libxl_mac zero;
+
+    for (int i = 0; i < d->num_nics; i++) {
+        libxl_device_nic n = d->nics[i], blank;
+
+        fputs("vdev virtio-net\n", st->f);
+        if (memcmp(n.mac, zero, sizeof(zero)))
+            fprintf(st->f, "    mac " LIBXL_MAC_FMT "\n", LIBXL_MAC_BYTES(n.mac));
+        libxl_device_nic_init(&blank);
+        if (n.devid != i)
+            rev_lossy(st, "vif", "%d: devid=%d becomes %d", i, n.devid, i);
+        if (n.bridge)
+            rev_lossy(st, "vif", "%d: bridge=%s: qvm-xl uses the default bridge", i, n.bridge);
+        n.devid = blank.devid;
+        memcpy(n.mac, blank.mac, sizeof(n.mac));
+        n.bridge = NULL;
+        rev_residual(st, "vif", i, libxl_device_nic_to_json(NULL, &n));
+        libxl_device_nic_dispose(&blank);
+    }
+    CONSUME(st, num_nics);
+    CONSUME(st, nics);
+}
+
+static void rev_iomem(struct rev *st)
+{
+    const libxl_domain_build_info *b = &st->d->b_info;
+
+    for (int i = 0; i < b->num_iomem; i++) {
+        const libxl_iomem_range *m = &b->iomem[i];
+        uint64_t host = m->start << 12, len = m->number << 12;
+        uint64_t guest = m->gfn == XLATE_IOMEM_GFN_1TO1 ? host : m->gfn << 12;
+        char l[24];
+
+        fprintf(st->f, "pass\n    loc mem:0x%" PRIx64 ",%s", guest,
+                qc_num_format(l, sizeof(l), len, QC_NUM_SIZE));
+        if (guest != host)
+            fprintf(st->f, "=0x%" PRIx64, host);
+        fputc('\n', st->f);
+    }
+    CONSUME(st, b_info.num_iomem);
+    CONSUME(st, b_info.iomem);
+}
+
+static void rev_ioports(struct rev *st)
+{
+    const libxl_domain_build_info *b = &st->d->b_info;
+
+    for (int i = 0; i < b->num_ioports; i++) {
+        if (st->arm) {
+            rev_lossy(st, "ioports", "ARM has no I/O ports");
+            break;
+        }
+        fprintf(st->f, "pass\n    loc io:0x%x,%u\n", b->ioports[i].first, b->ioports[i].number);
+    }
+    CONSUME(st, b_info.num_ioports);
+    CONSUME(st, b_info.ioports);
+}
+
+static void rev_irqs(struct rev *st)
+{
+    const libxl_domain_build_info *b = &st->d->b_info;
+
+    for (int i = 0; i < b->num_irqs; i++) {
+        if (st->arm)
+            fprintf(st->f, "pass\n    intr gic:%u\n", b->irqs[i]);
+        else if (st->hvm)
+            fprintf(st->f, "pass\n    intr ioapic:%u\n", b->irqs[i]);
+        else
+            rev_lossy(st, "irqs", "%u: a PVH guest has no interrupt controller to route it to",
+                      b->irqs[i]);
+    }
+    CONSUME(st, b_info.num_irqs);
+    CONSUME(st, b_info.irqs);
+}
+
+static void rev_pci(struct rev *st)
+{
+    const libxl_domain_config *d = st->d;
+
+    for (int i = 0; i < d->num_pcidevs; i++) {
+        libxl_device_pci p = d->pcidevs[i], blank;
+
+        if (p.domain)
+            rev_lossy(st, "pci", "%d: PCI segment %u: qvm names bus:dev.func only", i, p.domain);
+        fprintf(st->f, "pass\n    loc pci:%u:%u.%u=pci:%u:%u.%u\n", p.bus, p.dev, p.func, p.bus,
+                p.dev, p.func);
+        libxl_device_pci_init(&blank);
+        p.domain = p.bus = p.dev = p.func = 0;
+        if (p.vfunc_mask == 1) /* what xl 4.17 and qvm-xl set for B:D.F */
+            p.vfunc_mask = blank.vfunc_mask;
+        if (p.rdm_policy == LIBXL_RDM_RESERVE_POLICY_STRICT)
+            p.rdm_policy = blank.rdm_policy;
+        rev_residual(st, "pci", i, libxl_device_pci_to_json(NULL, &p));
+        libxl_device_pci_dispose(&blank);
+    }
+    CONSUME(st, num_pcidevs);
+    CONSUME(st, pcidevs);
+}
+
+static void rev_dtdev(struct rev *st)
+{
+    const libxl_domain_config *d = st->d;
+
+    for (int i = 0; i < d->num_dtdevs; i++)
+        rev_lossy(st, "dtdev",
+                  "\"%s\": qvm passes the device's regions and interrupts (pass loc/intr), "
+                  "not its IOMMU assignment",
+                  d->dtdevs[i].path ? d->dtdevs[i].path : "");
+    CONSUME(st, num_dtdevs);
+    CONSUME(st, dtdevs);
+}
+
+static void rev_dump(struct rev *st)
+{
+    if (st->d->on_crash == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY) {
+        /* Xen writes cores to its own dump directory (xl.conf); name it for qvm. */
+        fputs("dump /var/lib/xen/dump\n", st->f);
+        CONSUME(st, on_crash);
+    }
+}
+
+/* What qvm-xl's translation sets (qvm exits whenever the guest stops). */
+static void rev_actions(struct rev *st)
+{
+    static const struct {
+        const char *key;
+        size_t off;
+        libxl_action_on_shutdown want;
+    } acts[] = {
+        {"on_poweroff", offsetof(libxl_domain_config, on_poweroff),
+         LIBXL_ACTION_ON_SHUTDOWN_DESTROY},
+        {"on_reboot", offsetof(libxl_domain_config, on_reboot), LIBXL_ACTION_ON_SHUTDOWN_DESTROY},
+        {"on_watchdog", offsetof(libxl_domain_config, on_watchdog),
+         LIBXL_ACTION_ON_SHUTDOWN_DESTROY},
+        {"on_crash", offsetof(libxl_domain_config, on_crash), LIBXL_ACTION_ON_SHUTDOWN_DESTROY},
+        {"on_soft_reset", offsetof(libxl_domain_config, on_soft_reset),
+         LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET},
+    };
+
+    for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+        libxl_action_on_shutdown have =
+            *(const libxl_action_on_shutdown *)((const char *)st->d + acts[i].off);
+        libxl_action_on_shutdown *rest =
+            (libxl_action_on_shutdown *)((char *)&st->rest + acts[i].off);
+        libxl_action_on_shutdown blank =
+            *(const libxl_action_on_shutdown *)((const char *)&st->blank + acts[i].off);
+
+        if (*rest == blank)
+            continue; /* consumed (dump) or at libxl's default */
+        if (have != acts[i].want)
+            rev_lossy(st, acts[i].key,
+                      "%s: a qvm guest that stops ends qvm (the domain is destroyed)",
+                      libxl_action_on_shutdown_to_string(have));
+        *rest = blank;
+    }
+}
+
+void rev_run_rules(struct rev *st)
+{
+    for (size_t i = 0; i < NROWS; i++)
+        if (rows[i].fn)
+            rows[i].fn(st);
+}

@@ -1,0 +1,366 @@
+/* libxl_domain_config -> qvm model: the driver of the reverse rules, the lossy list and the
+ * residual check. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reverse-internal.h"
+#include "xlate.h"
+
+/* ---- lossy list ---- */
+
+void xlate_lossy_init(struct xlate_lossy_list *l)
+{
+    memset(l, 0, sizeof(*l));
+}
+
+void xlate_lossy_dispose(struct xlate_lossy_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].key);
+        free(l->v[i].text);
+    }
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+static int lossy_vadd(struct xlate_lossy_list *l, const char *key, const char *fmt, va_list ap)
+{
+    struct xlate_lossy *v = realloc(l->v, (l->n + 1) * sizeof(*v));
+    char *k = strdup(key), *t = NULL;
+
+    if (v)
+        l->v = v;
+    if (!v || !k || vasprintf(&t, fmt, ap) < 0) {
+        free(k);
+        return XLATE_ERR_NOMEM;
+    }
+    l->v[l->n++] = (struct xlate_lossy){.key = k, .text = t};
+    return 0;
+}
+
+int xlate_lossy_add(struct xlate_lossy_list *l, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = lossy_vadd(l, key, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+bool xlate_lossy_has(const struct xlate_lossy_list *l, const char *key)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i].key, key))
+            return true;
+    return false;
+}
+
+void rev_lossy(struct rev *st, const char *key, const char *fmt, ...)
+{
+    struct xlate_lossy_list *l = &st->r->lossy;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (lossy_vadd(l, key, fmt, ap))
+        st->nomem = 1;
+    va_end(ap);
+    if (st->report && l->n && !strcmp(l->v[l->n - 1].key, key))
+        fprintf(st->report, "%s: warning: %s: %s\n", st->name, key, l->v[l->n - 1].text);
+}
+
+/* ---- qvmconf text ---- */
+
+/* One word, quoted as conf/write.c does when needed. */
+void rev_word(FILE *f, const char *s)
+{
+    if (*s && *s != '@' && !strpbrk(s, " \t\n\r\f\v\"\\#$")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+void rev_line_word(FILE *f, const char *indent_kw, const char *w)
+{
+    fputs(indent_kw, f);
+    fputc(' ', f);
+    rev_word(f, w);
+    fputc('\n', f);
+}
+
+/* ---- residual: the libxl JSON of what no rule consumed ---- */
+
+/* Compact @json in place (drop white space outside strings). */
+static void compact(char *json)
+{
+    char *q = json;
+    bool in_str = false;
+
+    for (char *p = json; *p; p++) {
+        if (in_str) {
+            *q++ = *p;
+            if (*p == '\\' && p[1])
+                *q++ = *++p;
+            else if (*p == '"')
+                in_str = false;
+        } else if (*p == '"') {
+            in_str = true;
+            *q++ = *p;
+        } else if (!strchr(" \n\t\r", *p)) {
+            *q++ = *p;
+        }
+    }
+    *q = '\0';
+}
+
+/* End of the JSON value at @p (compact text). */
+static const char *value_end(const char *p)
+{
+    int depth = 0;
+    bool in_str = false;
+
+    for (; *p; p++) {
+        if (in_str) {
+            if (*p == '\\' && p[1])
+                p++;
+            else if (*p == '"')
+                in_str = false;
+        } else if (*p == '"') {
+            in_str = true;
+        } else if (*p == '{' || *p == '[') {
+            depth++;
+        } else if (*p == '}' || *p == ']') {
+            if (depth-- == 0)
+                return p;
+        } else if (*p == ',' && depth == 0) {
+            return p;
+        }
+    }
+    return p;
+}
+
+/* Whether the compact JSON value [v, end) is an object of nothing but (nested) empty objects. */
+static bool empty_value(const char *v, const char *end)
+{
+    const char *p = v + 1;
+
+    if (*v != '{')
+        return false;
+    while (p < end && *p != '}') {
+        const char *ke = strchr(p + 1, '"'), *mv, *me;
+
+        if (!ke || ke[1] != ':')
+            return false;
+        mv = ke + 2;
+        me = value_end(mv);
+        if (!empty_value(mv, me))
+            return false;
+        p = *me == ',' ? me + 1 : me;
+    }
+    return true;
+}
+
+/* The value of member @key (@klen bytes) of the compact object @obj, or NULL; *end_r set. */
+static const char *member(const char *obj, const char *key, size_t klen, const char **end_r)
+{
+    const char *p = obj ? obj + 1 : NULL;
+
+    while (p && *p && *p != '}') {
+        const char *k = p + 1, *ke = strchr(k, '"'), *v, *ve;
+
+        if (!ke || ke[1] != ':')
+            return NULL;
+        v = ke + 2;
+        ve = value_end(v);
+        if ((size_t)(ke - k) == klen && !strncmp(k, key, klen)) {
+            *end_r = ve;
+            return v;
+        }
+        p = *ve == ',' ? ve + 1 : ve;
+    }
+    return NULL;
+}
+
+/* For each member of the compact object @obj that differs from the same
+ * member of @base (libxl's defaults for this domain type): one lossy entry
+ * "PREFIX.KEY: VALUE"; members named in @descend are split one level further. */
+static void report_members(struct rev *st, const char *prefix, const char *obj, const char *base,
+                           const char *const *descend)
+{
+    const char *p = obj;
+
+    if (*p++ != '{')
+        return;
+    while (*p && *p != '}') {
+        const char *k = p + 1, *ke = strchr(k, '"'), *v, *ve, *bv, *be = NULL;
+        char key[128], *val;
+        bool down = false;
+
+        if (!ke || ke[1] != ':')
+            return;
+        v = ke + 2;
+        ve = value_end(v);
+        p = *ve == ',' ? ve + 1 : ve;
+        bv = member(base, k, (size_t)(ke - k), &be);
+        if ((bv && be - bv == ve - v && !strncmp(bv, v, (size_t)(ve - v))) || empty_value(v, ve))
+            continue; /* libxl's default, or nothing set */
+        snprintf(key, sizeof(key), "%s%s%.*s", prefix, *prefix ? "." : "", (int)(ke - k), k);
+        for (size_t i = 0; descend && descend[i]; i++)
+            down = down || !strcmp(key, descend[i]);
+        if (*v == '{' && down) {
+            char *sub = strndup(v, (size_t)(ve - v));
+            char *bsub = bv ? strndup(bv, (size_t)(be - bv)) : NULL;
+
+            if (!sub || (bv && !bsub))
+                st->nomem = 1;
+            else
+                report_members(st, key, sub, bsub, descend);
+            free(sub);
+            free(bsub);
+            continue;
+        }
+        val = strndup(v, (size_t)(ve - v));
+        if (!val)
+            st->nomem = 1;
+        else
+            rev_lossy(st, key, "%s: no qvm equivalent (libxl value)", val);
+        free(val);
+    }
+}
+
+void rev_residual(struct rev *st, const char *key, int idx, char *json)
+{
+    char prefix[64];
+
+    if (!json) {
+        st->nomem = 1;
+        return;
+    }
+    compact(json);
+    snprintf(prefix, sizeof(prefix), "%s[%d]", key, idx);
+    report_members(st, prefix, json, NULL, NULL);
+    free(json);
+}
+
+static void residual_config(struct rev *st)
+{
+    static const char *const descend[] = {"c_info",
+                                          "b_info",
+                                          "b_info.type.hvm",
+                                          "b_info.type.pv",
+                                          "b_info.type.pvh",
+                                          "b_info.arch_arm",
+                                          "b_info.arch_x86",
+                                          "b_info.sched_params",
+                                          NULL};
+    char *json = libxl_domain_config_to_json(NULL, &st->rest);
+    char *base = libxl_domain_config_to_json(NULL, &st->blank);
+
+    if (!json || !base) {
+        st->nomem = 1;
+    } else {
+        compact(json);
+        compact(base);
+        report_members(st, "", json, base, descend);
+    }
+    free(json);
+    free(base);
+}
+
+/* ---- entry points ---- */
+
+void xlate_reverse_init(struct xlate_reverse *r)
+{
+    memset(r, 0, sizeof(*r));
+    qc_sources_init(&r->src);
+    qc_words_init(&r->words);
+    qc_config_init(&r->cfg);
+    xlate_lossy_init(&r->lossy);
+}
+
+void xlate_reverse_dispose(struct xlate_reverse *r)
+{
+    qc_config_dispose(&r->cfg);
+    qc_words_dispose(&r->words);
+    qc_sources_dispose(&r->src);
+    xlate_lossy_dispose(&r->lossy);
+    free(r->text);
+    memset(r, 0, sizeof(*r));
+}
+
+int xlate_reverse(const libxl_domain_config *dc, const struct xlate_reverse_opts *o,
+                  struct xlate_reverse *r, FILE *report)
+{
+    struct rev st = {.d = dc, .r = r, .report = report};
+    struct qc_parse_opts popts = {0};
+    struct qc_diags diags;
+    size_t len = 0;
+    int rc;
+
+    st.name = o && o->name ? o->name : "reverse";
+    st.arm = o && o->arch == XLATE_ARCH_AARCH64;
+    st.hvm = dc->c_info.type == LIBXL_DOMAIN_TYPE_HVM && !st.arm;
+    qc_diags_init(&diags);
+    libxl_domain_config_init(&st.blank);
+    xlate_config_init_type(&st.blank, dc->c_info.type == LIBXL_DOMAIN_TYPE_INVALID
+                                          ? LIBXL_DOMAIN_TYPE_PVH
+                                          : dc->b_info.type);
+    st.blank.c_info.type = dc->c_info.type;
+    st.rest = *dc;
+    for (size_t i = 0; o && o->carry && i < o->carry->n; i++)
+        if (xlate_lossy_add(&r->lossy, o->carry->v[i].key, "%s", o->carry->v[i].text))
+            st.nomem = 1;
+    free(r->text);
+    r->text = NULL;
+    st.f = open_memstream(&r->text, &len);
+    if (!st.f) {
+        rc = XLATE_ERR_NOMEM;
+        goto out;
+    }
+    rev_run_rules(&st);
+    residual_config(&st);
+    if (fclose(st.f) || st.nomem) {
+        rc = XLATE_ERR_NOMEM;
+        goto out;
+    }
+    popts.arch = st.arm ? QC_ARCH_ARM : QC_ARCH_X86;
+    if (qc_read_text(&r->src, &r->words, st.name, r->text, len, NULL, &diags) ||
+        qc_parse(&r->words, &popts, &r->cfg, &diags) || qc_validate(&r->cfg, &diags)) {
+        if (report) {
+            fprintf(report, "%s: error: the generated qvmconf does not parse (a qvm-xl bug):\n",
+                    st.name);
+            qc_diags_print(report, &diags, &r->src);
+        }
+        rc = XLATE_ERR_INVAL;
+        goto out;
+    }
+    rc = 0;
+out:
+    qc_diags_dispose(&diags);
+    libxl_domain_config_dispose(&st.blank);
+    return rc;
+}
+
+void xlate_reverse_write(FILE *out, const struct xlate_reverse *r)
+{
+    if (r->lossy.n)
+        fputs("# Converted from Xen; not expressible in qvmconf, so not converted:\n", out);
+    for (size_t i = 0; i < r->lossy.n; i++) {
+        fprintf(out, "#   %s: ", r->lossy.v[i].key);
+        for (const char *s = r->lossy.v[i].text; *s; s++)
+            fputc(*s == '\n' ? ' ' : *s, out);
+        fputc('\n', out);
+    }
+    qc_write(out, &r->cfg);
+}

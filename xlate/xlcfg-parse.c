@@ -1,0 +1,931 @@
+/* xl.cfg -> libxl_domain_config: libxlutil reads the text, each key keeps Xen 4.17 xl's meaning. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxlutil.h>
+
+#include "reverse.h"
+#include "xlate.h"
+
+#define CPU_BITS 64 /* affinity bitmaps, as the forward translator builds them */
+
+/* Where a top-level key is written, from our own scan of the text (libxlutil has no key iterator).
+ */
+struct keypos {
+    char key[64];
+    int line;
+};
+
+struct parse {
+    XLU_Config *cfg;
+    FILE *report;
+    const char *name;
+    libxl_domain_config *dc;
+    struct xlate_lossy_list *lossy;
+    struct keypos *keys;
+    size_t nkeys;
+    int errors;
+    int nomem;
+};
+
+static int key_line(const struct parse *p, const char *key)
+{
+    for (size_t i = p->nkeys; i-- > 0;) /* xl: the last assignment wins */
+        if (!strcmp(p->keys[i].key, key))
+            return p->keys[i].line;
+    return 0;
+}
+
+static void msg(struct parse *p, const char *sev, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void msg(struct parse *p, const char *sev, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (*sev == 'e')
+        p->errors++;
+    if (!p->report)
+        return;
+    fprintf(p->report, "%s:%d: %s: %s: ", p->name, key_line(p, key), sev, key);
+    va_start(ap, fmt);
+    vfprintf(p->report, fmt, ap);
+    va_end(ap);
+    fputc('\n', p->report);
+}
+
+static void check(struct parse *p, int rc)
+{
+    if (rc)
+        p->nomem = 1;
+}
+
+/*
+ * The top-level keys in order, with their lines. Only called on text
+ * libxlutil accepted, so the grammar is simple: at bracket depth 0 outside
+ * strings and comments, an identifier followed by '=' is a key.
+ */
+static int scan_keys(struct parse *p, const char *s, size_t len)
+{
+    int line = 1, depth = 0;
+    size_t i = 0;
+
+    while (i < len) {
+        char c = s[i];
+
+        if (c == '\n') {
+            line++;
+            i++;
+        } else if (c == '#') {
+            while (i < len && s[i] != '\n')
+                i++;
+        } else if (c == '"' || c == '\'') {
+            for (i++; i < len && s[i] != c; i++) {
+                if (s[i] == '\\' && i + 1 < len)
+                    i++;
+                if (s[i] == '\n')
+                    line++;
+            }
+            i++;
+        } else if (c == '[') {
+            depth++;
+            i++;
+        } else if (c == ']') {
+            depth--;
+            i++;
+        } else if (isalpha((unsigned char)c) || c == '_') {
+            size_t start = i, j;
+
+            while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '.'))
+                i++;
+            for (j = i; j < len && (s[j] == ' ' || s[j] == '\t'); j++)
+                ;
+            if (depth == 0 && j < len && s[j] == '=') {
+                struct keypos *k = realloc(p->keys, (p->nkeys + 1) * sizeof(*k));
+
+                if (!k)
+                    return XLATE_ERR_NOMEM;
+                p->keys = k;
+                k = &p->keys[p->nkeys++];
+                snprintf(k->key, sizeof(k->key), "%.*s", (int)(i - start), s + start);
+                k->line = line;
+            }
+        } else {
+            i++;
+        }
+    }
+    return 0;
+}
+
+/* ---- value helpers ---- */
+
+static const char *get_str(struct parse *p, const char *key)
+{
+    const char *v = NULL;
+    int rc = xlu_cfg_get_string(p->cfg, key, &v, 1);
+
+    if (rc == EINVAL)
+        msg(p, "error", key, "must be a string");
+    return rc ? NULL : v;
+}
+
+static bool get_long(struct parse *p, const char *key, long *v)
+{
+    int rc = xlu_cfg_get_long(p->cfg, key, v, 1);
+
+    if (rc == EINVAL)
+        msg(p, "error", key, "must be a number");
+    return rc == 0;
+}
+
+static int set_str(struct parse *p, const char *key, char **field)
+{
+    const char *v = get_str(p, key);
+
+    if (v)
+        check(p, xlate_set_string(field, v));
+    return 0;
+}
+
+/* A list key; a plain string counts as a one-element list when @string_ok. */
+static int get_list(struct parse *p, const char *key, XLU_ConfigList **l, int *n)
+{
+    int rc = xlu_cfg_get_list(p->cfg, key, l, n, 1);
+
+    if (rc == EINVAL)
+        msg(p, "error", key, "must be a list [ ... ]");
+    return rc ? 0 : 1;
+}
+
+/* xl's parse_cpurange: "all", "N", "N-M", "^N", comma-separated. */
+static int parse_cpurange(struct parse *p, const char *key, const char *s, libxl_bitmap *bm)
+{
+    char *copy = strdup(s), *tok, *save = NULL;
+    int rc = 0;
+
+    if (!copy || xlate_bitmap_alloc(bm, CPU_BITS)) {
+        free(copy);
+        p->nomem = 1;
+        return -1;
+    }
+    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        bool neg = *tok == '^';
+        unsigned long a, b;
+        char *end;
+
+        tok += neg;
+        if (!strcmp(tok, "all")) {
+            a = 0, b = CPU_BITS - 1;
+        } else if (!strncmp(tok, "nodes:", 6) || !strncmp(tok, "node:", 5)) {
+            msg(p, "error", key, "NUMA node ranges (\"%s\") depend on the host; give pCPUs", tok);
+            rc = -1;
+            break;
+        } else {
+            errno = 0;
+            a = strtoul(tok, &end, 10);
+            b = a;
+            if (*end == '-')
+                b = strtoul(end + 1, &end, 10);
+            if (errno || end == tok || *end || b < a) {
+                msg(p, "error", key, "bad CPU range \"%s\"", tok);
+                rc = -1;
+                break;
+            }
+            if (b >= CPU_BITS) {
+                msg(p, "error", key, "pCPU %lu: at most %d pCPUs can be named", b, CPU_BITS);
+                rc = -1;
+                break;
+            }
+        }
+        for (unsigned long c = a; c <= b; c++) {
+            if (neg)
+                libxl_bitmap_reset(bm, (int)c);
+            else
+                libxl_bitmap_set(bm, (int)c);
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+/* ---- keys ---- */
+
+static int k_name(struct parse *p, const char *key)
+{
+    return set_str(p, key, &p->dc->c_info.name);
+}
+
+static int k_memory(struct parse *p, const char *key)
+{
+    libxl_domain_build_info *b = &p->dc->b_info;
+    long v;
+
+    (void)key;
+    /* xl: memory= sets both; maxmem= then overrides the maximum. */
+    if (get_long(p, "memory", &v))
+        b->max_memkb = b->target_memkb = (uint64_t)v * 1024;
+    if (get_long(p, "maxmem", &v))
+        b->max_memkb = (uint64_t)v * 1024;
+    return 0;
+}
+
+static int k_vcpus(struct parse *p, const char *key)
+{
+    libxl_domain_build_info *b = &p->dc->b_info;
+    long online = 0, max = 0;
+    bool has_online = get_long(p, "vcpus", &online), has_max = get_long(p, "maxvcpus", &max);
+
+    (void)key;
+    if (!has_online && !has_max)
+        return 0;
+    if (!has_online)
+        online = max;
+    if (!has_max)
+        max = online;
+    if (online < 1 || max < online || max > 4096) {
+        msg(p, "error", has_max ? "maxvcpus" : "vcpus", "needs 1 <= vcpus <= maxvcpus <= 4096");
+        return -1;
+    }
+    check(p, xlate_set_vcpus(b, (int)online, (int)max));
+    return 0;
+}
+
+/* cpus= / cpus_soft=: a list gives one range per vCPU, a string one range for all of them. */
+static int k_affinity(struct parse *p, const char *key)
+{
+    libxl_domain_build_info *b = &p->dc->b_info;
+    bool hard = !strcmp(key, "cpus");
+    XLU_ConfigList *list;
+    libxl_bitmap **maps = hard ? &b->vcpu_hard_affinity : &b->vcpu_soft_affinity;
+    int *num = hard ? &b->num_vcpu_hard_affinity : &b->num_vcpu_soft_affinity;
+    int n = 0, rc = 0;
+    const char *s = NULL;
+
+    if (xlu_cfg_get_list(p->cfg, key, &list, &n, 1) == 0) {
+        s = NULL;
+    } else if (xlu_cfg_get_string(p->cfg, key, &s, 1) == 0) {
+        n = b->max_vcpus > 0 ? b->max_vcpus : 1;
+    } else {
+        return 0;
+    }
+    *maps = calloc((size_t)n, sizeof(**maps));
+    if (!*maps && n) {
+        p->nomem = 1;
+        return -1;
+    }
+    *num = n;
+    for (int i = 0; i < n && !rc; i++) {
+        const char *item = s ? s : xlu_cfg_get_listitem(list, i);
+
+        libxl_bitmap_init(&(*maps)[i]);
+        if (!item) {
+            msg(p, "error", key, "entry %d is not a string", i);
+            rc = -1;
+            break;
+        }
+        rc = parse_cpurange(p, key, item, &(*maps)[i]);
+    }
+    if (hard)
+        libxl_defbool_set(&b->numa_placement, false);
+    return rc;
+}
+
+static int k_sched(struct parse *p, const char *key)
+{
+    libxl_domain_sched_params *sp = &p->dc->b_info.sched_params;
+    long v;
+
+    if (!get_long(p, key, &v))
+        return 0;
+    if (!strcmp(key, "cpu_weight"))
+        sp->weight = (int)v;
+    else if (!strcmp(key, "cap"))
+        sp->cap = (int)v;
+    else if (!strcmp(key, "period"))
+        sp->period = (int)v;
+    else if (!strcmp(key, "slice"))
+        sp->slice = (int)v;
+    else if (!strcmp(key, "latency"))
+        sp->latency = (int)v;
+    else if (!strcmp(key, "extratime"))
+        sp->extratime = (int)v;
+    return 0;
+}
+
+static int k_pool(struct parse *p, const char *key)
+{
+    return set_str(p, key, &p->dc->c_info.pool_name);
+}
+
+static int k_image(struct parse *p, const char *key)
+{
+    libxl_domain_build_info *b = &p->dc->b_info;
+
+    if (!strcmp(key, "kernel"))
+        return set_str(p, key, &b->kernel);
+    if (!strcmp(key, "ramdisk"))
+        return set_str(p, key, &b->ramdisk);
+    if (!strcmp(key, "acpi_firmware"))
+        return b->type == LIBXL_DOMAIN_TYPE_HVM ? set_str(p, key, &b->u.hvm.acpi_firmware) : 0;
+    return set_str(p, key, &b->device_tree);
+}
+
+/* cmdline=, or xl's older root= + extra= ("root=ROOT EXTRA"). */
+static int k_cmdline(struct parse *p, const char *key)
+{
+    const char *cmd = get_str(p, "cmdline"), *root = get_str(p, "root"),
+               *extra = get_str(p, "extra");
+    char *s = NULL;
+
+    (void)key;
+    if (cmd) {
+        if (root || extra)
+            msg(p, "warning", "cmdline",
+                "root= and extra= are ignored in favour of cmdline= (as xl)");
+        check(p, xlate_set_string(&p->dc->b_info.cmdline, cmd));
+        return 0;
+    }
+    if (root && asprintf(&s, extra ? "root=%s %s" : "root=%s", root, extra) < 0)
+        s = NULL, p->nomem = 1;
+    else if (!root && extra && !(s = strdup(extra)))
+        p->nomem = 1;
+    if (s) {
+        free(p->dc->b_info.cmdline);
+        p->dc->b_info.cmdline = s;
+    }
+    return 0;
+}
+
+static int k_iomem(struct parse *p, const char *key)
+{
+    XLU_ConfigList *l;
+    int n;
+
+    if (!get_list(p, key, &l, &n))
+        return 0;
+    for (int i = 0; i < n; i++) {
+        const char *s = xlu_cfg_get_listitem(l, i);
+        uint64_t start, number, gfn = XLATE_IOMEM_GFN_1TO1;
+        int used = 0, r;
+
+        r = s ? sscanf(s, "%" SCNx64 ",%" SCNx64 "%n", &start, &number, &used) : 0;
+        if (r == 2 && s[used] == '@' && sscanf(s + used + 1, "%" SCNx64 "%n", &gfn, &r) == 1)
+            used += 1 + r;
+        if (!s || r < 1 || s[used]) {
+            msg(p, "error", key, "entry %d: expected \"START,NUMBER[@GFN]\" (hex pages)", i);
+            return -1;
+        }
+        check(p, xlate_add_iomem(&p->dc->b_info, start, number, gfn));
+    }
+    return 0;
+}
+
+static int k_ioports(struct parse *p, const char *key)
+{
+    XLU_ConfigList *l;
+    int n;
+
+    if (!get_list(p, key, &l, &n))
+        return 0;
+    for (int i = 0; i < n; i++) {
+        const char *s = xlu_cfg_get_listitem(l, i);
+        char *end;
+        unsigned long a, b;
+
+        errno = 0;
+        a = s ? strtoul(s, &end, 16) : 0;
+        b = a;
+        if (s && *end == '-')
+            b = strtoul(end + 1, &end, 16);
+        if (!s || errno || end == s || *end || b < a || b > 0xffff) {
+            msg(p, "error", key, "entry %d: expected \"FIRST[-LAST]\" (hex ports)", i);
+            return -1;
+        }
+        check(p, xlate_add_ioport(&p->dc->b_info, (uint32_t)a, (uint32_t)(b - a + 1)));
+    }
+    return 0;
+}
+
+static int k_irqs(struct parse *p, const char *key)
+{
+    XLU_ConfigList *l;
+    int n;
+
+    if (!get_list(p, key, &l, &n))
+        return 0;
+    for (int i = 0; i < n; i++) {
+        const char *s = xlu_cfg_get_listitem(l, i);
+        char *end;
+        unsigned long v;
+
+        errno = 0;
+        v = s ? strtoul(s, &end, 0) : 0;
+        if (!s || errno || end == s || *end || v > UINT32_MAX) {
+            msg(p, "error", key, "entry %d: expected an IRQ number", i);
+            return -1;
+        }
+        check(p, xlate_add_irq(&p->dc->b_info, (uint32_t)v));
+    }
+    return 0;
+}
+
+static int k_disk(struct parse *p, const char *key)
+{
+    XLU_ConfigList *l;
+    int n;
+
+    if (!get_list(p, key, &l, &n))
+        return 0;
+    for (int i = 0; i < n; i++) {
+        const char *s = xlu_cfg_get_listitem(l, i);
+        libxl_device_disk *d = xlate_add_disk(p->dc);
+
+        if (!d) {
+            p->nomem = 1;
+            return -1;
+        }
+        if (!s || xlu_disk_parse(p->cfg, 1, &s, d)) {
+            msg(p, "error", key, "entry %d: not a disk spec (xl-disk-configuration(5))", i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* One "k=v,k=v" device spec; calls @one for each pair. Returns -1 on a bad pair. */
+static int each_pair(struct parse *p, const char *key, int idx, const char *spec,
+                     int (*one)(struct parse *, void *, const char *, const char *), void *dev)
+{
+    char *copy = strdup(spec), *tok, *save = NULL;
+    int rc = 0;
+
+    if (!copy) {
+        p->nomem = 1;
+        return -1;
+    }
+    for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+        char *eq;
+
+        while (*tok == ' ')
+            tok++;
+        eq = strchr(tok, '=');
+        if (!eq) {
+            msg(p, "error", key, "entry %d: \"%s\" is not KEY=VALUE", idx, tok);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        rc = one(p, dev, tok, eq + 1);
+        if (rc > 0) {
+            msg(p, "error", key, "entry %d: bad %s=%s", idx, tok, eq + 1);
+            rc = -1;
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+/* xl's parse_nic_config; the keys a qvm vif can carry plus the common ones. */
+static int nic_pair(struct parse *p, void *dev, const char *k, const char *v)
+{
+    libxl_device_nic *nic = dev;
+    unsigned m[6];
+    char **field = NULL;
+
+    if (!strcmp(k, "mac")) {
+        if (sscanf(v, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6)
+            return 1;
+        for (int i = 0; i < 6; i++)
+            nic->mac[i] = (uint8_t)m[i];
+        return 0;
+    }
+    if (!strcmp(k, "bridge"))
+        field = &nic->bridge;
+    else if (!strcmp(k, "ip"))
+        field = &nic->ip;
+    else if (!strcmp(k, "script"))
+        field = &nic->script;
+    else if (!strcmp(k, "model"))
+        field = &nic->model;
+    else if (!strcmp(k, "vifname"))
+        field = &nic->ifname;
+    else if (!strcmp(k, "backend"))
+        field = &nic->backend_domname;
+    else if (!strcmp(k, "gatewaydev"))
+        field = &nic->gatewaydev;
+    if (field) {
+        check(p, xlate_set_string(field, v));
+        return 0;
+    }
+    if (!strcmp(k, "type")) {
+        if (!strcmp(v, "ioemu"))
+            nic->nictype = LIBXL_NIC_TYPE_VIF_IOEMU;
+        else if (!strcmp(v, "vif"))
+            nic->nictype = LIBXL_NIC_TYPE_VIF;
+        else
+            return 1;
+        return 0;
+    }
+    if (!strcmp(k, "mtu")) {
+        nic->mtu = atoi(v);
+        return nic->mtu > 0 ? 0 : 1;
+    }
+    if (!strcmp(k, "rate"))
+        return xlu_vif_parse_rate(p->cfg, v, nic) ? 1 : 0;
+    msg(p, "warning", "vif", "sub-key %s= is not read by qvm-xl (ignored)", k);
+    return xlate_lossy_add(p->lossy, "vif", "sub-key %s=%s ignored", k, v) ? -1 : 0;
+}
+
+static int k_vif(struct parse *p, const char *key)
+{
+    XLU_ConfigList *l;
+    int n;
+
+    if (!get_list(p, key, &l, &n))
+        return 0;
+    for (int i = 0; i < n; i++) {
+        const char *s = xlu_cfg_get_listitem(l, i);
+        libxl_device_nic *nic = xlate_add_nic(p->dc);
+
+        if (!nic || !s)
+            return nic ? (msg(p, "error", key, "entry %d is not a string", i), -1)
+                       : (p->nomem = 1, -1);
+        if (each_pair(p, key, i, s, nic_pair, nic))
+            return -1;
+    }
+    return 0;
+}
+
+static int channel_pair(struct parse *p, void *dev, const char *k, const char *v)
+{
+    libxl_device_channel *ch = dev;
+
+    if (!strcmp(k, "name")) {
+        check(p, xlate_set_string(&ch->name, v));
+    } else if (!strcmp(k, "backend")) {
+        check(p, xlate_set_string(&ch->backend_domname, v));
+    } else if (!strcmp(k, "connection")) {
+        if (!strcmp(v, "pty"))
+            libxl_device_channel_init_connection(ch, LIBXL_CHANNEL_CONNECTION_PTY);
+        else if (!strcmp(v, "socket"))
+            libxl_device_channel_init_connection(ch, LIBXL_CHANNEL_CONNECTION_SOCKET);
+        else
+            return 1;
+    } else if (!strcmp(k, "path") && ch->connection == LIBXL_CHANNEL_CONNECTION_SOCKET) {
+        check(p, xlate_set_string(&ch->u.socket.path, v));
+    } else {
+        return 1;
+    }
+    return 0;
+}
+
+static int k_channel(struct parse *p, const char *key)
+{
+    XLU_ConfigList *l;
+    int n;
+
+    if (!get_list(p, key, &l, &n))
+        return 0;
+    for (int i = 0; i < n; i++) {
+        const char *s = xlu_cfg_get_listitem(l, i);
+        libxl_device_channel *ch = xlate_add_channel(p->dc);
+
+        if (!ch || !s)
+            return ch ? (msg(p, "error", key, "entry %d is not a string", i), -1)
+                      : (p->nomem = 1, -1);
+        if (each_pair(p, key, i, s, channel_pair, ch))
+            return -1;
+        if (!ch->name || ch->connection == LIBXL_CHANNEL_CONNECTION_UNKNOWN) {
+            msg(p, "error", key, "entry %d needs name= and connection= (as xl)", i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int k_pci(struct parse *p, const char *key)
+{
+    XLU_ConfigList *l;
+    int n;
+
+    if (!get_list(p, key, &l, &n))
+        return 0;
+    for (int i = 0; i < n; i++) {
+        const char *s = xlu_cfg_get_listitem(l, i);
+        libxl_device_pci *pci = xlate_add_pci(p->dc);
+
+        if (!pci) {
+            p->nomem = 1;
+            return -1;
+        }
+        if (!s || xlu_pci_parse_spec_string(p->cfg, pci, s)) {
+            msg(p, "error", key, "entry %d: not a PCI spec (BDF[,options])", i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int k_dtdev(struct parse *p, const char *key)
+{
+    XLU_ConfigList *l;
+    int n;
+
+    if (!get_list(p, key, &l, &n))
+        return 0;
+    for (int i = 0; i < n; i++) {
+        const char *s = xlu_cfg_get_listitem(l, i);
+        libxl_device_dtdev *dt = xlate_add_dtdev(p->dc);
+
+        if (!dt || !s)
+            return dt ? (msg(p, "error", key, "entry %d is not a string", i), -1)
+                      : (p->nomem = 1, -1);
+        check(p, xlate_set_string(&dt->path, s));
+    }
+    return 0;
+}
+
+static int k_arm(struct parse *p, const char *key)
+{
+    libxl_domain_build_info *b = &p->dc->b_info;
+    const char *v = get_str(p, key);
+
+    if (!v)
+        return 0;
+    if (!strcmp(key, "vuart")) {
+        if (strcmp(v, "sbsa_uart")) {
+            msg(p, "error", key, "\"%s\": only \"sbsa_uart\" exists", v);
+            return -1;
+        }
+        b->arch_arm.vuart = LIBXL_VUART_TYPE_SBSA_UART;
+    } else if (libxl_gic_version_from_string(v, &b->arch_arm.gic_version)) {
+        msg(p, "error", key, "\"%s\": expected v2 or v3", v);
+        return -1;
+    }
+    return 0;
+}
+
+static int k_serial(struct parse *p, const char *key)
+{
+    libxl_domain_build_info *b = &p->dc->b_info;
+    XLU_ConfigList *l;
+    int n;
+
+    if (b->type != LIBXL_DOMAIN_TYPE_HVM) {
+        if (key_line(p, key)) {
+            msg(p, "warning", key, "only HVM guests have emulated serial ports (ignored, as xl)");
+            return xlate_lossy_add(p->lossy, key, "ignored for a non-HVM guest") ? -1 : 0;
+        }
+        return 0;
+    }
+    if (xlu_cfg_get_list(p->cfg, key, &l, &n, 1) == 0) {
+        for (int i = 0; i < n; i++) {
+            const char *s = xlu_cfg_get_listitem(l, i);
+
+            if (!s) {
+                msg(p, "error", key, "entry %d is not a string", i);
+                return -1;
+            }
+            check(p, xlate_string_list_append(&b->u.hvm.serial_list, s));
+        }
+        return 0;
+    }
+    return set_str(p, key, &b->u.hvm.serial);
+}
+
+static int k_defbool(struct parse *p, const char *key)
+{
+    libxl_domain_build_info *b = &p->dc->b_info;
+    libxl_defbool *db;
+
+    if (!strcmp(key, "hpet")) {
+        if (b->type != LIBXL_DOMAIN_TYPE_HVM)
+            return 0;
+        db = &b->u.hvm.hpet;
+    } else if (!strcmp(key, "acpi")) {
+        db = &b->acpi;
+    } else {
+        db = &b->apic;
+    }
+    if (xlu_cfg_get_defbool(p->cfg, key, db, 1) == EINVAL)
+        msg(p, "error", key, "must be 0 or 1");
+    return 0;
+}
+
+static int k_action(struct parse *p, const char *key)
+{
+    /* xl's own spellings (xl_parse.c action_on_shutdown_names). */
+    static const char *const names[] = {
+        [LIBXL_ACTION_ON_SHUTDOWN_DESTROY] = "destroy",
+        [LIBXL_ACTION_ON_SHUTDOWN_RESTART] = "restart",
+        [LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME] = "rename-restart",
+        [LIBXL_ACTION_ON_SHUTDOWN_PRESERVE] = "preserve",
+        [LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY] = "coredump-destroy",
+        [LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART] = "coredump-restart",
+        [LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET] = "soft-reset",
+    };
+    libxl_domain_config *d = p->dc;
+    libxl_action_on_shutdown *a = !strcmp(key, "on_poweroff")   ? &d->on_poweroff
+                                  : !strcmp(key, "on_reboot")   ? &d->on_reboot
+                                  : !strcmp(key, "on_watchdog") ? &d->on_watchdog
+                                  : !strcmp(key, "on_crash")    ? &d->on_crash
+                                                                : &d->on_soft_reset;
+    const char *v = get_str(p, key);
+
+    /* xl's defaults when the key is absent (xl_parse.c parse_config_data). */
+    if (!v)
+        v = !strcmp(key, "on_reboot")       ? "restart"
+            : !strcmp(key, "on_soft_reset") ? "soft-reset"
+                                            : "destroy";
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i] && !strcmp(v, names[i])) {
+            *a = (libxl_action_on_shutdown)i;
+            return 0;
+        }
+    msg(p, "error", key, "unknown action \"%s\"", v);
+    return -1;
+}
+
+static int k_ignore(struct parse *p, const char *key)
+{
+    (void)p;
+    (void)key;
+    return 0; /* type/builder are read first; uuid is per instance */
+}
+
+/* The keys, declared once: X(xl key, handler). Handlers reading several keys
+ * (memory/maxmem, vcpus/maxvcpus, cmdline/root/extra) appear under each key
+ * and run once. */
+#define XLCFG_KEYS(X)                                                                              \
+    X("name", k_name)                                                                              \
+    X("type", k_ignore)                                                                            \
+    X("builder", k_ignore)                                                                         \
+    X("uuid", k_ignore)                                                                            \
+    X("memory", k_memory)                                                                          \
+    X("maxmem", k_memory)                                                                          \
+    X("vcpus", k_vcpus)                                                                            \
+    X("maxvcpus", k_vcpus)                                                                         \
+    X("cpus", k_affinity)                                                                          \
+    X("cpus_soft", k_affinity)                                                                     \
+    X("cpu_weight", k_sched)                                                                       \
+    X("cap", k_sched)                                                                              \
+    X("period", k_sched)                                                                           \
+    X("slice", k_sched)                                                                            \
+    X("latency", k_sched)                                                                          \
+    X("extratime", k_sched)                                                                        \
+    X("pool", k_pool)                                                                              \
+    X("kernel", k_image)                                                                           \
+    X("ramdisk", k_image)                                                                          \
+    X("device_tree", k_image)                                                                      \
+    X("acpi_firmware", k_image)                                                                    \
+    X("cmdline", k_cmdline)                                                                        \
+    X("root", k_cmdline)                                                                           \
+    X("extra", k_cmdline)                                                                          \
+    X("iomem", k_iomem)                                                                            \
+    X("ioports", k_ioports)                                                                        \
+    X("irqs", k_irqs)                                                                              \
+    X("disk", k_disk)                                                                              \
+    X("vif", k_vif)                                                                                \
+    X("pci", k_pci)                                                                                \
+    X("dtdev", k_dtdev)                                                                            \
+    X("vuart", k_arm)                                                                              \
+    X("gic_version", k_arm)                                                                        \
+    X("channel", k_channel)                                                                        \
+    X("serial", k_serial)                                                                          \
+    X("hpet", k_defbool)                                                                           \
+    X("acpi", k_defbool)                                                                           \
+    X("apic", k_defbool)                                                                           \
+    X("on_poweroff", k_action)                                                                     \
+    X("on_reboot", k_action)                                                                       \
+    X("on_watchdog", k_action)                                                                     \
+    X("on_crash", k_action)                                                                        \
+    X("on_soft_reset", k_action)
+
+static const struct {
+    const char *key;
+    int (*fn)(struct parse *, const char *);
+} keys[] = {
+#define XLCFG_ROW(k, fn) {k, fn},
+    XLCFG_KEYS(XLCFG_ROW)
+#undef XLCFG_ROW
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+const char *const xlate_xlcfg_keys[] = {
+#define XLCFG_NAME(k, fn) k,
+    XLCFG_KEYS(XLCFG_NAME)
+#undef XLCFG_NAME
+        NULL,
+};
+
+/* type= (or the old builder=) first: it selects b_info's union member. */
+static int read_type(struct parse *p, enum xlate_arch arch)
+{
+    libxl_domain_type type =
+        arch == XLATE_ARCH_AARCH64 ? LIBXL_DOMAIN_TYPE_PVH : LIBXL_DOMAIN_TYPE_PV;
+    const char *v = get_str(p, "type");
+
+    if (v) {
+        if (libxl_domain_type_from_string(v, &type) || type == LIBXL_DOMAIN_TYPE_INVALID) {
+            msg(p, "error", "type", "\"%s\": expected pv, pvh or hvm", v);
+            return -1;
+        }
+    } else if ((v = get_str(p, "builder"))) {
+        if (!strcmp(v, "hvm"))
+            type = LIBXL_DOMAIN_TYPE_HVM;
+        else if (strcmp(v, "generic")) {
+            msg(p, "error", "builder", "\"%s\": expected generic or hvm", v);
+            return -1;
+        }
+    }
+    xlate_config_init_type(p->dc, type);
+    return 0;
+}
+
+int xlate_xlcfg_parse(const char *name, const char *data, size_t len, enum xlate_arch arch,
+                      libxl_domain_config *dc, struct xlate_lossy_list *lossy, FILE *report)
+{
+    struct parse p = {.report = report, .name = name, .dc = dc, .lossy = lossy};
+    FILE *sink = NULL;
+    char *sunk = NULL;
+    size_t sunk_len = 0;
+    int rc;
+
+    if (len > INT32_MAX)
+        return XLATE_ERR_INVAL;
+    /* libxlutil always writes somewhere: without a report stream, into a discarded buffer. */
+    if (!report && !(sink = open_memstream(&sunk, &sunk_len)))
+        return XLATE_ERR_NOMEM;
+    p.cfg = xlu_cfg_init(report ? report : sink, name);
+    if (!p.cfg) {
+        rc = XLATE_ERR_NOMEM;
+        goto out;
+    }
+    if (xlu_cfg_readdata(p.cfg, data, (int)len)) {
+        rc = XLATE_ERR_INVAL; /* libxlutil printed "name:line: config parsing error ..." */
+        goto out;
+    }
+    rc = scan_keys(&p, data, len);
+    if (rc)
+        goto out;
+    if (read_type(&p, arch))
+        goto bad;
+    for (size_t i = 0; i < NKEYS; i++) {
+        bool again = false;
+
+        /* memory/maxmem, vcpus/maxvcpus and cmdline/root/extra are read together, once. */
+        for (size_t j = 0; j < i && !again; j++)
+            again = keys[j].fn == keys[i].fn &&
+                    (keys[i].fn == k_memory || keys[i].fn == k_vcpus || keys[i].fn == k_cmdline);
+        if (!again)
+            keys[i].fn(&p, keys[i].key);
+    }
+    /* Unknown keys are not silently ignored: each is a warning and a lossy entry. */
+    for (size_t i = 0; i < p.nkeys; i++) {
+        bool known = false, again = false;
+
+        for (size_t j = 0; j < NKEYS && !known; j++)
+            known = !strcmp(p.keys[i].key, keys[j].key);
+        for (size_t j = 0; j < i && !again; j++)
+            again = !strcmp(p.keys[i].key, p.keys[j].key);
+        if (known || again)
+            continue;
+        if (report)
+            fprintf(report, "%s:%d: warning: %s: not a key qvm-xl reads; not converted\n", name,
+                    p.keys[i].line, p.keys[i].key);
+        if (xlate_lossy_add(lossy, p.keys[i].key, "unknown xl.cfg key, not converted"))
+            p.nomem = 1;
+    }
+    if (p.nomem) {
+        rc = XLATE_ERR_NOMEM;
+        goto out;
+    }
+    if (p.errors)
+        goto bad;
+    rc = 0;
+    goto out;
+bad:
+    rc = XLATE_ERR_INVAL;
+out:
+    free(p.keys);
+    if (p.cfg)
+        xlu_cfg_destroy(p.cfg);
+    if (sink)
+        fclose(sink);
+    free(sunk);
+    return rc;
+}
+
+bool xlate_xlcfg_is_arm(const libxl_domain_config *dc)
+{
+    const libxl_domain_build_info *b = &dc->b_info;
+
+    for (int i = 0; i < dc->num_disks; i++)
+        if (dc->disks[i].specification == LIBXL_DISK_SPECIFICATION_VIRTIO)
+            return true;
+    return b->arch_arm.gic_version != LIBXL_GIC_VERSION_DEFAULT ||
+           b->arch_arm.vuart != LIBXL_VUART_TYPE_UNKNOWN || dc->num_dtdevs || b->device_tree;
+}
