@@ -21,6 +21,59 @@ static void add(struct range *r, size_t *n, uint64_t start, uint64_t len, struct
     r[(*n)++] = (struct range){start, end, loc, what};
 }
 
+static int by_start(const void *a, const void *b)
+{
+    const struct range *x = *(const struct range *const *)a, *y = *(const struct range *const *)b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int by_pair(const void *a, const void *b)
+{
+    const size_t *x = a, *y = b;
+    return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* Reports every overlapping pair (later range, earlier range) in input
+ * order. Sorted by start, the ranges overlapping a range are exactly those
+ * after it that start before it ends, so the sweep costs n log n plus the
+ * number of overlaps instead of n^2. Empty ranges overlap nothing. */
+static void report_overlaps(struct qc_check_ctx *c, struct range *r, size_t n)
+{
+    struct range **s = calloc(n + 1, sizeof(*s));
+    size_t(*pairs)[2] = NULL, npairs = 0, cap = 0, ns = 0;
+    if (!s)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (r[i].end > r[i].start)
+            s[ns++] = &r[i];
+    qsort(s, ns, sizeof(*s), by_start);
+    for (size_t i = 0; i < ns; i++)
+        for (size_t k = i + 1; k < ns && s[k]->start < s[i]->end; k++) {
+            if (npairs == cap) {
+                size_t ncap = cap ? cap * 2 : 16;
+                size_t(*np)[2] = realloc(pairs, ncap * sizeof(*pairs));
+                if (!np)
+                    goto out;
+                pairs = np, cap = ncap;
+            }
+            size_t a = (size_t)(s[i] - r), b = (size_t)(s[k] - r);
+            pairs[npairs][0] = a > b ? a : b;
+            pairs[npairs++][1] = a > b ? b : a;
+        }
+    if (npairs) /* qsort wants a non-NULL array even for 0 items */
+        qsort(pairs, npairs, sizeof(*pairs), by_pair);
+    for (size_t p = 0; p < npairs; p++) {
+        const struct range *later = &r[pairs[p][0]], *earlier = &r[pairs[p][1]];
+        int idx = qc_report(c, later->loc, "%s at 0x%llx overlaps %s", later->what,
+                            (unsigned long long)later->start, earlier->what);
+        if (idx >= 0)
+            qc_diag_note(c->d, idx, earlier->loc, "%s is here", earlier->what);
+    }
+out:
+    free(pairs);
+    free(s);
+}
+
 void qc_check_overlap(struct qc_check_ctx *c)
 {
     const struct qc_config *cfg = c->cfg;
@@ -51,15 +104,7 @@ void qc_check_overlap(struct qc_check_ctx *c)
             add(r, &n, v->locspec.guest.addr, v->locspec.has_len ? v->locspec.len : 1,
                 v->locspec.loc, v->type_name);
     }
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < i; k++)
-            if (r[i].start < r[k].end && r[k].start < r[i].end && r[i].end > r[i].start &&
-                r[k].end > r[k].start) {
-                int idx = qc_report(c, r[i].loc, "%s at 0x%llx overlaps %s", r[i].what,
-                                    (unsigned long long)r[i].start, r[k].what);
-                if (idx >= 0)
-                    qc_diag_note(c->d, idx, r[k].loc, "%s is here", r[k].what);
-            }
+    report_overlaps(c, r, n);
 out:
     free(r);
     free(reg);

@@ -1,5 +1,6 @@
 /* Checks of vdevs: architecture, required loc/intr, interrupt sharing,
  * documented number ranges, shmem allow/deny. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -80,18 +81,52 @@ void qc_check_intr_required(struct qc_check_ctx *c)
     }
 }
 
+struct intr_ref {
+    const struct qc_intr *it;
+    size_t idx; /* in input order */
+};
+
+static int by_line(const void *a, const void *b)
+{
+    const struct intr_ref *x = a, *y = b;
+    int r = strcmp(x->it->pic, y->it->pic);
+    if (r)
+        return r;
+    if (x->it->line != y->it->line)
+        return x->it->line < y->it->line ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Reports, in input order, every PIC line used before, with a note at its
+ * first use. Sorting finds the repeats in n log n instead of n^2. */
 static void dup_scan(struct qc_check_ctx *c, const struct qc_intr *all[], size_t n)
 {
+    struct intr_ref *s = calloc(n + 1, sizeof(*s));
+    size_t *first = calloc(n + 1, sizeof(*first)), ns = 0;
+    if (!s || !first)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        first[i] = SIZE_MAX;
+        if (all[i]->kind == QC_INTR_PIC)
+            s[ns++] = (struct intr_ref){all[i], i};
+    }
+    qsort(s, ns, sizeof(*s), by_line);
+    for (size_t g = 0, i = 1; i < ns; i++) {
+        if (s[i].it->line != s[g].it->line || strcmp(s[i].it->pic, s[g].it->pic) != 0)
+            g = i;
+        else
+            first[s[i].idx] = s[g].idx;
+    }
     for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < i; k++)
-            if (all[i]->kind == QC_INTR_PIC && all[k]->kind == QC_INTR_PIC &&
-                all[i]->line == all[k]->line && strcmp(all[i]->pic, all[k]->pic) == 0) {
-                int idx = qc_report(c, all[i]->loc, "interrupt %s:%u is already used", all[i]->pic,
-                                    all[i]->line);
-                if (idx >= 0)
-                    qc_diag_note(c->d, idx, all[k]->loc, "first used here");
-                break;
-            }
+        if (first[i] != SIZE_MAX) {
+            int idx = qc_report(c, all[i]->loc, "interrupt %s:%u is already used", all[i]->pic,
+                                all[i]->line);
+            if (idx >= 0)
+                qc_diag_note(c->d, idx, all[first[i]]->loc, "first used here");
+        }
+out:
+    free(s);
+    free(first);
 }
 
 void qc_check_dup_intr(struct qc_check_ctx *c)
@@ -104,7 +139,10 @@ void qc_check_dup_intr(struct qc_check_ctx *c)
         n += cfg->passes[i].nintrs;
     if (!n)
         return;
-    const struct qc_intr *all[n];
+    /* On the heap: a VLA of every interrupt could overflow the stack. */
+    const struct qc_intr **all = calloc(n, sizeof(*all));
+    if (!all)
+        return;
     for (size_t i = 0; i < cfg->nvdevs; i++)
         for (size_t j = 0; j < cfg->vdevs[i].nintrs; j++)
             all[k++] = &cfg->vdevs[i].intrs[j];
@@ -112,6 +150,7 @@ void qc_check_dup_intr(struct qc_check_ctx *c)
         for (size_t j = 0; j < cfg->passes[i].nintrs; j++)
             all[k++] = &cfg->passes[i].intrs[j];
     dup_scan(c, all, n);
+    free(all);
 }
 
 static const struct qc_value *find(const struct qc_vdev *v, enum qc_vopt o)
@@ -133,12 +172,31 @@ static const struct {
     {QC_VOPT_HOSTVECTOR, 0, 0xffffffff},
 };
 
+_Static_assert(QC_VOPT_COUNT <= 64, "vdev options are bits of a uint64_t");
+
 void qc_check_number_range(struct qc_check_ctx *c)
 {
+    uint64_t ranged = 0; /* options with a row in ranges[] */
+    for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
+        ranged |= UINT64_C(1) << ranges[r].opt;
+    /* Which types take any ranged option, from the schema alone: the other
+     * vdevs' values are never read (they are cache misses on a big model). */
+    bool takes[QC_VDEV_COUNT] = {false};
+    for (int t = 0; t < QC_VDEV_COUNT; t++)
+        for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
+            takes[t] = takes[t] || qc_vdev_accepts(t, ranges[r].opt);
     for (size_t i = 0; i < c->cfg->nvdevs; i++) {
         const struct qc_vdev *v = &c->cfg->vdevs[i];
+        uint64_t given = 0;
+        if (v->type < 0 || v->type >= QC_VDEV_COUNT || !takes[v->type])
+            continue;
+        for (size_t k = 0; k < v->nvalues; k++)
+            given |= UINT64_C(1) << v->values[k].opt;
+        if (!(given & ranged))
+            continue;
         for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++) {
-            const struct qc_value *val = find(v, ranges[r].opt);
+            const struct qc_value *val =
+                given & (UINT64_C(1) << ranges[r].opt) ? find(v, ranges[r].opt) : NULL;
             if (val && val->nnums && (val->nums[0] < ranges[r].min || val->nums[0] > ranges[r].max))
                 qc_report(c, val->loc, "%s %llu is outside %llu..%llu", qc_vopts[val->opt].name,
                           (unsigned long long)val->nums[0], (unsigned long long)ranges[r].min,
@@ -151,8 +209,10 @@ void qc_check_gic_its_lpis(struct qc_check_ctx *c)
 {
     for (size_t i = 0; i < c->cfg->nvdevs; i++) {
         const struct qc_vdev *v = &c->cfg->vdevs[i];
+        if (v->type != QC_VDEV_GIC)
+            continue;
         const struct qc_value *its = find(v, QC_VOPT_ITS);
-        if (v->type == QC_VDEV_GIC && its && !find(v, QC_VOPT_NUM_LPIS))
+        if (its && !find(v, QC_VOPT_NUM_LPIS))
             qc_report(c, its->loc, "'its' needs 'num-lpis'");
     }
 }
@@ -161,6 +221,8 @@ void qc_check_shmem_allow_deny(struct qc_check_ctx *c)
 {
     for (size_t i = 0; i < c->cfg->nvdevs; i++) {
         const struct qc_vdev *v = &c->cfg->vdevs[i];
+        if (v->type != QC_VDEV_SHMEM) /* the only type with allow and deny */
+            continue;
         const struct qc_value *allow = find(v, QC_VOPT_ALLOW), *deny = find(v, QC_VOPT_DENY);
         if (allow && deny) {
             int idx = qc_report(c, deny->loc,

@@ -1,6 +1,8 @@
 /* The validator's named checks (dtc checks.c style): one registry row per
- * check with its default severity. The parser reports under the same kind
- * of names; those rows have no function and are listed for -W/-E and docs. */
+ * check with its default severity. The reader (lexical rules) and the
+ * parser report under the same kind of names; those rows have no function
+ * and are listed for -W/-E and docs. Every name the library can emit is in
+ * this one table (tests/unit/test-check.c scans conf/ to keep it so). */
 #ifndef QVMCONF_CHECK_H
 #define QVMCONF_CHECK_H
 
@@ -35,7 +37,8 @@ struct qc_check_ctx {
     X(runmask_range, "runmask-range", ERROR, "runmask names existing physical CPUs")               \
     X(set_unknown_var, "set-unknown-var", WARNING, "set names a known variable")
 
-/* Diagnostics the parser reports (no validator function). */
+/* Diagnostics the parser and the reader report (no validator function).
+ * The reader's (syntax-, subst-, include-) follow the parser's. */
 #define QC_PARSE_CHECKS(X)                                                                         \
     X("arg-missing", ERROR, "an option's argument is missing or in another file")                  \
     X("arg-count", ERROR, "a comma list has the wrong number of fields")                           \
@@ -52,6 +55,17 @@ struct qc_check_ctx {
     X("option-context", ERROR, "an option is not valid in the current context")                    \
     X("option-overridden", WARNING, "a last-wins option is given twice")                           \
     X("vdev-unknown-type", WARNING, "a vdev type is unknown (kept, not checked)")                  \
+    X("syntax-control-char", ERROR, "a control character is outside a comment")                    \
+    X("syntax-unterminated-quote", ERROR, "a double quote is not closed before the end of file")   \
+    X("subst-unterminated", ERROR, "a $env{ or $asinfo_*{ substitution has no closing brace")      \
+    X("subst-undefined-env", ERROR, "an $env{NAME} variable is not defined")                       \
+    X("subst-undefined-asinfo", ERROR, "an $asinfo_*{NAME} region is not defined")                 \
+    X("subst-asinfo-path", ERROR, "an $asinfo_*{} name is a path, not the leaf name of a region")  \
+    X("include-disabled", ERROR, "an @file is read where the caller turned includes off")          \
+    X("include-depth", ERROR, "@files nest more than 16 deep")                                     \
+    X("include-recursion", ERROR, "an @file includes itself, directly or through others")          \
+    X("include-unreadable", ERROR, "an @file cannot be opened or read")                            \
+    X("include-too-large", ERROR, "an @file is larger than 16 MiB")                                \
     X("out-of-memory", ERROR, "memory ran out")
 
 #define X(fn, name, sev, help) void qc_check_##fn(struct qc_check_ctx *c);
@@ -64,7 +78,8 @@ struct qc_check {
     enum qc_severity sev;
     const char *help;
 };
-/* Validator checks first, then parser diagnostics; ends with {NULL}. */
+/* Validator checks first, then parser and reader diagnostics; ends with
+ * {NULL}. */
 extern const struct qc_check qc_check_table[];
 const struct qc_check *qc_check_find(const char *name);
 

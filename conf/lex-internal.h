@@ -19,6 +19,7 @@ struct qc_reader {
     struct qc_diags *d;
     unsigned max_depth;
     size_t max_size;
+    bool no_includes;
     unsigned depth; /* files being read right now */
     bool failed;    /* an error diagnostic was added */
     bool oom;       /* out of memory was reported */
@@ -34,6 +35,9 @@ const char *qc_word_peek_(const struct qc_words *w, size_t *len_r);
 int qc_word_end_(struct qc_words *w, struct qc_loc loc, uint32_t seg, bool quoted);
 void qc_word_drop_(struct qc_words *w);
 uint32_t qc_words_new_seg_(struct qc_words *w);
+/* Makes room for the words of a text of `bytes` bytes, so that reading it
+ * does not grow the word array and arena step by step. */
+int qc_words_reserve_(struct qc_words *w, size_t bytes);
 
 /* Tokenises source `idx` (a file or in-memory text), following @includes. */
 void qc_lex_source_(struct qc_reader *r, size_t idx);

@@ -46,17 +46,18 @@ uint32_t qc_words_new_seg_(struct qc_words *w)
     return w->next_seg++;
 }
 
-/* Makes room for `n` more bytes of the open word plus its NUL. */
-static int reserve(struct qc_words *w, size_t n)
+/* Makes room for `n` more bytes of the open word plus its NUL; a new
+ * chunk gets `slack` times what is needed (at least CHUNK_MIN). */
+static int reserve_slack(struct qc_words *w, size_t n, size_t slack)
 {
     struct qc_chunk *c = w->arena, *nc;
     size_t open = c ? c->open : 0, need = open + n + 1, cap;
 
     if (c && c->cap - c->used >= need)
         return 0;
-    if (need < n)
+    if (need < n || need > (SIZE_MAX - sizeof(*nc)) / slack)
         return -1;
-    cap = need * 2 > CHUNK_MIN ? need * 2 : CHUNK_MIN;
+    cap = need * slack > CHUNK_MIN ? need * slack : CHUNK_MIN;
     nc = malloc(sizeof(*nc) + cap);
     if (!nc)
         return -1;
@@ -72,6 +73,11 @@ static int reserve(struct qc_words *w, size_t n)
     return 0;
 }
 
+static int reserve(struct qc_words *w, size_t n)
+{
+    return reserve_slack(w, n, 2);
+}
+
 int qc_word_begin_(struct qc_words *w)
 {
     if (w->arena)
@@ -81,9 +87,10 @@ int qc_word_begin_(struct qc_words *w)
 
 int qc_word_put_(struct qc_words *w, const char *p, size_t n)
 {
-    struct qc_chunk *c;
+    struct qc_chunk *c = w->arena;
 
-    if (reserve(w, n))
+    /* The common case, room in the current chunk, without a call. */
+    if ((!c || c->cap - c->used - c->open <= n) && reserve(w, n))
         return -1;
     c = w->arena;
     memcpy(c->data + c->used + c->open, p, n);
@@ -105,22 +112,46 @@ void qc_word_drop_(struct qc_words *w)
         w->arena->open = 0;
 }
 
+/* Makes room for `n` more words in w->items. */
+static int reserve_items(struct qc_words *w, size_t n)
+{
+    size_t ncap;
+    struct qc_word *items;
+
+    if (w->cap - w->count >= n)
+        return 0;
+    ncap = w->cap ? w->cap * 2 : 64;
+    if (ncap - w->count < n)
+        ncap = w->count + n;
+    if (ncap < w->count || ncap > SIZE_MAX / sizeof(*items))
+        return -1;
+    items = realloc(w->items, ncap * sizeof(*items));
+    if (!items)
+        return -1;
+    w->items = items;
+    w->cap = ncap;
+    return 0;
+}
+
+int qc_words_reserve_(struct qc_words *w, size_t bytes)
+{
+    /* Words average about 8 bytes of text; a short guess only costs a
+     * doubling later, pages never touched cost nothing. Word texts are
+     * at most as long as the text, substitutions aside. */
+    if (reserve_items(w, bytes / 8 + 16))
+        return -1;
+    return reserve_slack(w, bytes, 1);
+}
+
 int qc_word_end_(struct qc_words *w, struct qc_loc loc, uint32_t seg, bool quoted)
 {
-    struct qc_chunk *c;
+    struct qc_chunk *c = w->arena;
     struct qc_word *it;
 
-    if (reserve(w, 0))
+    if ((!c || c->cap - c->used - c->open < 1) && reserve(w, 0))
         return -1;
-    if (w->count == w->cap) {
-        size_t ncap = w->cap ? w->cap * 2 : 64;
-        struct qc_word *n = realloc(w->items, ncap * sizeof(*n));
-
-        if (!n)
-            return -1;
-        w->items = n;
-        w->cap = ncap;
-    }
+    if (w->count == w->cap && reserve_items(w, 1))
+        return -1;
     c = w->arena;
     it = &w->items[w->count++];
     it->text = c->data + c->used;
@@ -308,6 +339,9 @@ void qc_lex_source_(struct qc_reader *r, size_t idx)
     };
     uint32_t seg = qc_words_new_seg_(r->out);
 
+    /* Only a hint: when it fails, the words grow as they come (and report
+     * running out of memory if it comes to that). */
+    (void)qc_words_reserve_(r->out, s.n);
     while (s.i < s.n) {
         unsigned char c = (unsigned char)s.t[s.i];
         struct qc_loc wloc;

@@ -1,19 +1,41 @@
 /* Argument grammars of qvmconf options: numbers by role, comma lists,
  * locations, interrupts, memory specs, logger filters and cpu sched. */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parse.h"
 
+/* The model keeps no capacities: malloc knows them (malloc_usable_size), so
+ * arrays grow by doubling, whoever allocated them, and qc_p_reserve can
+ * size one ahead. */
+static int grow(void **arr, size_t want, size_t size)
+{
+    if (want > SIZE_MAX / size)
+        return -1;
+    char *p = realloc(*arr, want * size);
+    if (!p)
+        return -1;
+    *arr = p;
+    return 0;
+}
+
 void *qc_p_push(void *arrp, size_t *n, size_t size)
 {
     void **arr = arrp;
-    char *p = realloc(*arr, (*n + 1) * size);
-    if (!p)
+    size_t cnt = *n;
+    if ((!*arr || malloc_usable_size(*arr) / size <= cnt) && grow(arr, cnt ? cnt * 2 : 1, size))
         return NULL;
-    *arr = p;
-    memset(p + *n * size, 0, size);
+    char *p = *arr;
+    memset(p + cnt * size, 0, size);
     return p + (*n)++ * size;
+}
+
+void qc_p_reserve(void *arrp, size_t n, size_t want, size_t size)
+{
+    void **arr = arrp;
+    if (want > n && (!*arr || malloc_usable_size(*arr) / size < want))
+        (void)grow(arr, want, size); /* a hint: qc_p_push still grows as needed */
 }
 
 struct qc_loc qc_p_at(const struct qc_word *w, size_t off)

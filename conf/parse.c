@@ -175,14 +175,18 @@ static int do_unsupported(struct qc_parser *p, const struct qc_word *kw)
                   "unsupported takes instruction|reference|register abort|fail|ignore");
         return -1;
     }
-    struct qc_unsupported *u = NULL;
-    for (size_t i = 0; i < p->cfg->nunsupported; i++)
-        if (p->cfg->unsupported[i].type == (enum qc_unsup_type)ti) {
-            u = &p->cfg->unsupported[i];
-            overridden(p, "unsupported", kw->loc, u->loc);
+    /* Last wins per type, and the winner takes the place of the last
+     * occurrence: the array stays in input order, as the writer prints it. */
+    struct qc_config *c = p->cfg;
+    for (size_t i = 0; i < c->nunsupported; i++)
+        if (c->unsupported[i].type == (enum qc_unsup_type)ti) {
+            overridden(p, "unsupported", kw->loc, c->unsupported[i].loc);
+            memmove(&c->unsupported[i], &c->unsupported[i + 1],
+                    (c->nunsupported - i - 1) * sizeof(c->unsupported[0]));
+            c->nunsupported--;
+            break;
         }
-    if (!u)
-        u = qc_p_push(&p->cfg->unsupported, &p->cfg->nunsupported, sizeof(*u));
+    struct qc_unsupported *u = qc_p_push(&c->unsupported, &c->nunsupported, sizeof(*u));
     if (!u)
         return oom(p);
     *u = (struct qc_unsupported){(enum qc_unsup_type)ti, (enum qc_unsup_action)ai, kw->loc,
@@ -700,6 +704,29 @@ static void step(struct qc_parser *p)
               elsewhere ? qc_ctx_name(p->ctx) : "");
 }
 
+/* Sizes the model's big arrays from a count of their keywords, so a large
+ * configuration does not copy them at every doubling. Words that are not
+ * keywords but spelled like one only make the guess a little high. */
+static void reserve_arrays(const struct qc_words *words, struct qc_config *c)
+{
+    size_t n[6] = {0};
+    static const char *const kw[6] = {"vdev", "cpu", "pass", "ram", "load", "set"};
+    for (size_t i = 0; i < words->count; i++) {
+        const struct qc_word *w = &words->items[i];
+        for (size_t k = 0; k < 6; k++)
+            if (w->text[0] == kw[k][0] && word_is(w, kw[k]))
+                n[k]++;
+        if (w->text[0] == 'r' && word_is(w, "rom"))
+            n[3]++;
+    }
+    qc_p_reserve(&c->vdevs, c->nvdevs, c->nvdevs + n[0], sizeof(*c->vdevs));
+    qc_p_reserve(&c->cpus, c->ncpus, c->ncpus + n[1], sizeof(*c->cpus));
+    qc_p_reserve(&c->passes, c->npasses, c->npasses + n[2], sizeof(*c->passes));
+    qc_p_reserve(&c->regions, c->nregions, c->nregions + n[3], sizeof(*c->regions));
+    qc_p_reserve(&c->loads, c->nloads, c->nloads + n[4], sizeof(*c->loads));
+    qc_p_reserve(&c->setvars, c->nsetvars, c->nsetvars + n[5], sizeof(*c->setvars));
+}
+
 int qc_parse(const struct qc_words *words, const struct qc_parse_opts *opts, struct qc_config *cfg,
              struct qc_diags *d)
 {
@@ -709,6 +736,7 @@ int qc_parse(const struct qc_words *words, const struct qc_parse_opts *opts, str
         cfg->arch = opts->arch;
         cfg->arch_explicit = true;
     }
+    reserve_arrays(words, cfg);
     for (p.i = 0; p.i < words->count; p.i++)
         step(&p);
     return d->errors > errors ? -1 : 0;

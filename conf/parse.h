@@ -39,8 +39,11 @@ int qc_p_memspec(struct qc_parser *p, const struct qc_word *w, bool *has_start, 
 /* Filter words (comma list, indexes in `filters`) to a bit mask. */
 int qc_p_filters(struct qc_parser *p, const struct qc_word *w, const char *filters, unsigned *mask);
 
-/* Grows an array by one zeroed element; NULL when out of memory. */
+/* Grows a malloc'd array (or NULL) of *n elements by one zeroed element,
+ * doubling its allocation when full; NULL when out of memory. */
 void *qc_p_push(void *arrp, size_t *n, size_t size);
+/* Makes room for `want` elements in an array of `n`, if memory allows. */
+void qc_p_reserve(void *arrp, size_t n, size_t want, size_t size);
 
 void qc_locspec_dispose(struct qc_locspec *l);
 void qc_intrs_dispose(struct qc_intr *v, size_t n);

@@ -34,7 +34,10 @@
 
 /* Every item keeps `loc` (where its keyword was) and `seq` (index of that
  * word in the input), because order matters in qvm (spec 1.6) and file
- * locations of different sources do not compare. Equality ignores both. */
+ * locations of different sources do not compare. Equality ignores both.
+ * Every array is in seq order: a last-wins item kept in an array (unsupported,
+ * set, vdev options) moves to its last occurrence, so the writer, which
+ * prints by seq, and equality, which compares arrays in order, agree. */
 
 /* Architecture. Rule: an explicit target (qc_parse_opts.arch) wins; else the
  * first arch-specific item (vdev type, blob type, io: location, set
@@ -274,7 +277,7 @@ struct qc_config {
     QC_ARRAY(struct qc_reserve, reserves);
     QC_ARRAY(struct qc_logger, loggers);
     QC_ARRAY(struct qc_setvar, setvars);
-    QC_ARRAY(struct qc_unsupported, unsupported); /* one per type (last wins) */
+    QC_ARRAY(struct qc_unsupported, unsupported); /* one per type (last wins, at its place) */
 #undef QC_ARRAY
 };
 

@@ -1,4 +1,5 @@
 /* The option schema tables, expanded from schema.def, and their lookups. */
+#include <pthread.h>
 #include <string.h>
 
 #include "qvmconf.h"
@@ -38,28 +39,102 @@ const struct qc_blob_desc qc_blobs[QC_BLOB_COUNT] = {
 #include "schema.def"
 };
 
-static bool eq(const char *name, const char *s, size_t len)
+/* Name lookups run once or twice per input word, so each table gets a hash
+ * index (open addressing, built once): a lookup hashes the word and
+ * compares lengths before bytes. Names repeat only across contexts (pass
+ * and reserve both have loc and intr), so a probe goes on past a name that
+ * matches in the wrong context. */
+#define INDEX_SLOTS 256 /* a power of two, well above the largest table */
+
+struct name_index {
+    const char *name[INDEX_SLOTS]; /* NULL = empty */
+    unsigned char len[INDEX_SLOTS];
+    unsigned char row[INDEX_SLOTS];
+};
+
+enum { T_OPT, T_VOPT, T_VDEV, T_SETVAR, T_BLOB, T_COUNT };
+static struct name_index indexes[T_COUNT];
+static pthread_once_t indexes_once = PTHREAD_ONCE_INIT;
+static bool indexes_built; /* read with acquire: skips pthread_once once built */
+
+/* Length and three bytes tell the schema's names apart well enough, and
+ * cost the same for any word. */
+static unsigned hash(const char *s, size_t len)
 {
-    return strlen(name) == len && memcmp(name, s, len) == 0;
+    const unsigned char *u = (const unsigned char *)s;
+    return (unsigned)(len * 37 + u[0] * 11 + u[len / 2] * 5 + u[len - 1]) & (INDEX_SLOTS - 1);
+}
+
+static const char *row_name(int t, int row)
+{
+    switch (t) {
+    case T_OPT:
+        return qc_opts[row].name;
+    case T_VOPT:
+        return qc_vopts[row].name;
+    case T_VDEV:
+        return qc_vdevs[row].name;
+    case T_SETVAR:
+        return qc_setvars[row].name;
+    default:
+        return qc_blobs[row].name;
+    }
+}
+
+static void build_indexes(void)
+{
+    static const int rows[T_COUNT] = {QC_OPT_COUNT, QC_VOPT_COUNT, QC_VDEV_COUNT, QC_SETVAR_COUNT,
+                                      QC_BLOB_COUNT};
+    _Static_assert(QC_VOPT_COUNT < INDEX_SLOTS / 2 && QC_OPT_COUNT < INDEX_SLOTS / 2 &&
+                       QC_VDEV_COUNT < INDEX_SLOTS / 2 && QC_SETVAR_COUNT < INDEX_SLOTS / 2,
+                   "name index too small");
+    for (int t = 0; t < T_COUNT; t++)
+        for (int row = 0; row < rows[t]; row++) {
+            const char *n = row_name(t, row);
+            size_t len = strlen(n);
+            unsigned h = hash(n, len);
+            while (indexes[t].name[h])
+                h = (h + 1) & (INDEX_SLOTS - 1);
+            indexes[t].name[h] = n;
+            indexes[t].len[h] = (unsigned char)len;
+            indexes[t].row[h] = (unsigned char)row;
+        }
+    __atomic_store_n(&indexes_built, true, __ATOMIC_RELEASE);
+}
+
+/* The first row of table `t` named [name, name+len) that `ok` accepts
+ * (NULL: any), in table order; -1 when none. */
+static int find(int t, const char *name, size_t len, bool (*ok)(int row, int arg), int arg)
+{
+    if (!__atomic_load_n(&indexes_built, __ATOMIC_ACQUIRE))
+        pthread_once(&indexes_once, build_indexes);
+    const struct name_index *ix = &indexes[t];
+    int best = -1;
+    if (len == 0 || len > 255)
+        return -1;
+    for (unsigned h = hash(name, len); ix->name[h]; h = (h + 1) & (INDEX_SLOTS - 1)) {
+        int row = ix->row[h];
+        if (ix->len[h] == len && ix->name[h][0] == name[0] && memcmp(ix->name[h], name, len) == 0 &&
+            (!ok || ok(row, arg)) && (best < 0 || row < best))
+            best = row;
+    }
+    return best;
+}
+
+static bool opt_in_ctx(int row, int ctx)
+{
+    return qc_opts[row].ctx == (enum qc_ctx)ctx ||
+           (ctx == QC_CTX_GLOBAL && qc_opts[row].ctx == QC_CTX_OPEN);
 }
 
 int qc_opt_lookup(const char *name, size_t len, enum qc_ctx ctx)
 {
-    for (int i = 0; i < QC_OPT_COUNT; i++) {
-        bool ctx_ok =
-            qc_opts[i].ctx == ctx || (ctx == QC_CTX_GLOBAL && qc_opts[i].ctx == QC_CTX_OPEN);
-        if (ctx_ok && eq(qc_opts[i].name, name, len))
-            return i;
-    }
-    return -1;
+    return find(T_OPT, name, len, opt_in_ctx, (int)ctx);
 }
 
 int qc_vopt_lookup(const char *name, size_t len)
 {
-    for (int i = 0; i < QC_VOPT_COUNT; i++)
-        if (eq(qc_vopts[i].name, name, len))
-            return i;
-    return -1;
+    return find(T_VOPT, name, len, NULL, 0);
 }
 
 /* Strips the shared-object spelling: vdev-NAME[.so|-safety.so] -> NAME. */
@@ -82,10 +157,7 @@ static void bare(const char **s, size_t *len)
 int qc_vdev_lookup(const char *name, size_t len)
 {
     bare(&name, &len);
-    for (int i = 0; i < QC_VDEV_COUNT; i++)
-        if (eq(qc_vdevs[i].name, name, len))
-            return i;
-    return -1;
+    return find(T_VDEV, name, len, NULL, 0);
 }
 
 char *qc_vdev_bare_name(const char *name, size_t len)
@@ -96,18 +168,12 @@ char *qc_vdev_bare_name(const char *name, size_t len)
 
 int qc_setvar_lookup(const char *name, size_t len)
 {
-    for (int i = 0; i < QC_SETVAR_COUNT; i++)
-        if (eq(qc_setvars[i].name, name, len))
-            return i;
-    return -1;
+    return find(T_SETVAR, name, len, NULL, 0);
 }
 
 int qc_blob_lookup(const char *name, size_t len)
 {
-    for (int i = 0; i < QC_BLOB_COUNT; i++)
-        if (eq(qc_blobs[i].name, name, len))
-            return i;
-    return -1;
+    return find(T_BLOB, name, len, NULL, 0);
 }
 
 bool qc_vdev_accepts(int type, enum qc_vopt vopt)
@@ -131,10 +197,8 @@ enum qc_repeat qc_vdev_repeat(int type, enum qc_vopt vopt)
 
 bool qc_is_keyword(const char *word, size_t len)
 {
-    for (int i = 0; i < QC_OPT_COUNT; i++)
-        if (eq(qc_opts[i].name, word, len))
-            return true;
-    return qc_vopt_lookup(word, len) >= 0 || qc_blob_lookup(word, len) >= 0;
+    return find(T_OPT, word, len, NULL, 0) >= 0 || qc_vopt_lookup(word, len) >= 0 ||
+           qc_blob_lookup(word, len) >= 0;
 }
 
 int qc_list_index(const char *list, char sep, const char *word, size_t len)

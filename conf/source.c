@@ -134,6 +134,12 @@ void qc_include_(struct qc_reader *r, const char *path, struct qc_loc at, int pa
     size_t len = 0;
     int fd = -1, idx, err, again;
 
+    if (r->no_includes) {
+        r->failed = true;
+        qc_diag_add(r->d, QC_SEV_ERROR, "include-disabled", at,
+                    "cannot include '%s': includes are disabled here", path);
+        goto out;
+    }
     if (r->depth >= r->max_depth) {
         r->failed = true;
         qc_diag_add(r->d, QC_SEV_ERROR, "include-depth", at,
@@ -203,6 +209,7 @@ static void reader_init(struct qc_reader *r, struct qc_sources *src, struct qc_w
     r->max_depth =
         opts && opts->max_include_depth ? opts->max_include_depth : QC_DEFAULT_MAX_INCLUDE_DEPTH;
     r->max_size = opts && opts->max_file_size ? opts->max_file_size : QC_DEFAULT_MAX_FILE_SIZE;
+    r->no_includes = opts && opts->no_includes;
 }
 
 /* The command line as one display text: the words joined by one space,

@@ -66,6 +66,8 @@ struct qc_read_opts {
     const struct qc_subst *subst; /* NULL: no substitution sources */
     unsigned max_include_depth;   /* 0 means the default (16) */
     size_t max_file_size;         /* 0 means the default (16 MiB) */
+    bool no_includes;             /* an @file is an "include-disabled" error and
+                                   * the file system is never touched */
 };
 
 void qc_sources_init(struct qc_sources *s);

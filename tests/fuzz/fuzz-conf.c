@@ -54,12 +54,11 @@ static int fake_asinfo(void *opaque, const char *name, uint64_t *start, uint64_t
 
 static const struct qc_subst fake_subst = {fake_env, fake_asinfo, NULL};
 
-/* The top-level text already counts as depth 1, so a limit of 1 turns every
- * @file into an "include-depth" error before any open(): the fuzzer never
- * touches the file system. */
+/* Every @file is an "include-disabled" error: the fuzzer never touches the
+ * file system. */
 static const struct qc_read_opts read_opts = {
     .subst = &fake_subst,
-    .max_include_depth = 1,
+    .no_includes = true,
 };
 
 /* One pass: text -> words -> model (+ validation). Returns the error count. */

@@ -1,4 +1,8 @@
 /* Unit tests of the validator: each named check, positive and negative. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "model-test.h"
 
 /* Runs `text` (validated) and asserts whether `check` was reported. */
@@ -115,6 +119,36 @@ static void overlap(void **state)
     expect("ram 0x80000000,128M pass loc 0x10000000,0x1000,rw", "overlap", false);
 }
 
+/* The diagnostics of `check` as "LINE>NOTE_LINE" items, in report order. */
+static void expect_pairs(const char *text, const char *check, const char *want)
+{
+    struct mt m;
+    char got[256] = "";
+    mt_check(&m, text);
+    for (size_t i = 0; i < m.d.count; i++)
+        if (strcmp(m.d.items[i].check, check) == 0)
+            snprintf(got + strlen(got), sizeof(got) - strlen(got), "%u>%u ", m.d.items[i].loc.line,
+                     m.d.items[i].has_note ? m.d.items[i].note_loc.line : 0);
+    if (strcmp(got, want) != 0)
+        fprintf(stderr, "%s: got '%s', want '%s' for:\n%s\n", check, got, want, text);
+    assert_string_equal(got, want);
+    mt_dispose(&m);
+}
+
+/* Overlaps and repeated interrupts are found by sorting; they must still be
+ * reported in input order, each against every earlier range (overlap) or
+ * the first use (dup-intr), as the pairwise scan did. */
+static void sorted_scans_keep_order(void **state)
+{
+    (void)state;
+    expect_pairs("ram 0x80000,1m\nram 0,1m\nram 0x40000,1m\nram 0x10000000,1m\n"
+                 "pass loc 0x10000000,0x1000,rw\nram 0x20000000,0\n",
+                 "overlap", "2>1 3>1 3>2 5>4 ");
+    expect_pairs("vdev pl011 loc 0x1000 intr gic:37\nvdev pl011 loc 0x2000 intr gic:38\n"
+                 "vdev pl011 loc 0x3000 intr gic:37\npass intr gic:38\npass intr gic:37\n",
+                 "dup-intr", "3>1 4>2 5>1 ");
+}
+
 static void pass_alignment(void **state)
 {
     expect("pass loc mem:0x10000000,0x1000,rw", "pass-alignment", false);
@@ -191,6 +225,106 @@ static void registry(void **state)
     assert_int_equal(qc_check_find("overlap")->sev, QC_SEV_WARNING);
 }
 
+/* Is [s, s+n) shaped like a check name ("word-word...")? Messages have
+ * blanks or '%', so only names pass. */
+static bool name_shaped(const char *s, size_t n)
+{
+    bool dash = false;
+    if (n < 3 || s[0] < 'a' || s[0] > 'z' || s[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '-')
+            dash = true;
+        else if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+            return false;
+    }
+    return dash;
+}
+
+/* Counts in *seen the check names in the arguments of the diagnostic calls
+ * in `text`; returns the first one missing from qc_check_table (static
+ * buffer), or NULL. */
+static const char *unknown_name(const char *text, size_t *seen)
+{
+    static const char *const calls[] = {"qc_diag_add(", "qc_diag_vadd(", "qc_p_diag("};
+    static char name[64];
+    const char *bad = NULL;
+    for (size_t c = 0; c < sizeof(calls) / sizeof(calls[0]); c++)
+        for (const char *p = text; (p = strstr(p, calls[c]));) {
+            int depth = 0;
+            p += strlen(calls[c]) - 1;
+            do { /* to the matching ')', reading string literals whole */
+                if (*p == '(') {
+                    depth++;
+                } else if (*p == ')') {
+                    depth--;
+                } else if (*p == '"') {
+                    const char *e = p + 1;
+                    while (*e && *e != '"')
+                        e += *e == '\\' && e[1] ? 2 : 1;
+                    size_t n = (size_t)(e - p - 1);
+                    if (name_shaped(p + 1, n) && n < sizeof(name)) {
+                        (*seen)++;
+                        if (!bad) {
+                            snprintf(name, sizeof(name), "%.*s", (int)n, p + 1);
+                            if (!qc_check_find(name))
+                                bad = name;
+                        }
+                    }
+                    p = *e ? e : e - 1;
+                }
+                p++;
+            } while (*p && depth > 0);
+        }
+    return bad;
+}
+
+/* Every check name the library can emit is in the one table: the literals
+ * passed to the diagnostic functions anywhere in conf/. */
+static void registry_complete(void **state)
+{
+    const char *top = getenv("top_srcdir");
+    char dir[4096];
+    size_t files = 0, names = 0, n = 0;
+    (void)state;
+    snprintf(dir, sizeof(dir), "%s/conf", top ? top : ".");
+    DIR *dp = opendir(dir);
+    if (!dp)
+        fprintf(stderr, "cannot open %s (is top_srcdir set?)\n", dir);
+    assert_non_null(dp);
+    for (struct dirent *e; (e = readdir(dp));) {
+        size_t l = strlen(e->d_name);
+        if (l < 3 || strcmp(e->d_name + l - 2, ".c") != 0)
+            continue;
+        char path[8192], buf[4096], *text = NULL;
+        size_t len = 0;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "rb"), *m = open_memstream(&text, &len);
+        assert_non_null(f);
+        assert_non_null(m);
+        for (size_t k; (k = fread(buf, 1, sizeof(buf), f));)
+            fwrite(buf, 1, k, m);
+        fclose(f);
+        fclose(m);
+        const char *bad = unknown_name(text, &names);
+        if (bad)
+            fprintf(stderr, "conf/%s: check '%s' is not in qc_check_table\n", e->d_name, bad);
+        assert_null(bad);
+        free(text);
+        files++;
+    }
+    closedir(dp);
+    /* The scan itself works: a dozen sources, dozens of names... */
+    assert_true(files >= 10);
+    assert_true(names >= 40);
+    /* ...and can fail. */
+    assert_string_equal(unknown_name("qc_p_diag(p, QC_SEV_ERROR, f(x) ? \"arg-count\" : "
+                                     "\"no-such-name\", w->loc, \"msg %s\", a)",
+                                     &n),
+                        "no-such-name");
+    assert_int_equal(n, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +338,7 @@ int main(void)
         cmocka_unit_test(number_range),
         cmocka_unit_test(shmem_allow_deny),
         cmocka_unit_test(overlap),
+        cmocka_unit_test(sorted_scans_keep_order),
         cmocka_unit_test(pass_alignment),
         cmocka_unit_test(pass_attr_conflict),
         cmocka_unit_test(vcpu_shared_pcpu),
@@ -212,6 +347,7 @@ int main(void)
         cmocka_unit_test(reports_all_errors),
         cmocka_unit_test(disable_and_promote),
         cmocka_unit_test(registry),
+        cmocka_unit_test(registry_complete),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

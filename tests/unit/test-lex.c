@@ -417,6 +417,32 @@ static void test_include_depth(void **state)
     assert_int_equal(f->w.count, 17);
 }
 
+/* no_includes: every @file is "include-disabled", existing or not, and the
+ * words around it are still read. */
+static void test_include_disabled(void **state)
+{
+    struct fx *f = *state;
+    const char *argv[] = {"a", "@real.qvmconf", "b", "@missing.qvmconf"};
+    const char *t = "x @real.qvmconf y";
+    struct qc_read_opts o = {.no_includes = true};
+    size_t n = 0;
+
+    write_file("real.qvmconf", "inside");
+    assert_int_equal(qc_read_args(&f->src, &f->w, 4, argv, &o, &f->d), -1);
+    assert_int_equal(qc_read_text(&f->src, &f->w, "t", t, strlen(t), &o, &f->d), -1);
+    for (size_t i = 0; i < f->d.count; i++) {
+        assert_string_equal(f->d.items[i].check, "include-disabled");
+        n++;
+    }
+    assert_int_equal(n, 3);
+    assert_int_equal(f->w.count, 4);
+    assert_string_equal(f->w.items[0].text, "a");
+    assert_string_equal(f->w.items[1].text, "b");
+    assert_string_equal(f->w.items[2].text, "x");
+    assert_string_equal(f->w.items[3].text, "y");
+    assert_int_equal(f->src.count, 2); /* the command line and t, no file */
+}
+
 static void test_include_unreadable(void **state)
 {
     struct fx *f = *state;
@@ -644,6 +670,7 @@ int main(void)
         T(test_include_recursion),
         T(test_include_self),
         T(test_include_depth),
+        T(test_include_disabled),
         T(test_include_unreadable),
         T(test_include_too_large),
         cmocka_unit_test(test_subst_table),

@@ -1,5 +1,8 @@
 /* Unit tests of the qvmconf parser: contexts, last-wins, accumulation,
  * vdev type spellings, blob types and each argument grammar. */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "model-test.h"
 
 static void global_inside_context(void **state)
@@ -389,6 +392,120 @@ static void bad_input_does_not_crash(void **state)
     }
 }
 
+/* The hashed schema lookups give what a scan of the tables in order gives,
+ * for every name, every context, and near misses of every name. */
+static int linear(int table, const char *w, size_t len, int ctx)
+{
+    for (int i = 0;; i++) {
+        const char *n;
+        if (table == 0) {
+            if (i == QC_OPT_COUNT)
+                return -1;
+            if (ctx >= 0 && !(qc_opts[i].ctx == (enum qc_ctx)ctx ||
+                              (ctx == QC_CTX_GLOBAL && qc_opts[i].ctx == QC_CTX_OPEN)))
+                continue;
+            n = qc_opts[i].name;
+        } else if (table == 1) {
+            if (i == QC_VOPT_COUNT)
+                return -1;
+            n = qc_vopts[i].name;
+        } else if (table == 2) {
+            if (i == QC_VDEV_COUNT)
+                return -1;
+            n = qc_vdevs[i].name;
+        } else if (table == 3) {
+            if (i == QC_SETVAR_COUNT)
+                return -1;
+            n = qc_setvars[i].name;
+        } else {
+            if (i == QC_BLOB_COUNT)
+                return -1;
+            n = qc_blobs[i].name;
+        }
+        if (strlen(n) == len && memcmp(n, w, len) == 0)
+            return i;
+    }
+}
+
+static void check_word(const char *w, size_t len)
+{
+    for (int ctx = QC_CTX_GLOBAL; ctx <= QC_CTX_RESERVE; ctx++)
+        assert_int_equal(qc_opt_lookup(w, len, (enum qc_ctx)ctx), linear(0, w, len, ctx));
+    assert_int_equal(qc_vopt_lookup(w, len), linear(1, w, len, -1));
+    assert_int_equal(qc_vdev_lookup(w, len), linear(2, w, len, -1));
+    assert_int_equal(qc_setvar_lookup(w, len), linear(3, w, len, -1));
+    assert_int_equal(qc_blob_lookup(w, len), linear(4, w, len, -1));
+    bool kw =
+        linear(0, w, len, -1) >= 0 || linear(1, w, len, -1) >= 0 || linear(4, w, len, -1) >= 0;
+    assert_int_equal(qc_is_keyword(w, len), kw);
+}
+
+static void schema_lookups(void **state)
+{
+    (void)state;
+    const char
+        *names[QC_OPT_COUNT + QC_VOPT_COUNT + QC_VDEV_COUNT + QC_SETVAR_COUNT + QC_BLOB_COUNT];
+    size_t n = 0;
+    for (int i = 0; i < QC_OPT_COUNT; i++)
+        names[n++] = qc_opts[i].name;
+    for (int i = 0; i < QC_VOPT_COUNT; i++)
+        names[n++] = qc_vopts[i].name;
+    for (int i = 0; i < QC_VDEV_COUNT; i++)
+        names[n++] = qc_vdevs[i].name;
+    for (int i = 0; i < QC_SETVAR_COUNT; i++)
+        names[n++] = qc_setvars[i].name;
+    for (int i = 0; i < QC_BLOB_COUNT; i++)
+        names[n++] = qc_blobs[i].name;
+    for (size_t i = 0; i < n; i++) {
+        char w[300];
+        size_t len = strlen(names[i]);
+        assert_true(len + 2 < sizeof(w));
+        check_word(names[i], len);
+        check_word(names[i], len - 1); /* a prefix */
+        memcpy(w, names[i], len);
+        w[len] = 'x';
+        check_word(w, len + 1);
+        w[0] ^= 0x20; /* case matters */
+        check_word(w, len);
+    }
+    check_word("", 0);
+    char big[400];
+    memset(big, 'a', sizeof(big));
+    check_word(big, sizeof(big));
+    assert_int_equal(qc_opt_lookup("loc", 3, QC_CTX_PASS), QC_OPT_PASS_LOC);
+    assert_int_equal(qc_opt_lookup("loc", 3, QC_CTX_RESERVE), QC_OPT_RESERVE_LOC);
+    assert_int_equal(qc_opt_lookup("loc", 3, QC_CTX_GLOBAL), -1);
+}
+
+/* Arrays grow geometrically; many items of each kind all arrive, in order. */
+static void many_items(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    for (int i = 0; i < 3000; i++)
+        fprintf(f, "ram 0x%llx,4k set v%d %d vdev pl011 loc 0x%x intr gic:%d\n",
+                (unsigned long long)(i + 1) << 20, i, i, 0x40000000 + i * 0x1000, i);
+    fclose(f);
+    struct mt m;
+    mt_parse(&m, text);
+    assert_int_equal(m.rc, 0);
+    assert_int_equal(m.cfg.nregions, 3000);
+    assert_int_equal(m.cfg.nsetvars, 3000);
+    assert_int_equal(m.cfg.nvdevs, 3000);
+    for (size_t i = 0; i < 3000; i++) {
+        assert_int_equal(m.cfg.regions[i].start, (uint64_t)(i + 1) << 20);
+        assert_int_equal(m.cfg.vdevs[i].intrs[0].line, i);
+        char name[16];
+        snprintf(name, sizeof(name), "v%zu", i);
+        assert_string_equal(m.cfg.setvars[i].name, name);
+    }
+    mt_dispose(&m);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +527,8 @@ int main(void)
         cmocka_unit_test(vdev_option_grammars),
         cmocka_unit_test(arch_inference),
         cmocka_unit_test(bad_input_does_not_crash),
+        cmocka_unit_test(schema_lookups),
+        cmocka_unit_test(many_items),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,6 +138,39 @@ static void roundtrip_small(void **state)
         roundtrip(cfgs[i], QC_ARCH_ANY);
 }
 
+/* A repeated last-wins item takes the place of its last occurrence, so the
+ * writer (input order) and equality (array order) agree (found by the
+ * fuzzer: tests/fuzz/corpus-conf/43-unsupported-last-wins.qvmconf). */
+static void roundtrip_last_wins(void **state)
+{
+    const char *cfgs[] = {
+        "unsupported reference ignore unsupported register fail unsupported reference abort",
+        "unsupported instruction fail unsupported register fail unsupported reference abort "
+        "unsupported instruction ignore unsupported register abort",
+        "set a 1 set b 2 set a 3",
+        "vdev pl011 loc 0x1000 intr gic:1 name u vdev pl011 loc 0x2000 intr gic:2 set x 1 "
+        "set y 2 set x 3",
+        "vdev virtio-console hostdev a batch 1 hostdev b",
+        "tolerance 1 ram 1m tolerance 2 system a dryrun system b",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cfgs) / sizeof(cfgs[0]); i++)
+        roundtrip(cfgs[i], QC_ARCH_ANY);
+
+    struct mt m;
+    mt_parse(&m, cfgs[0]);
+    assert_int_equal(m.cfg.nunsupported, 2);
+    assert_int_equal(m.cfg.unsupported[0].type, QC_UNSUP_REGISTER);
+    assert_int_equal(m.cfg.unsupported[1].type, QC_UNSUP_REFERENCE);
+    assert_int_equal(m.cfg.unsupported[1].action, QC_UNSUP_ABORT);
+    assert_true(m.cfg.unsupported[0].seq < m.cfg.unsupported[1].seq);
+    assert_int_equal(mt_count(&m, "option-overridden"), 1);
+    char *out = write_str(&m.cfg);
+    assert_string_equal(out, "unsupported register fail\nunsupported reference abort\n");
+    free(out);
+    mt_dispose(&m);
+}
+
 static void equality_sees_differences(void **state)
 {
     const char *pairs[][2] = {
@@ -197,9 +230,13 @@ static void number_format(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(roundtrip_x86),   cmocka_unit_test(roundtrip_arm),
-        cmocka_unit_test(roundtrip_small), cmocka_unit_test(equality_sees_differences),
-        cmocka_unit_test(canonical_text),  cmocka_unit_test(number_format),
+        cmocka_unit_test(roundtrip_x86),
+        cmocka_unit_test(roundtrip_arm),
+        cmocka_unit_test(roundtrip_small),
+        cmocka_unit_test(roundtrip_last_wins),
+        cmocka_unit_test(equality_sees_differences),
+        cmocka_unit_test(canonical_text),
+        cmocka_unit_test(number_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
