@@ -236,10 +236,9 @@ static void checks(const struct ref_out *o, FILE *f)
     o->section(f, "CHECKS");
     o->para(f, "Every diagnostic carries a check name, shown in brackets after the message. "
                "Warnings can be turned off (`qvm-xl check -W no-NAME`) or made errors "
-               "(`-E NAME`); errors cannot be turned off. The lexical checks are listed under "
-               "LEXICAL RULES.");
+               "(`-E NAME`); errors cannot be turned off.");
     for (int pass = 0; pass < 2; pass++) {
-        o->subsection(f, pass == 0 ? "Validator checks" : "Parser checks");
+        o->subsection(f, pass == 0 ? "Validator checks" : "Parser and reader checks");
         for (const struct qc_check *c = qc_check_table; c->name; c++) {
             if ((c->fn != NULL) != (pass == 0))
                 continue;
