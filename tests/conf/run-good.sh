@@ -47,10 +47,11 @@ bad() {
 # header FILE KEY: the values of "# KEY: ..." lines, one per line.
 header() { sed -n "s/^# $2: *//p" "$1"; }
 
-# How check takes the host description; empty when it has no such option.
+# How check takes the host description (qvm-xl(1), HOST DESCRIPTION);
+# empty when it has no such option.
 host_opt=
-if "$QVMXL" check --help 2>&1 | grep -q -- '--host'; then
-    host_opt=--host
+if "$QVMXL" check --help 2>&1 | grep -q -- '--asinfo'; then
+    host_opt=--asinfo
 fi
 
 # setup FILE: sets $envs (NAME=VALUE words), $hostargs and the positional

@@ -1,0 +1,154 @@
+/* `qvm-xl export DOMAIN` and `convert --to=qvmconf FILE.cfg`: a Xen guest back to qvmconf. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "export.h"
+#include "qvm-xl.h"
+#include "reverse.h"
+#include "steps.h"
+#include "xlate.h"
+
+bool qx_is_xlcfg(const char *path)
+{
+    size_t n = strlen(path);
+
+    return n > 4 && !strcmp(path + n - 4, ".cfg");
+}
+
+static char *slurp(const char *path, size_t *len_r, FILE *err)
+{
+    FILE *f = fopen(path, "r");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m;
+    char chunk[4096];
+    size_t r;
+
+    if (!f) {
+        fprintf(err, "qvm-xl: %s: %m\n", path);
+        return NULL;
+    }
+    m = open_memstream(&buf, &len);
+    while (m && (r = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        fwrite(chunk, 1, r, m);
+    if (!m || ferror(f)) {
+        fprintf(err, "qvm-xl: %s: read error\n", path);
+        if (m)
+            fclose(m);
+        fclose(f);
+        free(buf);
+        return NULL;
+    }
+    fclose(m);
+    fclose(f);
+    *len_r = len;
+    return buf;
+}
+
+/* Reverse @dc and print it; returns an exit status. */
+static int reverse_print(const libxl_domain_config *dc, const char *name, enum xlate_arch arch,
+                         const struct xlate_lossy_list *carry, FILE *out, FILE *err)
+{
+    struct xlate_reverse r;
+    struct xlate_reverse_opts o = {.name = name, .arch = arch, .carry = carry};
+    int rc;
+
+    xlate_reverse_init(&r);
+    rc = xlate_reverse(dc, &o, &r, err);
+    if (rc) {
+        fprintf(stderr, "qvm-xl: %s: %s\n", name, xlate_strerror(rc));
+        rc = QX_EXIT_FAIL;
+        goto out;
+    }
+    xlate_reverse_write(out, &r);
+    rc = fflush(out) ? QX_EXIT_FAIL : QX_EXIT_OK;
+out:
+    xlate_reverse_dispose(&r);
+    return rc;
+}
+
+int qx_convert_xlcfg(const char *path, const struct xlate_target *t, FILE *out, FILE *err)
+{
+    libxl_domain_config dc;
+    struct xlate_lossy_list lossy;
+    struct xlate_target native;
+    enum xlate_arch arch;
+    size_t len = 0;
+    char *text = slurp(path, &len, err);
+    int rc;
+
+    if (!text)
+        return QX_EXIT_CONFIG;
+    xlate_target_native(&native);
+    arch = t ? t->arch : native.arch;
+    libxl_domain_config_init(&dc);
+    xlate_lossy_init(&lossy);
+    rc = xlate_xlcfg_parse(path, text, len, arch, &dc, &lossy, NULL);
+    if (!rc && !t && arch != XLATE_ARCH_AARCH64 && xlate_xlcfg_is_arm(&dc))
+        arch = XLATE_ARCH_AARCH64; /* ARM keys: read it again with xl's ARM defaults */
+    /* The reported pass: messages once, for the architecture finally chosen. */
+    libxl_domain_config_dispose(&dc);
+    libxl_domain_config_init(&dc);
+    xlate_lossy_dispose(&lossy);
+    rc = xlate_xlcfg_parse(path, text, len, arch, &dc, &lossy, err);
+    if (rc == XLATE_ERR_INVAL)
+        rc = QX_EXIT_CONFIG;
+    else if (rc)
+        rc = QX_EXIT_FAIL;
+    else
+        rc = reverse_print(&dc, path, arch, &lossy, out, err);
+    libxl_domain_config_dispose(&dc);
+    xlate_lossy_dispose(&lossy);
+    free(text);
+    return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    const struct qx_cmd *self = qx_cmd_lookup("export");
+    struct qx_ctx c = {0};
+    struct xlate_target native;
+    libxl_domain_config dc;
+    uint32_t domid;
+    int opt, verbosity = 0, rc;
+
+    optind = 1;
+    while ((opt = getopt(argc, argv, "+qvh")) != -1) {
+        switch (opt) {
+        case 'q':
+            verbosity--;
+            break;
+        case 'v':
+            verbosity++;
+            break;
+        case 'h':
+            qx_cmd_usage(stdout, self);
+            return QX_EXIT_OK;
+        default:
+            qx_cmd_usage(stderr, self);
+            return QX_EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        qx_cmd_usage(stderr, self);
+        return QX_EXIT_USAGE;
+    }
+    libxl_domain_config_init(&dc);
+    rc = QX_EXIT_FAIL;
+    if (qx_ctx_open(&c, verbosity) || qx_domain_lookup(&c, argv[optind], &domid))
+        goto out;
+    /* What libxl recorded at creation, updated for hot-plugged devices. */
+    if (libxl_retrieve_domain_configuration(c.ctx, domid, &dc, NULL)) {
+        fprintf(stderr, "qvm-xl: cannot read the configuration of domain %u\n", domid);
+        goto out;
+    }
+    xlate_target_native(&native);
+    rc = reverse_print(&dc, dc.c_info.name ? dc.c_info.name : argv[optind], native.arch, NULL,
+                       stdout, verbosity < 0 ? NULL : stderr);
+out:
+    libxl_domain_config_dispose(&dc);
+    qx_ctx_close(&c);
+    return rc;
+}
