@@ -210,8 +210,10 @@ int cmd_check(int argc, char **argv)
 
     if (as_json)
         json(stdout, &d, rc);
-    else
+    else {
         qc_diags_print(stderr, &d, &src);
+        qc_diags_print_summary(stderr, &d); /* "2 errors, 1 warning", as a compiler ends */
+    }
     if (!d.errors && explain) {
         qc_write_explain(stdout, &cfg);
         explain_translation(stdout, &cfg);
