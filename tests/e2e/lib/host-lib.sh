@@ -4,6 +4,14 @@
 
 qx_e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 XEN_TOOLS_DIR=${QX_E2E_XEN_TOOLS:-/usr/lib/xen-4.17/bin}
+# Where dom0's programs and libraries are copied from: the host itself on x86; the arm64
+# profile (QX_E2E_ARCH=arm64, arm/host-arm64.sh, sourced at the end) points it at packages
+# unpacked in its cache and redefines the functions below marked "per architecture".
+QX_SYSROOT=""
+qx_arch=x86_64
+qx_cases_dir=$qx_e2e_dir/cases
+qx_suite=e2e
+qx_guest_files=() # mkguest -f arguments of every test guest (arm: its MMIO poke tool)
 
 # qx_cache_dir: print (and create) the cache: $QX_E2E_CACHE, else the build tree's
 # tests/e2e/cache, else one next to the sources.
@@ -11,6 +19,9 @@ qx_cache_dir() {
     local c=${QX_E2E_CACHE:-${top_builddir:-$qx_e2e_dir/../..}/tests/e2e/cache}
     mkdir -p "$c" && (cd "$c" && pwd)
 }
+
+# qx_lock_file CACHE: the lock one rig run holds (per architecture).
+qx_lock_file() { echo "$1/lock"; }
 
 # qx_die STAGE MESSAGE: the one way the rig and its helpers fail.
 qx_die() {
@@ -109,14 +120,14 @@ qx_copy_libs() {
     done
 }
 
-# qx_copy_with_libs ROOT FILE...: copy executables to the same path under ROOT, with their
-# libraries.
+# qx_copy_with_libs ROOT FILE...: copy executables (paths in QX_SYSROOT) to the same path
+# under ROOT, with their libraries.
 qx_copy_with_libs() {
     local root=$1 f
     shift
     for f in "$@"; do
         mkdir -p "$root$(dirname "$f")"
-        cp -L "$f" "$root$f" && qx_copy_libs "$root" "$f" || return 1
+        cp -L "$QX_SYSROOT$f" "$root$f" && qx_copy_libs "$root" "$QX_SYSROOT$f" || return 1
     done
 }
 
@@ -135,8 +146,34 @@ qx_busybox() {
     done
 }
 
+# qx_libgcc: libgcc_s, dlopen()ed by glibc for pthread_cancel (ldd cannot see it).
+# Per architecture.
+qx_libgcc() { ldconfig -p | sed -n 's/.*libgcc_s.so.1 (libc6,x86-64) => //p' | head -n1; }
+
+# qx_prog_dir: the build tree whose toolstack/qvm-xl and vdev-backends/qvm-xl-* go into dom0.
+# Per architecture.
+qx_prog_dir() { echo "${top_builddir:-}"; }
+
+# qx_dom0_cmdline: the dom0 kernel's console options. Per architecture.
+qx_dom0_cmdline() { echo "console=hvc0 earlyprintk=xen"; }
+
+# qx_qemu XEN KERNEL CMDLINE INITRD LOG XEN-APPEND: run QEMU (the caller backgrounds it), Xen
+# booting dom0 KERNEL with CMDLINE and INITRD, serial output to LOG. Per architecture.
+qx_qemu() {
+    qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -m 2048 -smp 2 -display none \
+        -monitor none -serial file:"$5" -no-reboot -kernel "$1" \
+        -append "dom0_mem=1024M console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all $6" \
+        -initrd "$2 $3,$4" </dev/null
+}
+
 # qx_pack ROOT OUT: newc cpio, gzip -1 (most bytes are already-compressed kernels).
 qx_pack() {
     (cd "$1" && find . -print0 | LC_ALL=C sort -z | cpio -o -0 -H newc -R 0:0 --quiet) |
         gzip -1 >"$2.new" && mv "$2.new" "$2"
 }
+
+case ${QX_E2E_ARCH:-x86_64} in
+x86_64) ;;
+arm64) . "$qx_e2e_dir/arm/host-arm64.sh" ;;
+*) qx_die fetch "QX_E2E_ARCH=$QX_E2E_ARCH: only x86_64 and arm64 are known" ;;
+esac
