@@ -12,7 +12,9 @@
 #include <libxlutil.h>
 
 #include "gen.h"
+#include "plan.h"
 #include "qvmconf.h"
+#include "target.h"
 
 /* Targets of issue 3: qvmconf at least this fast, and no slower than xl's. */
 #define TARGET_MBPS  50.0
@@ -65,6 +67,25 @@ static double measure(job_fn job, const struct text *t, size_t n)
     return best;
 }
 
+/* Translate too (qvm model -> libxl_domain_config for the config's arch):
+ * the second measurement of each row, so both share one run. */
+static bool with_translate;
+
+static void translate(const struct qc_config *cfg)
+{
+    struct xlate_target t;
+    struct xlate_plan plan;
+    struct qc_diags d;
+
+    xlate_target_default(&t, cfg->arch == QC_ARCH_ARM ? XLATE_ARCH_AARCH64 : XLATE_ARCH_X86_64);
+    t.nr_pcpus = 64;
+    xlate_plan_init(&plan);
+    qc_diags_init(&d);
+    xlate_translate(cfg, &t, &plan, &d);
+    qc_diags_dispose(&d);
+    xlate_plan_dispose(&plan);
+}
+
 static int qvmconf_job(const struct text *t, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -80,6 +101,8 @@ static int qvmconf_job(const struct text *t, size_t n)
         qc_read_text(&src, &words, t[i].name, t[i].data, t[i].len, NULL, &d);
         qc_parse(&words, NULL, &cfg, &d);
         qc_validate(&cfg, &d);
+        if (with_translate)
+            translate(&cfg);
         qc_diags_dispose(&d);
         qc_config_dispose(&cfg);
         qc_words_dispose(&words);
@@ -242,7 +265,7 @@ int main(int argc, char **argv)
     char *dir = NULL;
     struct corpus corpus;
     int warnings = 0;
-    double s;
+    double s, st;
 
     setvbuf(stdout, NULL, _IOLBF, 0); /* each row as soon as it is measured */
     /* --gen-qvmconf N / --gen-xlcfg N: print a generated input and exit. */
@@ -270,21 +293,27 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    printf("bench-parse: read+parse+validate (qvmconf) vs xlu_cfg_readdata+get (libxlutil)\n");
+    printf("bench-parse: read+parse+validate (qvm), the same + translate to a libxl config (+xl),\n"
+           "and xlu_cfg_readdata + reading every key (libxlutil), each ratio against libxlutil\n");
     printf("best of %d runs of >= %.1f s each\n\n", ROUNDS, MIN_SECONDS);
-    printf("%-22s %9s %7s | %9s %8s | %9s %8s | %6s\n", "input", "bytes", "lines", "qvm MB/s",
-           "ns/line", "xlu MB/s", "ns/line", "ratio");
+    printf("%-20s %8s %6s | %8s %7s | %8s %7s | %8s %7s | %5s %5s\n", "input", "bytes", "lines",
+           "qvm MB/s", "ns/line", "+xl MB/s", "ns/line", "xlu MB/s", "ns/line", "ratio", "+xl");
 
     if (load_corpus(dir, &corpus)) {
         printf("%-22s (no *.qvmconf in %s: skipped)\n", "good corpus", dir);
     } else {
         char label[48];
         snprintf(label, sizeof(label), "good corpus (%zu)", corpus.count);
+        with_translate = false;
         s = measure(qvmconf_job, corpus.items, corpus.count);
-        if (s < 0)
+        with_translate = true;
+        st = measure(qvmconf_job, corpus.items, corpus.count);
+        if (s < 0 || st < 0)
             return 1;
-        printf("%-22s %9zu %7zu | %9.1f %8.1f | %9s %8s | %6s\n", label, corpus.bytes, corpus.lines,
-               mbps(corpus.bytes, s), s * 1e9 / (double)corpus.lines, "-", "-", "-");
+        printf("%-20s %8zu %6zu | %8.1f %7.1f | %8.1f %7.1f | %8s %7s | %5s %5s\n", label,
+               corpus.bytes, corpus.lines, mbps(corpus.bytes, s),
+               s * 1e9 / (double)corpus.lines, mbps(corpus.bytes, st),
+               st * 1e9 / (double)corpus.lines, "-", "-", "-", "-");
         if (mbps(corpus.bytes, s) < TARGET_MBPS) {
             printf("WARNING: good corpus: %.1f MB/s is below the %.0f MB/s target\n",
                    mbps(corpus.bytes, s), TARGET_MBPS);
@@ -296,7 +325,7 @@ int main(int argc, char **argv)
 
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         struct text q = {.name = "generated.qvmconf"}, x = {.name = "generated.cfg"};
-        double sq, sx, ratio;
+        double sq, sx, ratio, ratio_t;
         size_t nerr, nwarn;
         char label[48];
 
@@ -306,19 +335,24 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench-parse: out of memory generating %zu lines\n", sizes[i]);
             return 1;
         }
+        with_translate = false;
         sq = measure(qvmconf_job, &q, 1);
+        with_translate = true;
+        st = measure(qvmconf_job, &q, 1);
         sx = measure(xlu_job, &x, 1);
-        if (sq < 0 || sx < 0) {
+        if (sq < 0 || st < 0 || sx < 0) {
             fprintf(stderr, "bench-parse: %s failed on the generated input\n",
-                    sq < 0 ? "qvmconf" : "libxlutil");
+                    sx < 0 ? "libxlutil" : "qvmconf");
             return 1;
         }
-        /* Throughput ratio: each parser on its own text of the same size. */
+        /* Throughput ratios: each parser on its own text of the same size. */
         ratio = mbps(q.len, sq) / mbps(x.len, sx);
+        ratio_t = mbps(q.len, st) / mbps(x.len, sx);
         snprintf(label, sizeof(label), "generated %zuk lines", sizes[i] / 1000);
-        printf("%-22s %9zu %7zu | %9.1f %8.1f | %9.1f %8.1f | %6.2f\n", label, q.len, q.lines,
-               mbps(q.len, sq), sq * 1e9 / (double)q.lines, mbps(x.len, sx),
-               sx * 1e9 / (double)x.lines, ratio);
+        printf("%-20s %8zu %6zu | %8.1f %7.1f | %8.1f %7.1f | %8.1f %7.1f | %5.2f %5.2f\n",
+               label, q.len, q.lines, mbps(q.len, sq), sq * 1e9 / (double)q.lines,
+               mbps(q.len, st), st * 1e9 / (double)q.lines, mbps(x.len, sx),
+               sx * 1e9 / (double)x.lines, ratio, ratio_t);
         if (mbps(q.len, sq) < TARGET_MBPS) {
             printf("WARNING: %s: %.1f MB/s is below the %.0f MB/s target\n", label, mbps(q.len, sq),
                    TARGET_MBPS);

@@ -1,11 +1,14 @@
-/* libFuzzer target: read, parse, validate and write a qvmconf text, and check
- * the round trip parse(write(parse(x))) == parse(x) whenever x was valid. */
+/* libFuzzer target: read, parse, validate and write a qvmconf text, check
+ * the round trip parse(write(parse(x))) == parse(x) whenever x was valid, and
+ * translate every valid model for both architectures and emit the result. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan.h"
 #include "qvmconf.h"
+#include "xlate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -84,6 +87,35 @@ static void fail(const char *why, const char *text, const struct qc_diags *d,
     abort();
 }
 
+/* The translator and both emitters on a valid model, for an x86_64 and an
+ * aarch64 host (a model of the other arch is a path worth fuzzing too). */
+static void translate(const struct qc_config *cfg, FILE *sink)
+{
+    static const enum xlate_arch arches[] = {XLATE_ARCH_X86_64, XLATE_ARCH_AARCH64};
+
+    for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
+        struct xlate_target t;
+        struct xlate_plan plan;
+        struct qc_diags d;
+        char *why = NULL;
+
+        xlate_target_default(&t, arches[i]);
+        t.nr_pcpus = 8;
+        xlate_plan_init(&plan);
+        qc_diags_init(&d);
+        if (xlate_translate(cfg, &t, &plan, &d) == 0) {
+            xlate_emit_json(sink, &plan.config);
+            xlate_emit_xlcfg(sink, &plan.config, &why);
+            free(why);
+        }
+        xlate_report_print(sink, &plan);
+        xlate_report_print_json(sink, &plan);
+        qc_diags_print_json(sink, &d);
+        qc_diags_dispose(&d);
+        xlate_plan_dispose(&plan);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct qc_sources src1, src2;
@@ -113,6 +145,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (f) {
         qc_diags_print(f, &d1, &src1);
         qc_diags_print_json(f, &d1);
+        if (!errors)
+            translate(&cfg1, f);
         fclose(f);
     }
 

@@ -1,5 +1,6 @@
 # tests/fuzz: libFuzzer targets (configure --enable-fuzz with CC=clang)
 #
+# The target also translates every valid model (xlate/) and emits it.
 # replay-conf runs the fuzz target once per seed with any compiler, as a
 # plain test, so the round-trip property is checked by every `make check`.
 # fuzz-conf is the libFuzzer build of the same target; `make fuzz-run` runs
@@ -7,7 +8,8 @@
 check_PROGRAMS += tests/fuzz/replay-conf
 TESTS += tests/fuzz/replay-conf
 tests_fuzz_replay_conf_SOURCES = tests/fuzz/replay-conf.c tests/fuzz/fuzz-conf.c
-tests_fuzz_replay_conf_LDADD = conf/libqvmconf.a
+tests_fuzz_replay_conf_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS)
+tests_fuzz_replay_conf_LDADD = $(XLATE_LIBS) $(XLUTIL_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus-conf tests/fuzz/qvmconf.dict
 
@@ -19,9 +21,12 @@ if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-conf
 # The library is compiled again with the fuzzer's instrumentation, so
 # coverage guidance and the sanitizers see inside it.
-tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz-conf.c $(conf_libqvmconf_a_SOURCES)
-tests_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g
+tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz-conf.c $(conf_libqvmconf_a_SOURCES) \
+	$(xlate_libxlate_a_SOURCES)
+tests_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g \
+	$(XENLIGHT_CFLAGS) $(XLUTIL_CFLAGS) $(LIBFDT_CFLAGS)
 tests_fuzz_fuzz_conf_LDFLAGS = $(FUZZ_SAN)
+tests_fuzz_fuzz_conf_LDADD = $(XENLIGHT_LIBS) $(XLUTIL_LIBS) $(LIBFDT_LIBS)
 
 # The committed seeds are never written: libFuzzer adds to a scratch copy.
 # Its exit code (non-zero on a crash, leak or failed round trip) is ours.
