@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "kernel.h"
 #include "load.h"
 #include "qvm-xl.h"
 #include "steps.h"
@@ -90,7 +91,8 @@ int cmd_convert(int argc, char **argv)
     }
     if (!target)
         qx_target_for(&t, &l.cfg);
-    int bad = qx_load_translate(&l, &t);
+    /* The kernel is checked when it can be read: convert needs no files. */
+    int bad = qx_load_translate(&l, &t) || qx_kernel_check(&l.cfg, &l.plan, &t, false, &l.d);
     qc_diags_print(stderr, &l.d, &l.src);
     if (bad)
         goto out;

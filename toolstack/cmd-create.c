@@ -8,6 +8,7 @@
 #include "backend.h"
 #include "ctx.h"
 #include "host.h"
+#include "kernel.h"
 #include "load.h"
 #include "monitor.h"
 #include "qvm-xl.h"
@@ -231,7 +232,10 @@ int cmd_create(int argc, char **argv)
             goto out;
         }
     }
-    if (qx_load_translate(&l, &t) || qx_fail_injected(QX_STEP_CONFIG, stderr)) {
+    /* The kernel file is read here, before anything is built; -n reads it
+     * only when it is there, as the files may live on the VM's host. */
+    if (qx_load_translate(&l, &t) || qx_kernel_check(&l.cfg, &l.plan, &t, !o.dryrun, &l.d) ||
+        qx_fail_injected(QX_STEP_CONFIG, stderr)) {
         qc_diags_print(stderr, &l.d, &l.src);
         rc = QX_EXIT_CONFIG;
         goto out;

@@ -8,6 +8,7 @@ toolstack_libqvmxl_a_SOURCES = \
 	toolstack/steps.h toolstack/steps.c \
 	toolstack/asinfo.h toolstack/asinfo.c \
 	toolstack/load.h toolstack/load.c \
+	toolstack/kernel.h toolstack/kernel.c \
 	toolstack/host.h toolstack/host.c toolstack/host-xen.c \
 	toolstack/ctx.h toolstack/ctx.c \
 	toolstack/backend.h toolstack/backend.c \
@@ -27,11 +28,14 @@ toolstack_qvm_xl_LDADD = $(QX_TOOLSTACK_LIBS)
 # Unit tests: host precedence, reservation and asinfo files, steps, options.
 QX_TS_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(XENLIGHT_CFLAGS) $(CMOCKA_CFLAGS)
 QX_TS_TEST_LDADD = $(QX_TOOLSTACK_LIBS) $(CMOCKA_LIBS)
-check_PROGRAMS += tests/unit/test-host tests/unit/test-toolstack
-TESTS += tests/unit/test-host tests/unit/test-toolstack
+check_PROGRAMS += tests/unit/test-host tests/unit/test-toolstack tests/unit/test-kernel
+TESTS += tests/unit/test-host tests/unit/test-toolstack tests/unit/test-kernel
 tests_unit_test_host_SOURCES = tests/unit/test-host.c
 tests_unit_test_host_CPPFLAGS = $(QX_TS_TEST_CPPFLAGS)
 tests_unit_test_host_LDADD = $(QX_TS_TEST_LDADD)
+tests_unit_test_kernel_SOURCES = tests/unit/test-kernel.c
+tests_unit_test_kernel_CPPFLAGS = $(QX_TS_TEST_CPPFLAGS)
+tests_unit_test_kernel_LDADD = $(QX_TS_TEST_LDADD)
 tests_unit_test_toolstack_SOURCES = tests/unit/test-toolstack.c tests/unit/qx-main.h \
 	toolstack/qvm-xl.c
 # qvm-xl's main() becomes qx_main() so the test drives whole command lines.
@@ -41,7 +45,8 @@ tests_unit_test_toolstack_LDADD = $(QX_TS_TEST_LDADD)
 
 # Golden tests without a hypervisor: create -n and convert on the examples,
 # and the man page against the command table.
-TESTS += tests/toolstack/golden.sh tests/toolstack/man-commands.sh
+TESTS += tests/toolstack/golden.sh tests/toolstack/man-commands.sh \
+	tests/toolstack/kernel-format.sh
 EXTRA_DIST += tests/toolstack examples
 
 dist_man_MANS += docs/qvm-xl.1

@@ -198,12 +198,36 @@ static void map_hpet(struct xlate_ctx *x, const struct qc_vdev *v, const char *c
 static void map_pl011(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
 {
     if (x->arm && !x->vuart_used && xlate_target_has(x->t, XLATE_CAP(VPL011))) {
+        /* Xen's vpl011 sits at GUEST_PL011_BASE with GUEST_VPL011_SPI (arch-arm.h). */
+        bool at_base = v->locspec.guest.addr == 0x22000000;
+        bool spi32 = v->nintrs && v->intrs[0].kind == QC_INTR_PIC && v->intrs[0].line == 32;
+        bool hostdev = value(v, QC_VOPT_HOSTDEV) != NULL;
+
         x->vuart_used = true;
         x->dc->b_info.arch_arm.vuart = LIBXL_VUART_TYPE_SBSA_UART;
-        xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_PL011,
-                   "vuart=\"sbsa_uart\" at 0x22000000/SPI 32 (in the DT) instead of 0x%" PRIx64
-                   "; output via xenconsoled (xl console -t vuart), not hostdev",
-                   v->locspec.guest.addr);
+        if (at_base && spi32 && !hostdev) {
+            xlate_note(x, v->loc, comp, XLATE_EXACT, XLATE_RULE_VDEV_PL011,
+                       "vuart=\"sbsa_uart\" at 0x22000000/SPI 32; output via xenconsoled (xl "
+                       "console -t vuart)");
+        } else if (!at_base) {
+            xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_PL011,
+                       "vuart=\"sbsa_uart\" at 0x22000000/SPI 32 (in the DT) instead of 0x%" PRIx64
+                       "; output via xenconsoled (xl console -t vuart), not hostdev",
+                       v->locspec.guest.addr);
+        } else if (!spi32) {
+            char irq[32] = "polled mode";
+
+            if (v->nintrs && v->intrs[0].kind == QC_INTR_PIC)
+                snprintf(irq, sizeof(irq), "SPI %u", v->intrs[0].line);
+            xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_PL011,
+                       "vuart=\"sbsa_uart\" at 0x22000000 with SPI 32 (in the DT) instead of %s"
+                       "; output via xenconsoled (xl console -t vuart)%s",
+                       irq, hostdev ? ", not hostdev" : "");
+        } else {
+            xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_PL011,
+                       "vuart=\"sbsa_uart\" at 0x22000000/SPI 32; output via xenconsoled (xl "
+                       "console -t vuart), not hostdev");
+        }
         return;
     }
     backend(x, v, comp, XLATE_RULE_VDEV_PL011, "mem", v->locspec.guest.addr, "",

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -348,6 +349,36 @@ static void test_vdev_uarts(void **state)
     done(t);
 }
 
+/* Xen's vuart is exact only where it really is: 0x22000000, SPI 32, no hostdev. */
+static void test_vdev_pl011_exact(void **state)
+{
+    static const struct {
+        const char *vdev;
+        int fidelity;
+    } cases[] = {
+        {"vdev pl011 loc 0x22000000 intr gic:32", XLATE_EXACT},
+        {"vdev pl011 loc 0x1c090000 intr gic:32", XLATE_APPROXIMATE},
+        {"vdev pl011 loc 0x22000000 intr gic:37", XLATE_APPROXIMATE},
+        {"vdev pl011 loc 0x22000000", XLATE_APPROXIMATE},
+        {"vdev pl011 loc 0x22000000 intr gic:32 hostdev >/l", XLATE_APPROXIMATE},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[256];
+        struct tx *t;
+
+        snprintf(text, sizeof(text), ARMBASE "%s", cases[i].vdev);
+        t = run(text, ARM, NULL, 0);
+        assert_int_equal(t->rc, 0);
+        assert_int_equal(t->plan.config.b_info.arch_arm.vuart, LIBXL_VUART_TYPE_SBSA_UART);
+        if (fidelity(t, "vdev-pl011") != cases[i].fidelity)
+            fail_msg("%s: fidelity %d, want %d", cases[i].vdev, fidelity(t, "vdev-pl011"),
+                     cases[i].fidelity);
+        done(t);
+    }
+}
+
 static void test_vdev_console(void **state)
 {
     struct tx *t = run(BASE "vdev virtio-console vdev virtio-console name logs", X86, NULL, 0);
@@ -450,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_reserve),
         cmocka_unit_test(test_vdev_disk_and_nic),
         cmocka_unit_test(test_vdev_uarts),
+        cmocka_unit_test(test_vdev_pl011_exact),
         cmocka_unit_test(test_vdev_console),
         cmocka_unit_test(test_vdev_watchdog_actions),
         cmocka_unit_test(test_vdev_unsupported),

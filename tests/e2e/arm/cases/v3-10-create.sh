@@ -34,9 +34,10 @@ sed 's|^load /boot/vmlinuz$|load /bin/busybox|; s/^system .*/system arm-elf/' \
     "$D/$g.qvmconf" >/tmp/elf.qvmconf
 qvm-xl create /tmp/elf.qvmconf >/tmp/elf.out 2>&1
 rc=$?
-if [ $rc -ne 0 ]; then ok "ELF kernel refused (exit $rc)"; else not_ok "ELF kernel refused (exit 0)"; fi
-if grep -q '/bin/busybox' /tmp/elf.out; then ok "the error names the kernel file"; else
-    not_ok "the error names the kernel file"; fi
+is "ELF kernel refused as a configuration error" "$rc" 65
+if grep -q 'elf.qvmconf:[0-9]*:[0-9]*: error: .*/bin/busybox.*\[xlate-kernel-format\]' /tmp/elf.out
+then ok "the error names the kernel file at its load item (xlate-kernel-format)"; else
+    not_ok "the error names the kernel file at its load item (xlate-kernel-format)"; fi
 sed 's/^/#   /' /tmp/elf.out | tail -n 6
 is "nothing left behind" "$(qx_domains | tr '\n' ' ')" ""
 qx_done

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Kernel files Xen cannot load are configuration errors before anything is built:
+# `create -n` and `convert` on an ELF kernel for aarch64 and a raw one for x86 PVH
+# exit 65, print nothing on stdout and name the check at the load item. No hypervisor.
+set -u
+top_srcdir=${top_srcdir:-$(dirname "$0")/../..}
+top_builddir=${top_builddir:-$top_srcdir}
+QVMXL=${QVMXL:-$top_builddir/toolstack/qvm-xl}
+[ -x "$QVMXL" ] || { echo "kernel-format: $QVMXL not built" >&2; exit 99; }
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0 fail=0
+
+printf '\177ELF\002\001\001\000' >"$tmp/elf"
+printf 'raw kernel image' >"$tmp/raw"
+# A file with the x86 boot protocol's "HdrS" at 0x202, as a bzImage has.
+{ head -c 514 /dev/zero; printf 'HdrS'; } >"$tmp/bzimage"
+
+# run NAME WANT-EXIT WANT-CHECK ARCH KERNEL: both create -n and convert --to=xl.
+run() {
+    if [ "$4" = aarch64 ]; then ram=0x40000000,64m; else ram=1m,64m; fi
+    printf 'system k\nram %s\nload %s\n' "$ram" "$5" >"$tmp/$1.qvmconf"
+    for cmd in "create -n" "convert --to=xl"; do
+        # shellcheck disable=SC2086
+        "$QVMXL" $cmd --target="$4" "$tmp/$1.qvmconf" >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        ok=1
+        [ "$rc" = "$2" ] || ok=0
+        if [ -n "$3" ]; then
+            [ ! -s "$tmp/out" ] || ok=0
+            grep -q "$1.qvmconf:3:1: error: .*\[$3\]" "$tmp/err" || ok=0
+        fi
+        if [ $ok = 1 ]; then pass=$((pass + 1)); else
+            fail=$((fail + 1))
+            echo "FAIL: $1: $cmd: exit $rc (want $2${3:+, check $3 at the load})"
+            sed 's/^/    /' "$tmp/err"
+        fi
+    done
+}
+
+run arm-elf 65 xlate-kernel-format aarch64 "$tmp/elf"
+run arm-raw 0 "" aarch64 "$tmp/raw"
+run arm-missing 0 "" aarch64 "$tmp/no-such-kernel"
+run pvh-raw 65 xlate-kernel-format x86_64 "$tmp/raw"
+run pvh-elf 0 "" x86_64 "$tmp/elf"
+run pvh-bzimage 0 "" x86_64 "$tmp/bzimage"
+echo "kernel-format: $pass passed, $fail failed"
+[ $fail -eq 0 ]

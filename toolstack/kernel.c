@@ -1,0 +1,104 @@
+/* The guest kernel's format against what Xen's domain builder loads: a late
+ * "no loader found" from libxl becomes a located configuration error. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel.h"
+
+enum qx_kernel_format qx_kernel_format(const unsigned char *buf, size_t len)
+{
+    if (len >= 4 && memcmp(buf,
+                           "\x7f"
+                           "ELF",
+                           4) == 0)
+        return QX_KERNEL_ELF;
+    if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
+        return QX_KERNEL_GZIP;
+    if (len >= 0x206 && memcmp(buf + 0x202, "HdrS", 4) == 0)
+        return QX_KERNEL_BZIMAGE;
+    return QX_KERNEL_OTHER;
+}
+
+/* The load item that became b_info.kernel (map-mem.c: the first untyped or
+ * guest load), for the diagnostic's location. */
+static const struct qc_load *kernel_load(const struct qc_config *cfg, const char *path)
+{
+    for (size_t i = 0; i < cfg->nloads; i++) {
+        const struct qc_load *l = &cfg->loads[i];
+        if ((l->blob == -1 || l->blob == QC_BLOB_GUEST) && strcmp(l->path, path) == 0)
+            return l;
+    }
+    return NULL;
+}
+
+/* Reads up to @len bytes; returns the count, or -1 with errno set. */
+static ssize_t read_head(const char *path, unsigned char *buf, size_t len)
+{
+    size_t got = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int saved;
+
+    if (fd < 0)
+        return -1;
+    while (got < len) {
+        ssize_t r = read(fd, buf + got, len - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            saved = errno;
+            close(fd);
+            errno = saved;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    return (ssize_t)got;
+}
+
+int qx_kernel_check(const struct qc_config *cfg, const struct xlate_plan *plan,
+                    const struct xlate_target *t, bool must_read, struct qc_diags *d)
+{
+    const char *path = plan->config.b_info.kernel;
+    const struct qc_load *l;
+    unsigned char buf[QX_KERNEL_PROBE_LEN];
+    enum qx_kernel_format f;
+    struct qc_loc loc = {0};
+    ssize_t n;
+    bool arm = t->arch == XLATE_ARCH_AARCH64;
+
+    if (!path)
+        return 0;
+    l = kernel_load(cfg, path);
+    if (l)
+        loc = l->loc;
+    n = read_head(path, buf, sizeof(buf));
+    if (n < 0) {
+        if (!must_read)
+            return 0;
+        qc_diag_add(d, QC_SEV_ERROR, "load-unreadable", loc, "cannot read the kernel %s: %s", path,
+                    strerror(errno));
+        return -1;
+    }
+    f = qx_kernel_format(buf, (size_t)n);
+    if (arm && f == QX_KERNEL_ELF) {
+        qc_diag_add(d, QC_SEV_ERROR, "xlate-kernel-format", loc,
+                    "kernel %s is an ELF file: Xen on ARM loads only Linux Image/zImage "
+                    "kernels (with their header), so this format is not loadable",
+                    path);
+        return -1;
+    }
+    /* On x86 only PVH loads the kernel itself; HVM hands it to QEMU. */
+    if (!arm && plan->type == LIBXL_DOMAIN_TYPE_PVH && f == QX_KERNEL_OTHER) {
+        qc_diag_add(d, QC_SEV_ERROR, "xlate-kernel-format", loc,
+                    "kernel %s is not an ELF file: an x86 PVH guest needs an ELF kernel with "
+                    "the XEN_ELFNOTE_PHYS32_ENTRY note (or a Linux bzImage wrapping one)",
+                    path);
+        return -1;
+    }
+    return 0;
+}

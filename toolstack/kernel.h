@@ -1,0 +1,36 @@
+/* Whether Xen's domain builder can load the guest kernel a plan names. */
+#ifndef QX_KERNEL_H
+#define QX_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "plan.h"
+#include "qvmconf.h"
+#include "target.h"
+
+/* What the first bytes of a kernel file are, as far as Xen's loaders care. */
+enum qx_kernel_format {
+    QX_KERNEL_OTHER = 0, /* none of the below (raw binary, QNX IFS, ...) */
+    QX_KERNEL_ELF,       /* "\x7fELF" */
+    QX_KERNEL_BZIMAGE,   /* x86 boot protocol "HdrS" at 0x202 (libxenguest unpacks its ELF) */
+    QX_KERNEL_GZIP,      /* gzip: libxenguest unpacks it before probing */
+};
+
+/* Bytes of a file qx_kernel_format() looks at. */
+#define QX_KERNEL_PROBE_LEN 0x206
+
+/* The format of the @len first bytes of a file (@len may be short). */
+enum qx_kernel_format qx_kernel_format(const unsigned char *buf, size_t len);
+
+/* Reads the kernel the plan loads (b_info.kernel) and reports, at its load
+ * item, a kernel Xen cannot load on @t: an ELF on aarch64 (Xen on ARM loads
+ * only Linux Image/zImage files), anything but an ELF (or a bzImage/gzip
+ * wrapping one) for an x86 PVH guest: error "xlate-kernel-format". A file
+ * that cannot be read is error "load-unreadable" when @must_read (create),
+ * skipped otherwise (convert and create -n work without the files).
+ * Returns 0, or -1 when it added an error. */
+int qx_kernel_check(const struct qc_config *cfg, const struct xlate_plan *plan,
+                    const struct xlate_target *t, bool must_read, struct qc_diags *d);
+
+#endif
