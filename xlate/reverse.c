@@ -26,6 +26,7 @@ void xlate_lossy_dispose(struct xlate_lossy_list *l)
     memset(l, 0, sizeof(*l));
 }
 
+__attribute__((format(printf, 3, 0)))
 static int lossy_vadd(struct xlate_lossy_list *l, const char *key, const char *fmt, va_list ap)
 {
     struct xlate_lossy *v = realloc(l->v, (l->n + 1) * sizeof(*v));
