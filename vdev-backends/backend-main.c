@@ -27,6 +27,7 @@ enum {
 static const char usage[] =
     "usage: qvm-xl-backend --domid N --device TYPE[,KEY=VALUE]... [--device ...]\n"
     "                      [--user NAME|UID[:GID]] [--print-creds] [--dry-run]\n"
+    "                      [--selftest-restrict]\n"
     "device types and keys:\n";
 
 static void print_usage(FILE *f)
@@ -85,15 +86,19 @@ static int run(struct xen_be *be, struct vdev_bus *bus, int tfd, int sfd)
         if (r == 0) {
             memset(hup, 0, sizeof(hup)); /* retry a pty nobody had opened */
             if (xen_be_domain_gone(be))
-                return EXIT_DOMAIN_GONE;
+                goto gone;
             continue;
         }
-        if (pfd[P_SIGNAL].revents)
+        if (pfd[P_SIGNAL].revents) {
+            fprintf(stderr, "exiting: signal\n");
             return EXIT_DOMAIN_GONE;
+        }
         if (pfd[P_XS].revents && xen_be_domain_gone(be))
-            return EXIT_DOMAIN_GONE;
-        if (pfd[P_EVTCHN].revents && xen_be_handle_evtchn(be, bus))
+            goto gone;
+        if (pfd[P_EVTCHN].revents && xen_be_handle_evtchn(be, bus)) {
+            fprintf(stderr, "exiting: event channel: %m\n");
             return EXIT_RUNTIME;
+        }
         if (pfd[P_TIMER].revents) {
             uint64_t expirations;
 
@@ -110,20 +115,23 @@ static int run(struct xen_be *be, struct vdev_bus *bus, int tfd, int sfd)
         }
         arm_timer(tfd, vdev_bus_timers(bus, mono_now(NULL)));
     }
+gone:
+    fprintf(stderr, "exiting: domain gone\n");
+    return EXIT_DOMAIN_GONE;
 }
 
 int main(int argc, char **argv)
 {
     static const struct option lopts[] = {
-        {"domid", required_argument, NULL, 'd'}, {"device", required_argument, NULL, 'D'},
-        {"user", required_argument, NULL, 'u'},  {"print-creds", no_argument, NULL, 'c'},
-        {"dry-run", no_argument, NULL, 'n'},     {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"domid", required_argument, NULL, 'd'},       {"device", required_argument, NULL, 'D'},
+        {"user", required_argument, NULL, 'u'},        {"print-creds", no_argument, NULL, 'c'},
+        {"dry-run", no_argument, NULL, 'n'},           {"help", no_argument, NULL, 'h'},
+        {"selftest-restrict", no_argument, NULL, 'R'}, {NULL, 0, NULL, 0},
     };
     const char *specs[MAX_DEVICES];
     size_t nspecs = 0;
     const char *user = NULL;
-    bool print_creds = false, dry_run = false, keep_xc = false;
+    bool print_creds = false, dry_run = false, keep_xc = false, selftest = false;
     uint64_t domid = UINT64_MAX;
     struct vdev devs[MAX_DEVICES];
     struct vdev_bus bus = {.dev = devs};
@@ -157,6 +165,9 @@ int main(int argc, char **argv)
             break;
         case 'n':
             dry_run = true;
+            break;
+        case 'R':
+            selftest = true;
             break;
         case 'h':
             print_usage(stdout);
@@ -196,17 +207,24 @@ int main(int argc, char **argv)
     if (dry_run) {
         for (size_t i = 0; i < bus.ndev; i++)
             printf("device %s %s %#llx+%#llx\n", devs[i].ops->name,
-                   devs[i].space == VDEV_SPACE_PIO ? "io" : "mem",
-                   (unsigned long long)devs[i].base, (unsigned long long)devs[i].len);
+                   devs[i].space == VDEV_SPACE_PIO ? "io" : "mem", (unsigned long long)devs[i].base,
+                   (unsigned long long)devs[i].len);
         printf("user %u:%u (%s)\n", (unsigned)creds.uid, (unsigned)creds.gid, creds.source);
         if (print_creds)
             privdrop_print_creds(stdout);
         rc = 0;
         goto out;
     }
-    for (size_t i = 0; i < nspecs; i++)
+    for (size_t i = 0; i < nspecs; i++) {
         if (strstr(specs[i], "action=destroy"))
             keep_xc = true;
+#if defined(__aarch64__) || defined(__arm__)
+        /* Xen 4.17 has the shutdown dm op on x86 only: on ARM a watchdog's action
+         * needs the (unrestricted) control handle. */
+        if (strncmp(specs[i], "wdt-", 4) == 0)
+            keep_xc = true;
+#endif
+    }
 
     if (xen_be_open(&be, (uint32_t)domid, keep_xc, stderr)) {
         rc = EXIT_XEN;
@@ -231,7 +249,10 @@ int main(int argc, char **argv)
         rc = EXIT_PRIV;
         goto out;
     }
-    privdrop_print_creds(stderr);
+    privdrop_print_creds(print_creds ? stdout : stderr);
+    /* Proof for tests that the handles, not only the uid, confine this process. */
+    if (selftest)
+        xen_be_selftest_restrict(be, stdout);
     printf("ready domid %u devices %zu\n", (unsigned)domid, bus.ndev);
     fflush(stdout);
     rc = run(be, &bus, tfd, sfd);

@@ -50,3 +50,12 @@ tests_unit_test_ioreq_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
 tests_unit_test_ioreq_LDADD = $(VDEV_TEST_LDADD)
 
 EXTRA_DIST += docs/backends.md
+
+# Guest side of the backend e2e cases (tests/e2e/cases/3x-backend-*): a static x86 program
+# the rig puts into the guest's initramfs. Static, so no sanitizer flags (AM_* replaced).
+if HOST_X86
+noinst_PROGRAMS += tests/e2e/guest-tools/qx-portio
+endif
+tests_e2e_guest_tools_qx_portio_SOURCES = tests/e2e/guest-tools/qx-portio.c
+tests_e2e_guest_tools_qx_portio_CFLAGS = -std=gnu11 -O2 $(QX_WARN_CFLAGS)
+tests_e2e_guest_tools_qx_portio_LDFLAGS = -static

@@ -34,6 +34,7 @@ struct xen_be {
     unsigned nr_vcpus;
     evtchn_port_t *local; /* our port per vCPU, or (evtchn_port_t)-1 */
     bool gone;
+    char dom_path[32];      /* /local/domain/N */
 };
 
 static void be_log(struct xen_be *be, const char *what)
@@ -75,7 +76,13 @@ int xen_be_open(struct xen_be **be_r, uint32_t domid, bool keep_xc, FILE *log)
         goto fail;
     }
     be->xs = xs_open(0);
-    if (!be->xs || !xs_watch(be->xs, "@releaseDomain", "release")) {
+    snprintf(be->dom_path, sizeof(be->dom_path), "/local/domain/%u", domid);
+    /* Two signs of death: the toolstack removes the domain's directory (watched), or Xen no
+     * longer knows the domain (checked on @releaseDomain and every second). A destroyed
+     * domain is not freed while we keep its pages mapped, so the directory is what ends a
+     * destroyed domain's backend. */
+    if (!be->xs || !xs_watch(be->xs, "@releaseDomain", "release") ||
+        !xs_watch(be->xs, be->dom_path, "dompath")) {
         be_log(be, "xenstore @releaseDomain watch");
         goto fail;
     }
@@ -125,9 +132,13 @@ static void be_domain_action(void *opaque, struct vdev *dev, enum vdev_action ac
             be_log(be, "xc_domain_destroy");
         return;
     }
-    /* A dm op, so it works through the restricted handle after privileges are dropped. */
-    if (xendevicemodel_shutdown(be->dm, be->domid, reason[action]))
-        be_log(be, "xendevicemodel_shutdown");
+    /* A dm op, so it works through the restricted handle after privileges are dropped.
+     * Xen 4.17 implements it on x86 only; elsewhere the control handle kept for
+     * watchdogs (backend-main.c) does the same. */
+    if (!xendevicemodel_shutdown(be->dm, be->domid, reason[action]))
+        return;
+    if (!be->xc || xc_domain_shutdown(be->xc, be->domid, (int)reason[action]))
+        be_log(be, "domain shutdown");
 }
 
 static uint64_t be_now(void *opaque)
@@ -193,15 +204,14 @@ int xen_be_setup(struct xen_be *be, struct vdev_bus *bus)
         be_log(be, "vcpu count");
         return VDEV_ERR_IO;
     }
-    if (xendevicemodel_create_ioreq_server(be->dm, be->domid, HVM_IOREQSRV_BUFIOREQ_OFF,
-                                           &be->id)) {
+    if (xendevicemodel_create_ioreq_server(be->dm, be->domid, HVM_IOREQSRV_BUFIOREQ_OFF, &be->id)) {
         be_log(be, "create_ioreq_server");
         return VDEV_ERR_IO;
     }
     be->have_server = true;
-    be->res = xenforeignmemory_map_resource(be->fm, be->domid, XENMEM_resource_ioreq_server,
-                                            be->id, XENMEM_resource_ioreq_server_frame_ioreq(0),
-                                            1, &addr, PROT_READ | PROT_WRITE, 0);
+    be->res = xenforeignmemory_map_resource(be->fm, be->domid, XENMEM_resource_ioreq_server, be->id,
+                                            XENMEM_resource_ioreq_server_frame_ioreq(0), 1, &addr,
+                                            PROT_READ | PROT_WRITE, 0);
     if (!be->res) {
         be_log(be, "map_resource ioreq page");
         return VDEV_ERR_IO;
@@ -294,16 +304,98 @@ int xen_be_handle_evtchn(struct xen_be *be, struct vdev_bus *bus)
     return 0;
 }
 
+/* Whether /local/domain lists our domain. A second, different request: on Xen 4.17 under a
+ * guest's port I/O storm a read of /local/domain/N once said ENOENT for a live domain. */
+static bool listed(struct xen_be *be)
+{
+    char id[16];
+    unsigned n = 0;
+    char **dirs = xs_directory(be->xs, XBT_NULL, "/local/domain", &n);
+    bool found = false;
+
+    if (!dirs)
+        return true; /* no answer is no proof of death */
+    snprintf(id, sizeof(id), "%u", (unsigned)be->domid);
+    for (unsigned i = 0; i < n && !found; i++)
+        found = !strcmp(dirs[i], id);
+    free(dirs);
+    if (be->log)
+        fprintf(be->log, "xen: %s missing; /local/domain %s it\n", be->dom_path,
+                found ? "still lists" : "no longer lists");
+    return found;
+}
+
 bool xen_be_domain_gone(struct xen_be *be)
 {
     char **w;
+    unsigned len, n;
+    void *v;
 
-    /* Drain the watch queue; any @releaseDomain means "some domain went away". */
+    /* Drain the watch queue; the events only say "look again". */
     while ((w = xs_check_watch(be->xs)) != NULL)
         free(w);
-    if (!xs_is_domain_introduced(be->xs, be->domid))
+    if (be->gone)
+        return true;
+    /* Only definite answers count: xs_is_domain_introduced() also says "no" when the
+     * request fails, and a backend that leaves a live guest without its devices is worse
+     * than one that notices a death a second late. */
+    v = xs_read(be->xs, XBT_NULL, be->dom_path, &len);
+    if (v)
+        free(v);
+    else if (errno == ENOENT && !listed(be))
         be->gone = true;
+    /* The toolstack may leave the directory; Xen's answer ends it once the domain is freed. */
+    if (!be->gone && xendevicemodel_nr_vcpus(be->dm, be->domid, &n) && errno == ESRCH) {
+        be->gone = true;
+        if (be->log)
+            fprintf(be->log, "xen: domain %u no longer exists\n", (unsigned)be->domid);
+    }
     return be->gone;
+}
+
+static const char *errname(int ok, int err)
+{
+    const char *n;
+
+    if (ok)
+        return "ok";
+    n = strerrorname_np(err);
+    return n ? n : "error";
+}
+
+int xen_be_selftest_restrict(struct xen_be *be, FILE *out)
+{
+    const domid_t other = 0; /* dom0: the domain a compromised backend would want most */
+    xendevicemodel_handle *again;
+    xen_pfn_t pfn = 0;
+    unsigned n = 0;
+    int err = 0, r, e_dm, e_fm, e_re, own_ok;
+    bool dm_ok, fm_ok, re_ok;
+    void *p;
+
+    errno = 0;
+    r = xendevicemodel_nr_vcpus(be->dm, other, &n);
+    dm_ok = r == 0;
+    e_dm = errno;
+    errno = 0;
+    p = xenforeignmemory_map(be->fm, other, PROT_READ, 1, &pfn, &err);
+    fm_ok = p != NULL && !err;
+    e_fm = p ? err : errno;
+    if (p)
+        xenforeignmemory_unmap(be->fm, p, 1);
+    own_ok = xendevicemodel_nr_vcpus(be->dm, be->domid, &n) == 0;
+    errno = 0;
+    again = xendevicemodel_open(NULL, 0);
+    re_ok = again != NULL;
+    e_re = errno;
+    if (again)
+        xendevicemodel_close(again);
+    fprintf(out,
+            "selftest-restrict other-domid=%u dm-other=%s fm-other=%s dm-own=%s reopen=%s"
+            " control-handle=%s\n",
+            (unsigned)other, errname(dm_ok, e_dm), errname(fm_ok, e_fm), own_ok ? "ok" : "error",
+            errname(re_ok, e_re), be->xc ? "kept" : "none");
+    return !dm_ok && !fm_ok && own_ok && !re_ok ? 0 : -1;
 }
 
 void xen_be_close(struct xen_be *be)

@@ -25,6 +25,10 @@ int xen_be_xs_fd(const struct xen_be *be);
 int xen_be_handle_evtchn(struct xen_be *be, struct vdev_bus *bus);
 /* After the xenstore fd is readable (or periodically): true once the domain is dying or gone. */
 bool xen_be_domain_gone(struct xen_be *be);
+/* After privileges are dropped: tries what the restricted handles must refuse (dm op and
+ * foreign mapping on domain 0, re-opening privcmd) and what they must allow (a dm op on
+ * our domain); prints one "selftest-restrict ..." line. Returns 0 when all came out right. */
+int xen_be_selftest_restrict(struct xen_be *be, FILE *out);
 /* Disables and destroys the server, unmaps, unbinds, closes; safe on a half-built be. */
 void xen_be_close(struct xen_be *be);
 
