@@ -113,8 +113,9 @@ qx_dom0_cmdline() { echo "console=hvc0 earlycon=xenboot rdinit=/init"; }
 # qx_qemu XEN KERNEL CMDLINE INITRD LOG XEN-APPEND: start QEMU in the background (the caller
 # waits for $!). QEMU's guest-loader devices write the /chosen nodes Xen boots dom0 from.
 # QX_E2E_GIC (2 or 3, default 3) picks the emulated GIC: a guest's vGIC version must match.
+# Run in the background only (it execs, so $! is QEMU itself and the rig can kill it).
 qx_qemu() {
-    qemu-system-aarch64 -machine "virt,virtualization=on,gic-version=${QX_E2E_GIC:-3}" \
+    exec qemu-system-aarch64 -machine "virt,virtualization=on,gic-version=${QX_E2E_GIC:-3}" \
         -cpu cortex-a57 -smp 2 -m 2048 -display none -monitor none -serial file:"$5" \
         -no-reboot -kernel "$1" \
         -append "console=dtuart dom0_mem=1024M dom0_max_vcpus=2 bootscrub=0 loglvl=all guest_loglvl=all $6" \

@@ -14,40 +14,11 @@ be_start() {
     "$BE" "$@" >"$_log" 2>&1 &
     BE_PID=$!
 }
-# be_ready LOG: wait (10 s at most) for the backend's "ready" line.
-be_ready() {
-    _i=0
-    while [ $_i -lt 100 ]; do
-        grep -q '^ready domid' "$1" && return 0
-        sleep 0.1
-        _i=$((_i + 1))
-    done
-    cat "$1"
-    return 1
-}
-# be_exit PID SECS: wait until PID (a child of this shell) exits; BE_RC is its exit status,
-# or "running".
-be_exit() {
-    _i=0
-    while kill -0 "$1" 2>/dev/null && [ $_i -lt $(($2 * 10)) ]; do
-        sleep 0.1
-        _i=$((_i + 1))
-    done
-    if kill -0 "$1" 2>/dev/null; then
-        BE_RC=running
-        diag "backend $1 still running: wchan $(cat /proc/$1/wchan 2>/dev/null); xl list:"
-        xl list | sed 's/^/#   /'
-    else
-        wait "$1"
-        BE_RC=$?
-    fi
-}
 # create NAME RUN: xl create -p a guest that runs RUN (qxguest.run=) and stays up.
 create() {
     xl create -p "$D/guest.cfg" "name=\"$1\"" \
         "extra=\"console=hvc0 quiet qxguest.stay=1 qxguest.run=$2\""
 }
-no_null() { ! xl list | grep -q '(null)'; }
 
 # --- 8250 at 0x3f8: output, read path, credentials, restriction, death on destroy ---------
 t=$(qx_now)

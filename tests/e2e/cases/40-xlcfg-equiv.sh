@@ -7,20 +7,12 @@
 D=$QX_CASE_DIR
 T=/tmp/qx-equiv
 mkdir -p $T
-norm() {
-    grep -v -E '^$|"(uuid|run_hotplug_scripts|claim_mode|numa_placement)":' "$1" | sed 's/,$//'
-}
 for f in "$D"/*.qvmconf; do
     n=$(basename "$f" .qvmconf)
     check "$n: convert --to=xl" sh -c "qvm-xl convert --to=xl '$f' >$T/$n.cfg"
     check "$n: create -n" sh -c "qvm-xl create -n '$f' >$T/$n.qx.json"
     check "$n: xl -N create" sh -c "xl -N create $T/$n.cfg >$T/$n.xl.json"
-    norm $T/$n.qx.json >$T/$n.a
-    norm $T/$n.xl.json >$T/$n.b
-    if diff $T/$n.a $T/$n.b >$T/$n.diff; then ok "$n: same libxl JSON"; else
-        not_ok "$n: same libxl JSON"
-        sed 's/^/#   /' $T/$n.diff | head -n 30
-    fi
+    qx_same_json "$n: same libxl JSON" $T/$n.qx.json $T/$n.xl.json
 done
 
 # Boot from the emitted xl.cfg with xl itself.

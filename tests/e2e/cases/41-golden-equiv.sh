@@ -6,9 +6,6 @@
 G=$QX_CASE_DIR/golden
 T=/tmp/qx-golden-equiv
 mkdir -p $T
-norm() {
-    grep -v -E '^$|"(uuid|run_hotplug_scripts|claim_mode|numa_placement)":' "$1" | sed 's/,$//'
-}
 for f in "$G"/x86-*.qvmconf; do
     n=$(basename "$f" .qvmconf)
     # The golden's target: `# xlate-args: --caps C` becomes --target x86_64,C.
@@ -31,11 +28,6 @@ for f in "$G"/x86-*.qvmconf; do
     check "$n: convert --to=xl" sh -c "qvm-xl convert --to=xl --target $target '$f' >$T/$n.cfg"
     check "$n: create -n" sh -c "qvm-xl create -n --target $target '$f' >$T/$n.qx.json"
     check "$n: xl -N create" sh -c "xl -N create $T/$n.cfg >$T/$n.xl.json 2>$T/$n.xl.err"
-    norm $T/$n.qx.json >$T/$n.a
-    norm $T/$n.xl.json >$T/$n.b
-    if diff $T/$n.a $T/$n.b >$T/$n.diff; then ok "$n: same libxl JSON"; else
-        not_ok "$n: same libxl JSON"
-        sed 's/^/#   /' $T/$n.diff | head -n 30
-    fi
+    qx_same_json "$n: same libxl JSON" $T/$n.qx.json $T/$n.xl.json
 done
 qx_done

@@ -45,8 +45,12 @@ static int cmd_puts(unsigned long port, const char *text)
 {
     size_t n = strlen(text);
 
-    /* 8 data bits and DLAB clear (a hammer may have left the divisor latch selected). */
+    /* A hammer may have left the UART in any state: 8 data bits with DLAB clear (not the
+     * divisor latch), MCR with loopback off (in loopback the output correctly never
+     * leaves the UART), FIFOs enabled and cleared. */
     outb(0x03, port + 3);
+    outb(0x03, port + 4);
+    outb(0x07, port + 2);
     for (size_t i = 0; i <= n; i++) {
         unsigned spins = 0;
 

@@ -74,3 +74,79 @@ qx_destroy_all() {
 
 # qx_done: a case's last line; its status says whether every check passed.
 qx_done() { return $QX_FAILED; }
+
+# qx_same_json TEXT A B: the libxl JSON files A (qvm-xl create -n) and B (xl -N create) are
+# the same once what xl adds on its own (uuid, run_hotplug_scripts, claim_mode,
+# numa_placement) and blank lines are dropped; on a difference the diff is shown.
+qx_json_norm() {
+    grep -v -E '^$|"(uuid|run_hotplug_scripts|claim_mode|numa_placement)":' "$1" | sed 's/,$//'
+}
+qx_same_json() {
+    qx_json_norm "$2" >"$2.norm"
+    qx_json_norm "$3" >"$3.norm"
+    if diff "$2.norm" "$3.norm" >"$2.diff"; then ok "$1"; else
+        not_ok "$1"
+        sed 's/^/#   /' "$2.diff" | head -n 30
+    fi
+}
+
+# --- helpers of the backend cases (3x-backend-*) ----------------------------------------
+# be_ready LOG: wait (10 s at most) for the backend's "ready" line.
+# be_exit PID SECS: wait until PID (a child of this shell) exits; BE_RC is its exit status,
+# or "running". no_null: no dying "(null)" domain is left. kb PID FIELD: a /proc status
+# value in kB. hammer NAME BACKEND RUN: one guest from $D/guest.cfg running RUN for
+# $HAMMER_SECS, its backend (BE_PID, log /tmp/be-NAME.log), checked alive and answering.
+be_ready() {
+    _i=0
+    while [ $_i -lt 100 ]; do
+        grep -q '^ready domid' "$1" && return 0
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    cat "$1"
+    return 1
+}
+be_exit() {
+    _i=0
+    while kill -0 "$1" 2>/dev/null && [ $_i -lt $(($2 * 10)) ]; do
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    if kill -0 "$1" 2>/dev/null; then
+        BE_RC=running
+        diag "backend $1 still running: wchan $(cat /proc/$1/wchan 2>/dev/null); xl list:"
+        xl list | sed 's/^/#   /'
+    else
+        wait "$1"
+        BE_RC=$?
+    fi
+}
+no_null() { ! xl list | grep -q '(null)'; }
+kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+
+hammer() {
+    xl create -p "$D/guest.cfg" "name=\"$1\"" \
+        "extra=\"console=hvc0 quiet qxguest.stay=1 qxguest.run=$3\"" ||
+        { not_ok "$1: xl create -p"; return 1; }
+    "$2" --domid "$(xl domid "$1")" --device "ser8250,io=0x3f8,hostdev=>/tmp/$1.out" \
+        --device ser8250,io=0x2f8 >"/tmp/be-$1.log" 2>&1 &
+    BE_PID=$!
+    check "$1: backend ready" be_ready "/tmp/be-$1.log"
+    diag "$1: backend after set-up VmRSS $(kb $BE_PID VmRSS) kB"
+    check "$1: xl unpause" xl unpause "$1"
+    _hend=$(($(qx_now) + (HAMMER_SECS + 200) * 100)) # qx_wait_console uses _end
+    until qx_wait_console "$1" '^QXGUEST run-rc=' 1; do
+        [ "$(qx_now)" -lt "$_hend" ] || break
+        kill -0 $BE_PID 2>/dev/null && echo "$(kb $BE_PID VmRSS)" >>"/tmp/rss-$1"
+    done
+    if qx_wait_console "$1" '^QXGUEST run-rc=' 1; then ok "$1: guest finished"; else
+        not_ok "$1: guest finished"
+        tail -n 8 "$(qx_console "$1")" | sed 's/^/#   /'
+    fi
+    tr -d '\r' <"$(qx_console "$1")" | grep -E '^QXGUEST (hammer|bench|scratch|portio|run)' |
+        sed "s/^/# $1 guest: /"
+    is "$1: guest program succeeded" "$(qx_guest_value "$1" run-rc)" 0
+    check "$1: backend alive after the hammer" kill -0 $BE_PID
+    is "$1: backend still answers reads" "$(qx_guest_value "$1" scratch)" ok
+    check "$1: backend still delivers output" grep -q '^after-hammer$' "/tmp/$1.out"
+}

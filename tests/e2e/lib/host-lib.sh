@@ -159,8 +159,9 @@ qx_dom0_cmdline() { echo "console=hvc0 earlyprintk=xen"; }
 
 # qx_qemu XEN KERNEL CMDLINE INITRD LOG XEN-APPEND: run QEMU (the caller backgrounds it), Xen
 # booting dom0 KERNEL with CMDLINE and INITRD, serial output to LOG. Per architecture.
+# Run in the background only (it execs, so $! is QEMU itself and the rig can kill it).
 qx_qemu() {
-    qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -m 2048 -smp 2 -display none \
+    exec qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -m 2048 -smp 2 -display none \
         -monitor none -serial file:"$5" -no-reboot -kernel "$1" \
         -append "dom0_mem=1024M console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all $6" \
         -initrd "$2 $3,$4" </dev/null
