@@ -165,3 +165,18 @@ int chardev_in_fd(const struct chardev *c)
 {
     return c->in_eof ? -1 : c->in_fd;
 }
+
+int chardev_add_hostdevs(struct vdev *dev, struct vdev_opts *o, FILE *err)
+{
+    const char *h;
+    int rc;
+
+    while ((h = vdev_opts_take(o, "hostdev")) != NULL) {
+        rc = chardev_add(&dev->chr, h, err);
+        if (rc)
+            return rc;
+        if (dev->chr.pty_name[0] && err)
+            fprintf(err, "%s: hostdev pty is %s\n", dev->ops->name, dev->chr.pty_name);
+    }
+    return 0;
+}

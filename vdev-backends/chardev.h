@@ -22,6 +22,12 @@ void chardev_init(struct chardev *c);
  * (qvm allows "hostdev <in" plus "hostdev >out"); a second source or sink is an error.
  * Returns 0, VDEV_ERR_INVAL or VDEV_ERR_IO. */
 int chardev_add(struct chardev *c, const char *spec, FILE *err);
+
+struct vdev;
+struct vdev_opts;
+/* The UARTs' init: every hostdev= option of @o becomes a sink/source of
+ * @dev's chardev (a pty's name is printed to @err). 0 or a VDEV_ERR_*. */
+int chardev_add_hostdevs(struct vdev *dev, struct vdev_opts *o, FILE *err);
 void chardev_dispose(struct chardev *c);
 
 /* Never blocks: a full sink drops the byte and counts it. */

@@ -196,17 +196,7 @@ static int pl011_rx_fd(struct vdev *dev)
 
 static int pl011_init(struct vdev *dev, struct vdev_opts *o, FILE *err)
 {
-    const char *h;
-    int rc;
-
-    while ((h = vdev_opts_take(o, "hostdev")) != NULL) {
-        rc = chardev_add(&dev->chr, h, err);
-        if (rc)
-            return rc;
-        if (dev->chr.pty_name[0] && err)
-            fprintf(err, "%s: hostdev pty is %s\n", dev->ops->name, dev->chr.pty_name);
-    }
-    return 0;
+    return chardev_add_hostdevs(dev, o, err);
 }
 
 const struct vdev_ops vdev_pl011_ops = {
