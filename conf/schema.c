@@ -1,5 +1,7 @@
 /* The option schema tables, expanded from schema.def, and their lookups. */
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "qvmconf.h"
@@ -164,6 +166,23 @@ char *qc_vdev_bare_name(const char *name, size_t len)
 {
     bare(&name, &len);
     return strndup(name, len);
+}
+
+char *qc_vdev_spelling(const char *bare_name)
+{
+    size_t len = strlen(bare_name);
+    const char *suffix;
+    char *out;
+
+    /* Only a name that itself starts with "vdev-" would be stripped again. */
+    if (len <= 5 || memcmp(bare_name, "vdev-", 5) != 0)
+        return strdup(bare_name);
+    /* bare() removes "-safety.so" before ".so", so a name ending in "-safety" needs it
+     * written twice. */
+    suffix = len >= 7 && !strcmp(bare_name + len - 7, "-safety") ? "-safety.so" : ".so";
+    if (asprintf(&out, "vdev-%s%s", bare_name, suffix) < 0)
+        return NULL;
+    return out;
 }
 
 int qc_setvar_lookup(const char *name, size_t len)

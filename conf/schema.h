@@ -117,6 +117,9 @@ int qc_vopt_lookup(const char *name, size_t len);
 int qc_vdev_lookup(const char *name, size_t len);
 /* The bare type name of any of those spellings (malloc'd), NULL on OOM. */
 char *qc_vdev_bare_name(const char *name, size_t len);
+/* A spelling of a bare type name that reads back as that name: the name itself, or
+ * "vdev-NAME.so" when the name starts with "vdev-" (malloc'd), NULL on OOM. */
+char *qc_vdev_spelling(const char *bare_name);
 int qc_setvar_lookup(const char *name, size_t len);
 int qc_blob_lookup(const char *name, size_t len);
 

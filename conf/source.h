@@ -62,6 +62,11 @@ struct qc_subst {
 /* A ready-made env callback reading the process environment (getenv). */
 int qc_subst_getenv(void *opaque, const char *name, const char **out);
 
+/* When s starts with what follows the '$' of a substitution ("env{",
+ * "asinfo_start{", "asinfo_length{"), its length; else 0. The writer uses it
+ * to keep such text literal. */
+size_t qc_subst_prefix_len(const char *s);
+
 struct qc_read_opts {
     const struct qc_subst *subst; /* NULL: no substitution sources */
     unsigned max_include_depth;   /* 0 means the default (16) */

@@ -61,17 +61,31 @@ static bool lookup(struct qc_reader *r, enum subst_kind kind, const char *name, 
     return true;
 }
 
+/* The index of the substitution kind whose prefix starts s (n bytes), or -1. */
+static int kind_at(const char *s, size_t n)
+{
+    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+        if (n >= kinds[k].len && !memcmp(s, kinds[k].prefix, kinds[k].len))
+            return (int)k;
+    return -1;
+}
+
+size_t qc_subst_prefix_len(const char *s)
+{
+    int k = kind_at(s, strnlen(s, sizeof("asinfo_length{") - 1));
+
+    return k < 0 ? 0 : kinds[k].len;
+}
+
 size_t qc_subst_expand_(struct qc_reader *r, const char *p, size_t avail, struct qc_loc at)
 {
     const char *name_p, *what;
-    size_t k, nlen, used;
+    size_t nlen, used;
     enum subst_kind kind;
     char *name;
+    int k = kind_at(p + 1, avail - 1);
 
-    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-        if (avail > kinds[k].len && !memcmp(p + 1, kinds[k].prefix, kinds[k].len))
-            break;
-    if (k == sizeof(kinds) / sizeof(kinds[0]))
+    if (k < 0)
         return 0;
     kind = kinds[k].kind;
     name_p = p + 1 + kinds[k].len;

@@ -10,7 +10,8 @@
  * - locations always with their space prefix (mem:, io:, pci:);
  * - a word is double-quoted when it is empty or holds white space, '"',
  *   '\\', '#' or '$', or starts with '@'; inside quotes '"' and '\\' are
- *   written with a backslash before them. */
+ *   written with a backslash before them, and a '$' that would start a
+ *   substitution ("$env{" ...) is followed by an empty quote pair. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,11 @@ static void word(FILE *out, const char *s)
         if (*s == '"' || *s == '\\')
             fputc('\\', out);
         fputc(*s, out);
+        /* A literal "$env{" (from a substituted value, or written with
+         * quotes inside it) must not be substituted when read back: an
+         * empty quote pair after the '$' breaks the sequence. */
+        if (*s == '$' && qc_subst_prefix_len(s + 1))
+            fputs("\"\"", out);
     }
     fputc('"', out);
 }
@@ -321,8 +327,11 @@ static void cpu(FILE *out, const struct qc_config *c, size_t idx)
 static void vdev(FILE *out, const struct qc_config *c, size_t idx, bool ex)
 {
     const struct qc_vdev *v = &c->vdevs[idx];
+    char *spelling = qc_vdev_spelling(v->type_name);
+
     fputs("vdev ", out);
-    word(out, v->type_name);
+    word(out, spelling ? spelling : v->type_name);
+    free(spelling);
     fputc('\n', out);
     if (v->has_loc)
         locspec(out, "    ", &v->locspec);
