@@ -12,7 +12,7 @@
 
 /*
  * Commands (numbers take 0x hex or decimal), every result a "QXGUEST key=value" line:
- *   puts PORT TEXT           write TEXT + "\n" to a 16550 at PORT, waiting for THRE
+ *   puts PORT TEXT           write "\n" TEXT "\n" to a 16550 at PORT, waiting for THRE
  *   scratch PORT             write/read the 16550 scratch register (PORT+7): the read path
  *   wdt PORT VALUE KICKSECS  start an IB700 at PORT (0x441) with table VALUE, kick it every
  *                            0.2 s for KICKSECS seconds, then stop kicking and idle forever
@@ -51,16 +51,18 @@ static int cmd_puts(unsigned long port, const char *text)
     outb(0x03, port + 3);
     outb(0x03, port + 4);
     outb(0x07, port + 2);
-    for (size_t i = 0; i <= n; i++) {
+    /* The text goes on a line of its own: the hammer's random bytes before it reached the
+     * same hostdev and need not have ended with a newline. */
+    for (size_t i = 0; i <= n + 1; i++) {
         unsigned spins = 0;
 
         /* LSR bit 5 (THRE): the backend transmits instantly, so this also checks reads. */
         while (!(inb(port + 5) & 0x20))
             if (++spins > 100000)
                 return -1;
-        outb(i < n ? (unsigned char)text[i] : '\n', port);
+        outb(i == 0 || i > n ? '\n' : (unsigned char)text[i - 1], port);
     }
-    OUT("puts-done=%zu", n + 1);
+    OUT("puts-done=%zu", n + 2);
     return 0;
 }
 
