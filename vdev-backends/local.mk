@@ -16,13 +16,16 @@ vdev_backends_libvdev_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vdev-backends
 libexec_PROGRAMS += vdev-backends/qvm-xl-backend
 vdev_backends_qvm_xl_backend_SOURCES = \
 	vdev-backends/backend-main.c \
-	vdev-backends/xen-transport.h vdev-backends/xen-transport.c
+	vdev-backends/xen-transport.h vdev-backends/xen-transport.c \
+	vdev-backends/xen-ctrl.h vdev-backends/xen-ctrl.c
+# libxenctrl is not linked: xen-ctrl.c loads it when a device needs it.
 vdev_backends_qvm_xl_backend_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vdev-backends \
+	-DXENCTRL_SONAME='"$(XENCTRL_SONAME)"' \
 	$(XENDEVICEMODEL_CFLAGS) $(XENFOREIGNMEMORY_CFLAGS) $(XENEVTCHN_CFLAGS) \
 	$(XENSTORE_CFLAGS) $(XENCTRL_CFLAGS) $(XENTOOLLOG_CFLAGS)
 vdev_backends_qvm_xl_backend_LDADD = vdev-backends/libvdev.a \
 	$(XENDEVICEMODEL_LIBS) $(XENFOREIGNMEMORY_LIBS) $(XENEVTCHN_LIBS) \
-	$(XENSTORE_LIBS) $(XENCTRL_LIBS) $(XENTOOLLOG_LIBS)
+	$(XENSTORE_LIBS) $(XENTOOLLOG_LIBS)
 
 # In-process cost of one emulated access (the Xen round trip is measured in bench/).
 noinst_PROGRAMS += vdev-backends/bench-dispatch

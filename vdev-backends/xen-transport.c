@@ -6,7 +6,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include <xenctrl.h>
+#include <xenctrl.h> /* xen_mb() and friends only: the library is not linked */
 #include <xendevicemodel.h>
 #include <xenevtchn.h>
 #include <xenforeignmemory.h>
@@ -15,6 +15,7 @@
 #include <xen/memory.h>
 #include <xen/sched.h>
 
+#include "xen-ctrl.h"
 #include "xen-transport.h"
 
 #define XEN_PAGE_SIZE 4096u
@@ -26,7 +27,7 @@ struct xen_be {
     xenforeignmemory_handle *fm;
     xenevtchn_handle *xe;
     struct xs_handle *xs;
-    xc_interface *xc;
+    struct xen_ctrl *xc; /* NULL unless keep_xc */
     xenforeignmemory_resource_handle *res;
     shared_iopage_t *iopage;
     ioservid_t id;
@@ -87,11 +88,9 @@ int xen_be_open(struct xen_be **be_r, uint32_t domid, bool keep_xc, FILE *log)
         goto fail;
     }
     if (keep_xc) {
-        be->xc = xc_interface_open(NULL, NULL, 0);
-        if (!be->xc) {
-            be_log(be, "xc_interface_open");
+        be->xc = xen_ctrl_open(log);
+        if (!be->xc)
             goto fail;
-        }
     }
     return 0;
 fail:
@@ -128,7 +127,7 @@ static void be_domain_action(void *opaque, struct vdev *dev, enum vdev_action ac
     struct xen_be *be = opaque;
 
     if (action == VDEV_ACTION_DESTROY) {
-        if (!be->xc || xc_domain_destroy(be->xc, be->domid))
+        if (!be->xc || xen_ctrl_destroy(be->xc, be->domid))
             be_log(be, "xc_domain_destroy");
         return;
     }
@@ -137,7 +136,7 @@ static void be_domain_action(void *opaque, struct vdev *dev, enum vdev_action ac
      * watchdogs (backend-main.c) does the same. */
     if (!xendevicemodel_shutdown(be->dm, be->domid, reason[action]))
         return;
-    if (!be->xc || xc_domain_shutdown(be->xc, be->domid, (int)reason[action]))
+    if (!be->xc || xen_ctrl_shutdown(be->xc, be->domid, (int)reason[action]))
         be_log(be, "domain shutdown");
 }
 
@@ -416,8 +415,7 @@ void xen_be_close(struct xen_be *be)
         xendevicemodel_destroy_ioreq_server(be->dm, be->domid, be->id);
     if (be->xs)
         xs_close(be->xs);
-    if (be->xc)
-        xc_interface_close(be->xc);
+    xen_ctrl_close(be->xc);
     if (be->xe)
         xenevtchn_close(be->xe);
     if (be->fm)
