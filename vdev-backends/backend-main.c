@@ -216,8 +216,6 @@ int main(int argc, char **argv)
         goto out;
     }
     for (size_t i = 0; i < nspecs; i++) {
-        if (strstr(specs[i], "action=destroy"))
-            keep_xc = true;
 #if defined(__aarch64__) || defined(__arm__)
         /* Xen 4.17 has the shutdown dm op on x86 only: on ARM a watchdog's action
          * needs the (unrestricted) control handle. */

@@ -22,12 +22,15 @@
 enum vdev_space { VDEV_SPACE_PIO, VDEV_SPACE_MMIO };
 
 /* What to do to the domain when a watchdog expires. Declared once: the option
- * parser, the docs and the Xen transport read this list. */
+ * parser, the docs and the Xen transport read this list. Each is a shutdown with a
+ * reason, so the toolstack's on_* action runs and cleans up. There is no "destroy": a
+ * backend cannot destroy a domain the way a toolstack does (xenstore, other devices), and a
+ * raw xc_domain_destroy left a dying domain its own mappings kept alive; use "watchdog" with
+ * on_watchdog="destroy". */
 #define VDEV_ACTIONS(X)                                                                            \
     X(WATCHDOG, "watchdog") /* SHUTDOWN_watchdog: xl's on_watchdog decides */                      \
     X(RESET, "reset")       /* SHUTDOWN_reboot */                                                  \
     X(POWEROFF, "poweroff") /* SHUTDOWN_poweroff */                                                \
-    X(DESTROY, "destroy")   /* xc_domain_destroy */                                                \
     X(DUMP, "dump")         /* SHUTDOWN_crash: xl's on_crash (coredump-*) decides */
 
 enum vdev_action {

@@ -74,7 +74,7 @@ static int ib700_init(struct vdev *dev, struct vdev_opts *o, FILE *err)
 
 const struct vdev_ops vdev_wdt_ib700_ops = {
     .name = "wdt-ib700",
-    .help = "io=PORT (0x441: claims 0x441-0x443), action=watchdog|reset|poweroff|destroy|dump",
+    .help = "io=PORT (0x441: claims 0x441-0x443), action=watchdog|reset|poweroff|dump",
     .space = VDEV_SPACE_PIO,
     .default_base = 0x441,
     .has_default_base = true,

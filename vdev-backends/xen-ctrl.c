@@ -18,7 +18,6 @@ struct xen_ctrl {
     xc_interface *xc;
     xc_interface *(*open)(xentoollog_logger *, xentoollog_logger *, unsigned);
     int (*close)(xc_interface *);
-    int (*destroy)(xc_interface *, uint32_t);
     int (*shutdown)(xc_interface *, uint32_t, int);
 };
 
@@ -56,7 +55,6 @@ struct xen_ctrl *xen_ctrl_open(FILE *log)
     }
     if (!sym(c, "xc_interface_open", &c->open, log) ||
         !sym(c, "xc_interface_close", &c->close, log) ||
-        !sym(c, "xc_domain_destroy", &c->destroy, log) ||
         !sym(c, "xc_domain_shutdown", &c->shutdown, log))
         goto fail;
     c->xc = c->open(NULL, NULL, 0);
@@ -69,11 +67,6 @@ fail:
     dlclose(c->lib);
     free(c);
     return NULL;
-}
-
-int xen_ctrl_destroy(struct xen_ctrl *c, uint32_t domid)
-{
-    return c->destroy(c->xc, domid);
 }
 
 int xen_ctrl_shutdown(struct xen_ctrl *c, uint32_t domid, int reason)

@@ -126,11 +126,6 @@ static void be_domain_action(void *opaque, struct vdev *dev, enum vdev_action ac
     };
     struct xen_be *be = opaque;
 
-    if (action == VDEV_ACTION_DESTROY) {
-        if (!be->xc || xen_ctrl_destroy(be->xc, be->domid))
-            be_log(be, "xc_domain_destroy");
-        return;
-    }
     /* A dm op, so it works through the restricted handle after privileges are dropped.
      * Xen 4.17 implements it on x86 only; elsewhere the control handle kept for
      * watchdogs (backend-main.c) does the same. */

@@ -12,7 +12,7 @@ struct xen_be;
 
 /* Opens the devicemodel and foreignmemory handles restricted to domid, the event
  * channel handle and a xenstore watch on @releaseDomain. keep_xc: also keep an
- * unrestricted control handle (needed only for action=destroy). Returns 0 or VDEV_ERR_IO. */
+ * unrestricted control handle (ARM watchdogs: Xen 4.17 ARM has no shutdown dm op). Returns 0 or VDEV_ERR_IO. */
 int xen_be_open(struct xen_be **be_r, uint32_t domid, bool keep_xc, FILE *log);
 /* Fills host callbacks (interrupts through inject_msi / isa irq / spi, domain actions). */
 void xen_be_host(struct xen_be *be, struct vdev_host *host);

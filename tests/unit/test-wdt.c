@@ -72,7 +72,8 @@ static void test_ib700_actions(void **state)
     } cases[] = {
         {"wdt-ib700", 0, VDEV_ACTION_WATCHDOG},
         {"wdt-ib700,action=terminate", 0, VDEV_ACTION_WATCHDOG},
-        {"wdt-ib700,action=destroy", 0, VDEV_ACTION_DESTROY},
+        {"wdt-ib700,action=poweroff", 0, VDEV_ACTION_POWEROFF},
+        {"wdt-ib700,action=destroy", VDEV_ERR_INVAL, 0}, /* removed: see vdev.h */
         {"wdt-ib700,action=dump", 0, VDEV_ACTION_DUMP},
         {"wdt-ib700,action=explode", VDEV_ERR_INVAL, 0},
         {"wdt-ib700,timeout=3", VDEV_ERR_UNKNOWN, 0},
