@@ -1,11 +1,11 @@
 /* `qvm-xl check`: read FILE and extra words as qvm would, parse, validate,
  * report. Exit 0 when valid, 65 on any configuration error, 64 on misuse. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "asinfo.h"
 #include "check.h"
+#include "cmd-util.h"
 #include "load.h"
 #include "qvm-xl.h"
 #include "qvmconf.h"
@@ -99,7 +99,9 @@ int cmd_check(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const struct qx_cmd *self = qx_cmd_lookup("check");
+    /* '+': stop at FILE, so the words after it stay qvmconf words. */
+    struct qx_getopt g = {
+        .cmd = "check", .optstring = "+hW:E:", .longopts = longopts, .min_args = 1, .max_args = -1};
     struct names disabled = {0}, promoted = {0};
     bool as_json = false, explain = false, canonical = false;
     struct qc_parse_opts popts = {.arch = QC_ARCH_ANY};
@@ -120,9 +122,7 @@ int cmd_check(int argc, char **argv)
     qc_words_init(&words);
     qc_diags_init(&d);
     qc_config_init(&cfg);
-    optind = 1;
-    /* '+': stop at FILE, so the words after it stay qvmconf words. */
-    while ((opt = getopt_long(argc, argv, "+hW:E:", longopts, NULL)) != -1) {
+    while ((opt = qx_getopt(&g, argc, argv)) != -1) {
         switch (opt) {
         case 'j':
             as_json = true;
@@ -170,20 +170,10 @@ int cmd_check(int argc, char **argv)
             list_checks();
             rc = QX_EXIT_OK;
             goto out;
-        case 'h':
-            qx_cmd_usage(stdout, self);
-            rc = QX_EXIT_OK;
-            goto out;
-        default:
-            qx_cmd_usage(stderr, self);
-            rc = QX_EXIT_USAGE;
+        default: /* QX_OPT_EXIT: help or misuse */
+            rc = g.rc;
             goto out;
         }
-    }
-    if (optind >= argc) {
-        qx_cmd_usage(stderr, self);
-        rc = QX_EXIT_USAGE;
-        goto out;
     }
     /* $asinfo_* come from the host description, as qvm takes them from the host. */
     if (qx_asinfo_load(&asinfo, asinfo_file ? asinfo_file : QX_ASINFO_DEFAULT, asinfo_file != NULL,

@@ -1,9 +1,9 @@
 /* `qvm-xl convert --to=xl|json|qvmconf FILE [WORD...]`: the translation as
  * xl.cfg text or libxl JSON (or the canonical qvmconf), no hypervisor needed. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd-util.h"
 #include "export.h"
 #include "kernel.h"
 #include "load.h"
@@ -22,7 +22,8 @@ int cmd_convert(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const struct qx_cmd *self = qx_cmd_lookup("convert");
+    struct qx_getopt g = {
+        .cmd = "convert", .optstring = "+qh", .longopts = longopts, .min_args = 1, .max_args = -1};
     struct qx_load_opts lo = {.arch = QC_ARCH_ANY};
     const char *target = NULL;
     struct xlate_target t;
@@ -32,8 +33,7 @@ int cmd_convert(int argc, char **argv)
     int opt, rc;
 
     qx_load_init(&l);
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "+qh", longopts, NULL)) != -1) {
+    while ((opt = qx_getopt(&g, argc, argv)) != -1) {
         switch (opt) {
         case 't':
             to = strcmp(optarg, "xl") == 0        ? TO_XL
@@ -52,20 +52,13 @@ int cmd_convert(int argc, char **argv)
         case 'A':
             lo.asinfo = optarg;
             break;
-        case 'q':
-            break;
-        case 'h':
-            qx_cmd_usage(stdout, self);
-            rc = QX_EXIT_OK;
-            goto out;
-        default:
-            qx_cmd_usage(stderr, self);
-            rc = QX_EXIT_USAGE;
+        default: /* QX_OPT_EXIT: help or misuse */
+            rc = g.rc;
             goto out;
         }
     }
-    if (optind >= argc || to == TO_NONE) {
-        qx_cmd_usage(stderr, self);
+    if (to == TO_NONE) {
+        qx_cmd_usage(stderr, qx_cmd_lookup("convert"));
         rc = QX_EXIT_USAGE;
         goto out;
     }

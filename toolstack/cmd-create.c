@@ -1,12 +1,11 @@
 /* `qvm-xl create`: validate, translate for this host, check host
  * precedence, then build the domain, its backend and unpause it — all or
  * nothing. The steps and their exit classes are in steps.h. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
-#include "ctx.h"
+#include "cmd-util.h"
 #include "host.h"
 #include "kernel.h"
 #include "load.h"
@@ -32,11 +31,14 @@ static int parse_opts(int argc, char **argv, struct create_opts *o, int *first)
         {"quiet", no_argument, NULL, 'q'},        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
-    const struct qx_cmd *self = qx_cmd_lookup("create");
+    struct qx_getopt g = {.cmd = "create",
+                          .optstring = "+cpnNFqvh",
+                          .longopts = longopts,
+                          .min_args = 1,
+                          .max_args = -1};
     int opt;
 
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "+cpnNFqvh", longopts, NULL)) != -1) {
+    while ((opt = qx_getopt(&g, argc, argv)) != -1) {
         switch (opt) {
         case 'c':
             o->console = true;
@@ -51,12 +53,6 @@ static int parse_opts(int argc, char **argv, struct create_opts *o, int *first)
         case 'F':
             o->foreground = true;
             break;
-        case 'q':
-            o->verbosity--;
-            break;
-        case 'v':
-            o->verbosity++;
-            break;
         case 'R':
             o->host_reserve = optarg;
             break;
@@ -66,18 +62,11 @@ static int parse_opts(int argc, char **argv, struct create_opts *o, int *first)
         case 'A':
             o->load.asinfo = optarg;
             break;
-        case 'h':
-            qx_cmd_usage(stdout, self);
-            return QX_EXIT_OK;
-        default:
-            qx_cmd_usage(stderr, self);
-            return QX_EXIT_USAGE;
+        default: /* QX_OPT_EXIT: help or misuse */
+            return g.rc;
         }
     }
-    if (optind >= argc) {
-        qx_cmd_usage(stderr, self);
-        return QX_EXIT_USAGE;
-    }
+    o->verbosity = g.verbosity;
     *first = optind;
     return -1;
 }
@@ -205,7 +194,7 @@ int cmd_create(int argc, char **argv)
     struct qx_ctx c = {0};
     struct qx_load l;
     struct xlate_target t;
-    int rc, first;
+    int rc, first = 0;
 
     qx_load_init(&l);
     rc = parse_opts(argc, argv, &o, &first);

@@ -1,9 +1,8 @@
 /* `qvm-xl export DOMAIN` and `convert --to=qvmconf FILE.cfg`: a Xen guest back to qvmconf. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctx.h"
+#include "cmd-util.h"
 #include "export.h"
 #include "qvm-xl.h"
 #include "reverse.h"
@@ -107,38 +106,18 @@ int qx_convert_xlcfg(const char *path, const struct xlate_target *t, FILE *out, 
 
 int cmd_export(int argc, char **argv)
 {
-    const struct qx_cmd *self = qx_cmd_lookup("export");
+    struct qx_getopt g = {.cmd = "export", .optstring = "+qvh"};
     struct qx_ctx c = {0};
     struct xlate_target native;
     libxl_domain_config dc;
     uint32_t domid;
-    int opt, verbosity = 0, rc;
+    int rc;
 
-    optind = 1;
-    while ((opt = getopt(argc, argv, "+qvh")) != -1) {
-        switch (opt) {
-        case 'q':
-            verbosity--;
-            break;
-        case 'v':
-            verbosity++;
-            break;
-        case 'h':
-            qx_cmd_usage(stdout, self);
-            return QX_EXIT_OK;
-        default:
-            qx_cmd_usage(stderr, self);
-            return QX_EXIT_USAGE;
-        }
-    }
-    if (optind != argc - 1) {
-        qx_cmd_usage(stderr, self);
-        return QX_EXIT_USAGE;
-    }
     libxl_domain_config_init(&dc);
-    rc = QX_EXIT_FAIL;
-    if (qx_ctx_open(&c, verbosity) || qx_domain_lookup(&c, argv[optind], &domid))
+    rc = qx_cmd_domain(&g, argc, argv, &c, &domid);
+    if (rc != QX_PROCEED)
         goto out;
+    rc = QX_EXIT_FAIL;
     /* What libxl recorded at creation, updated for hot-plugged devices. */
     if (libxl_retrieve_domain_configuration(c.ctx, domid, &dc, NULL)) {
         fprintf(stderr, "qvm-xl: cannot read the configuration of domain %u\n", domid);
@@ -146,7 +125,7 @@ int cmd_export(int argc, char **argv)
     }
     xlate_target_native(&native);
     rc = reverse_print(&dc, dc.c_info.name ? dc.c_info.name : argv[optind], native.arch, NULL,
-                       stdout, verbosity < 0 ? NULL : stderr);
+                       stdout, g.verbosity < 0 ? NULL : stderr);
 out:
     libxl_domain_config_dispose(&dc);
     qx_ctx_close(&c);

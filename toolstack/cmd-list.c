@@ -1,10 +1,9 @@
 /* `qvm-xl list`: the domains, in xl list's columns. */
-#include <getopt.h>
 #include <stdlib.h>
 
 #include <libxl_utils.h>
 
-#include "ctx.h"
+#include "cmd-util.h"
 #include "qvm-xl.h"
 #include "steps.h"
 
@@ -21,25 +20,16 @@ static void state(const libxl_dominfo *i, char out[7])
 
 int cmd_list(int argc, char **argv)
 {
-    const struct qx_cmd *self = qx_cmd_lookup("list");
+    struct qx_getopt g = {.cmd = "list", .optstring = "+h"};
     struct qx_ctx c = {0};
     libxl_dominfo *doms = NULL;
-    int opt, n = 0, rc = QX_EXIT_FAIL;
+    int n = 0, rc;
 
-    optind = 1;
-    while ((opt = getopt(argc, argv, "+h")) != -1) {
-        if (opt == 'h') {
-            qx_cmd_usage(stdout, self);
-            return QX_EXIT_OK;
-        }
-        qx_cmd_usage(stderr, self);
-        return QX_EXIT_USAGE;
-    }
-    if (optind != argc) {
-        qx_cmd_usage(stderr, self);
-        return QX_EXIT_USAGE;
-    }
-    if (qx_ctx_open(&c, 0))
+    rc = qx_getopt_none(&g, argc, argv);
+    if (rc != QX_PROCEED)
+        goto out;
+    rc = QX_EXIT_FAIL;
+    if (qx_ctx_open(&c, g.verbosity))
         goto out;
     doms = libxl_list_domain(c.ctx, &n);
     if (!doms) {

@@ -13,6 +13,7 @@ toolstack_libqvmxl_a_SOURCES = \
 	toolstack/ctx.h toolstack/ctx.c \
 	toolstack/backend.h toolstack/backend.c \
 	toolstack/monitor.h toolstack/monitor.c \
+	toolstack/cmd-util.h toolstack/cmd-util.c \
 	toolstack/cmd-check.c toolstack/cmd-create.c toolstack/cmd-destroy.c \
 	toolstack/cmd-list.c toolstack/cmd-console.c toolstack/cmd-convert.c \
 	toolstack/export.h toolstack/cmd-export.c

@@ -359,99 +359,119 @@ static int k_cmdline(struct parse *p, const char *key)
     return 0;
 }
 
-static int k_iomem(struct parse *p, const char *key)
-{
-    XLU_ConfigList *l;
-    int n;
+/* Entry @i of a list key is @s (NULL when it is not a string); @dev is the
+ * device appended for it, if the key adds devices. Returns 0, 1 when the entry
+ * is not what the key's table row says it must be, or -1 once reported. */
+typedef int entry_fn(struct parse *p, const char *key, int i, const char *s, void *dev);
 
-    if (!get_list(p, key, &l, &n))
-        return 0;
-    for (int i = 0; i < n; i++) {
-        const char *s = xlu_cfg_get_listitem(l, i);
-        uint64_t start, number, gfn = XLATE_IOMEM_GFN_1TO1;
-        int used = 0, r;
-
-        r = s ? sscanf(s, "%" SCNx64 ",%" SCNx64 "%n", &start, &number, &used) : 0;
-        if (r == 2 && s[used] == '@' && sscanf(s + used + 1, "%" SCNx64 "%n", &gfn, &r) == 1)
-            used += 1 + r;
-        if (!s || r < 1 || s[used]) {
-            msg(p, "error", key, "entry %d: expected \"START,NUMBER[@GFN]\" (hex pages)", i);
-            return -1;
-        }
-        check(p, xlate_add_iomem(&p->dc->b_info, start, number, gfn));
+/* xlate_add_<kind> for every device kind, as one type for the key table. */
+#define ADD_DEV(type, array, devid)                                                                \
+    __attribute__((unused)) static void *add_##type(libxl_domain_config *d)                        \
+    {                                                                                              \
+        return xlate_add_##type(d);                                                                \
     }
-    return 0;
-}
+XLATE_DEVICE_KINDS(ADD_DEV)
+#undef ADD_DEV
 
-static int k_ioports(struct parse *p, const char *key)
+/*
+ * A list key, entry by entry, as xl reads it: the device first (@add, if the
+ * key adds devices), then the entry. An entry that is not a string is an
+ * error of its own unless the key says what an entry must be (@what). The
+ * first bad entry ends the list.
+ */
+static int each_item(struct parse *p, const char *key, void *(*add)(libxl_domain_config *),
+                     entry_fn *entry, const char *what)
 {
     XLU_ConfigList *l;
-    int n;
+    int n, rc;
 
     if (!get_list(p, key, &l, &n))
         return 0;
     for (int i = 0; i < n; i++) {
         const char *s = xlu_cfg_get_listitem(l, i);
-        char *end;
-        unsigned long a, b;
+        void *dev = NULL;
 
-        errno = 0;
-        a = s ? strtoul(s, &end, 16) : 0;
-        b = a;
-        if (s && *end == '-')
-            b = strtoul(end + 1, &end, 16);
-        if (!s || errno || end == s || *end || b < a || b > 0xffff) {
-            msg(p, "error", key, "entry %d: expected \"FIRST[-LAST]\" (hex ports)", i);
-            return -1;
-        }
-        check(p, xlate_add_ioport(&p->dc->b_info, (uint32_t)a, (uint32_t)(b - a + 1)));
-    }
-    return 0;
-}
-
-static int k_irqs(struct parse *p, const char *key)
-{
-    XLU_ConfigList *l;
-    int n;
-
-    if (!get_list(p, key, &l, &n))
-        return 0;
-    for (int i = 0; i < n; i++) {
-        const char *s = xlu_cfg_get_listitem(l, i);
-        char *end;
-        unsigned long v;
-
-        errno = 0;
-        v = s ? strtoul(s, &end, 0) : 0;
-        if (!s || errno || end == s || *end || v > UINT32_MAX) {
-            msg(p, "error", key, "entry %d: expected an IRQ number", i);
-            return -1;
-        }
-        check(p, xlate_add_irq(&p->dc->b_info, (uint32_t)v));
-    }
-    return 0;
-}
-
-static int k_disk(struct parse *p, const char *key)
-{
-    XLU_ConfigList *l;
-    int n;
-
-    if (!get_list(p, key, &l, &n))
-        return 0;
-    for (int i = 0; i < n; i++) {
-        const char *s = xlu_cfg_get_listitem(l, i);
-        libxl_device_disk *d = xlate_add_disk(p->dc);
-
-        if (!d) {
+        if (add && !(dev = add(p->dc))) {
             p->nomem = 1;
             return -1;
         }
-        if (!s || xlu_disk_parse(p->cfg, 1, &s, d)) {
-            msg(p, "error", key, "entry %d: not a disk spec (xl-disk-configuration(5))", i);
+        if (!s && !what) {
+            msg(p, "error", key, "entry %d is not a string", i);
             return -1;
         }
+        rc = entry(p, key, i, s, dev);
+        if (rc > 0)
+            msg(p, "error", key, "entry %d: %s", i, what);
+        if (rc)
+            return -1;
     }
+    return 0;
+}
+
+static int e_iomem(struct parse *p, const char *key, int i, const char *s, void *dev)
+{
+    uint64_t start, number, gfn = XLATE_IOMEM_GFN_1TO1;
+    int used = 0, r;
+
+    (void)key, (void)i, (void)dev;
+    r = s ? sscanf(s, "%" SCNx64 ",%" SCNx64 "%n", &start, &number, &used) : 0;
+    if (r == 2 && s[used] == '@' && sscanf(s + used + 1, "%" SCNx64 "%n", &gfn, &r) == 1)
+        used += 1 + r;
+    if (!s || r < 1 || s[used])
+        return 1;
+    check(p, xlate_add_iomem(&p->dc->b_info, start, number, gfn));
+    return 0;
+}
+
+static int e_ioport(struct parse *p, const char *key, int i, const char *s, void *dev)
+{
+    char *end;
+    unsigned long a, b;
+
+    (void)key, (void)i, (void)dev;
+    errno = 0;
+    a = s ? strtoul(s, &end, 16) : 0;
+    b = a;
+    if (s && *end == '-')
+        b = strtoul(end + 1, &end, 16);
+    if (!s || errno || end == s || *end || b < a || b > 0xffff)
+        return 1;
+    check(p, xlate_add_ioport(&p->dc->b_info, (uint32_t)a, (uint32_t)(b - a + 1)));
+    return 0;
+}
+
+static int e_irq(struct parse *p, const char *key, int i, const char *s, void *dev)
+{
+    char *end;
+    unsigned long v;
+
+    (void)key, (void)i, (void)dev;
+    errno = 0;
+    v = s ? strtoul(s, &end, 0) : 0;
+    if (!s || errno || end == s || *end || v > UINT32_MAX)
+        return 1;
+    check(p, xlate_add_irq(&p->dc->b_info, (uint32_t)v));
+    return 0;
+}
+
+static int e_disk(struct parse *p, const char *key, int i, const char *s, void *dev)
+{
+    (void)key, (void)i;
+    return !s || xlu_disk_parse(p->cfg, 1, &s, dev);
+}
+
+static int e_pci(struct parse *p, const char *key, int i, const char *s, void *dev)
+{
+    (void)key, (void)i;
+    return !s || xlu_pci_parse_spec_string(p->cfg, dev, s);
+}
+
+static int e_dtdev(struct parse *p, const char *key, int i, const char *s, void *dev)
+{
+    libxl_device_dtdev *dt = dev;
+
+    (void)key, (void)i;
+    check(p, xlate_set_string(&dt->path, s));
     return 0;
 }
 
@@ -539,24 +559,9 @@ static int nic_pair(struct parse *p, void *dev, const char *k, const char *v)
     return xlate_lossy_add(p->lossy, "vif", "sub-key %s=%s ignored", k, v) ? -1 : 0;
 }
 
-static int k_vif(struct parse *p, const char *key)
+static int e_vif(struct parse *p, const char *key, int i, const char *s, void *dev)
 {
-    XLU_ConfigList *l;
-    int n;
-
-    if (!get_list(p, key, &l, &n))
-        return 0;
-    for (int i = 0; i < n; i++) {
-        const char *s = xlu_cfg_get_listitem(l, i);
-        libxl_device_nic *nic = xlate_add_nic(p->dc);
-
-        if (!nic || !s)
-            return nic ? (msg(p, "error", key, "entry %d is not a string", i), -1)
-                       : (p->nomem = 1, -1);
-        if (each_pair(p, key, i, s, nic_pair, nic))
-            return -1;
-    }
-    return 0;
+    return each_pair(p, key, i, s, nic_pair, dev);
 }
 
 static int channel_pair(struct parse *p, void *dev, const char *k, const char *v)
@@ -582,69 +587,23 @@ static int channel_pair(struct parse *p, void *dev, const char *k, const char *v
     return 0;
 }
 
-static int k_channel(struct parse *p, const char *key)
+static int e_channel(struct parse *p, const char *key, int i, const char *s, void *dev)
 {
-    XLU_ConfigList *l;
-    int n;
+    libxl_device_channel *ch = dev;
 
-    if (!get_list(p, key, &l, &n))
-        return 0;
-    for (int i = 0; i < n; i++) {
-        const char *s = xlu_cfg_get_listitem(l, i);
-        libxl_device_channel *ch = xlate_add_channel(p->dc);
-
-        if (!ch || !s)
-            return ch ? (msg(p, "error", key, "entry %d is not a string", i), -1)
-                      : (p->nomem = 1, -1);
-        if (each_pair(p, key, i, s, channel_pair, ch))
-            return -1;
-        if (!ch->name || ch->connection == LIBXL_CHANNEL_CONNECTION_UNKNOWN) {
-            msg(p, "error", key, "entry %d needs name= and connection= (as xl)", i);
-            return -1;
-        }
+    if (each_pair(p, key, i, s, channel_pair, ch))
+        return -1;
+    if (!ch->name || ch->connection == LIBXL_CHANNEL_CONNECTION_UNKNOWN) {
+        msg(p, "error", key, "entry %d needs name= and connection= (as xl)", i);
+        return -1;
     }
     return 0;
 }
 
-static int k_pci(struct parse *p, const char *key)
+static int e_serial(struct parse *p, const char *key, int i, const char *s, void *dev)
 {
-    XLU_ConfigList *l;
-    int n;
-
-    if (!get_list(p, key, &l, &n))
-        return 0;
-    for (int i = 0; i < n; i++) {
-        const char *s = xlu_cfg_get_listitem(l, i);
-        libxl_device_pci *pci = xlate_add_pci(p->dc);
-
-        if (!pci) {
-            p->nomem = 1;
-            return -1;
-        }
-        if (!s || xlu_pci_parse_spec_string(p->cfg, pci, s)) {
-            msg(p, "error", key, "entry %d: not a PCI spec (BDF[,options])", i);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static int k_dtdev(struct parse *p, const char *key)
-{
-    XLU_ConfigList *l;
-    int n;
-
-    if (!get_list(p, key, &l, &n))
-        return 0;
-    for (int i = 0; i < n; i++) {
-        const char *s = xlu_cfg_get_listitem(l, i);
-        libxl_device_dtdev *dt = xlate_add_dtdev(p->dc);
-
-        if (!dt || !s)
-            return dt ? (msg(p, "error", key, "entry %d is not a string", i), -1)
-                      : (p->nomem = 1, -1);
-        check(p, xlate_set_string(&dt->path, s));
-    }
+    (void)key, (void)i, (void)dev;
+    check(p, xlate_string_list_append(&p->dc->b_info.u.hvm.serial_list, s));
     return 0;
 }
 
@@ -681,18 +640,9 @@ static int k_serial(struct parse *p, const char *key)
         }
         return 0;
     }
-    if (xlu_cfg_get_list(p->cfg, key, &l, &n, 1) == 0) {
-        for (int i = 0; i < n; i++) {
-            const char *s = xlu_cfg_get_listitem(l, i);
-
-            if (!s) {
-                msg(p, "error", key, "entry %d is not a string", i);
-                return -1;
-            }
-            check(p, xlate_string_list_append(&b->u.hvm.serial_list, s));
-        }
-        return 0;
-    }
+    /* A list is read as xl reads one; anything else as a single serial= string. */
+    if (xlu_cfg_get_list(p->cfg, key, &l, &n, 1) == 0)
+        return each_item(p, key, NULL, e_serial, NULL);
     return set_str(p, key, &b->u.hvm.serial);
 }
 
@@ -756,10 +706,12 @@ static int k_ignore(struct parse *p, const char *key)
     return 0; /* type/builder are read first; uuid is per instance */
 }
 
-/* The keys, declared once: X(xl key, handler). Handlers reading several keys
+/* The keys, declared once, in the order they are read: X(xl key, handler), or
+ * for a list read entry by entry L(xl key, device kind's add_* or NULL, entry,
+ * what an entry must be or NULL; see each_item). Handlers reading several keys
  * (memory/maxmem, vcpus/maxvcpus, cmdline/root/extra) appear under each key
  * and run once. */
-#define XLCFG_KEYS(X)                                                                              \
+#define XLCFG_KEYS(X, L)                                                                           \
     X("name", k_name)                                                                              \
     X("type", k_ignore)                                                                            \
     X("builder", k_ignore)                                                                         \
@@ -784,16 +736,16 @@ static int k_ignore(struct parse *p, const char *key)
     X("cmdline", k_cmdline)                                                                        \
     X("root", k_cmdline)                                                                           \
     X("extra", k_cmdline)                                                                          \
-    X("iomem", k_iomem)                                                                            \
-    X("ioports", k_ioports)                                                                        \
-    X("irqs", k_irqs)                                                                              \
-    X("disk", k_disk)                                                                              \
-    X("vif", k_vif)                                                                                \
-    X("pci", k_pci)                                                                                \
-    X("dtdev", k_dtdev)                                                                            \
+    L("iomem", NULL, e_iomem, "expected \"START,NUMBER[@GFN]\" (hex pages)")                       \
+    L("ioports", NULL, e_ioport, "expected \"FIRST[-LAST]\" (hex ports)")                          \
+    L("irqs", NULL, e_irq, "expected an IRQ number")                                               \
+    L("disk", add_disk, e_disk, "not a disk spec (xl-disk-configuration(5))")                      \
+    L("vif", add_nic, e_vif, NULL)                                                                 \
+    L("pci", add_pci, e_pci, "not a PCI spec (BDF[,options])")                                     \
+    L("dtdev", add_dtdev, e_dtdev, NULL)                                                           \
     X("vuart", k_arm)                                                                              \
     X("gic_version", k_arm)                                                                        \
-    X("channel", k_channel)                                                                        \
+    L("channel", add_channel, e_channel, NULL)                                                     \
     X("serial", k_serial)                                                                          \
     X("hpet", k_defbool)                                                                           \
     X("acpi", k_defbool)                                                                           \
@@ -807,16 +759,21 @@ static int k_ignore(struct parse *p, const char *key)
 static const struct {
     const char *key;
     int (*fn)(struct parse *, const char *);
+    void *(*add)(libxl_domain_config *);
+    entry_fn *entry;
+    const char *what;
 } keys[] = {
-#define XLCFG_ROW(k, fn) {k, fn},
-    XLCFG_KEYS(XLCFG_ROW)
+#define XLCFG_ROW(k, fn)                {k, fn, NULL, NULL, NULL},
+#define XLCFG_LIST(k, add, entry, what) {k, NULL, add, entry, what},
+    XLCFG_KEYS(XLCFG_ROW, XLCFG_LIST)
+#undef XLCFG_LIST
 #undef XLCFG_ROW
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 const char *const xlate_xlcfg_keys[] = {
-#define XLCFG_NAME(k, fn) k,
-    XLCFG_KEYS(XLCFG_NAME)
+#define XLCFG_NAME(k, ...) k,
+    XLCFG_KEYS(XLCFG_NAME, XLCFG_NAME)
 #undef XLCFG_NAME
         NULL,
 };
@@ -880,8 +837,12 @@ int xlate_xlcfg_parse(const char *name, const char *data, size_t len, enum xlate
         for (size_t j = 0; j < i && !again; j++)
             again = keys[j].fn == keys[i].fn &&
                     (keys[i].fn == k_memory || keys[i].fn == k_vcpus || keys[i].fn == k_cmdline);
-        if (!again)
+        if (again)
+            continue;
+        if (keys[i].fn)
             keys[i].fn(&p, keys[i].key);
+        else
+            each_item(&p, keys[i].key, keys[i].add, keys[i].entry, keys[i].what);
     }
     /* Unknown keys are not silently ignored: each is a warning and a lossy entry. */
     for (size_t i = 0; i < p.nkeys; i++) {
