@@ -16,6 +16,11 @@ hammer hostile "$LX/qvm-xl-backend" \
     "qx-portio,bench,2000,0x3ff,0x2e8,--,hammer,$HAMMER_SECS,0x3f8:8,0x2f8:8,--,scratch,0x3f8,--,puts,0x3f8,after-hammer"
 pid=$BE_PID
 rss=$(kb $pid VmRSS) hwm=$(kb $pid VmHWM) anon=$(kb $pid RssAnon) file=$(kb $pid RssFile)
+# Where the resident memory is: Rss per mapped object (dom0's files live in its initramfs,
+# so library pages count as shared memory, not RssFile), largest first.
+awk '/^[0-9a-f]+-[0-9a-f]+ / { name = NF >= 6 ? $NF : "[anon]" }
+     $1 == "Rss:" { rss[name] += $2 } END { for (n in rss) if (rss[n]) print rss[n], n }' \
+    "/proc/$pid/smaps" 2>/dev/null | sort -rn | head -n 16 | sed 's/^/# backend Rss kB: /'
 diag "bench backend memory per guest: VmRSS $rss kB, VmHWM $hwm kB (target 2048 kB), of which private RssAnon $anon kB and shared-library RssFile $file kB; VmRSS during the hammer min/max: $(sort -n /tmp/rss-hostile | sed -n '1p;$p' | tr '\n' ' ')"
 [ -n "$hwm" ] && [ "$hwm" -gt 2048 ] && diag "WARNING: VmHWM above the 2048 kB target"
 bn=$(qx_guest_value hostile bench-backend-ns) xn=$(qx_guest_value hostile bench-xen-ns)
