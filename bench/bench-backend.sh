@@ -9,7 +9,7 @@ set -u
 src=${top_srcdir:-.}
 out=$("$src/tests/e2e/run-cases" 32-backend-hostile 2>&1)
 rc=$?
-echo "$out" | grep -E '^# (bench|hostile guest: QXGUEST bench)' | sed 's/^# //'
+echo "$out" | grep -E '^# (bench|backend Rss|hostile guest: QXGUEST bench)' | sed 's/^# //'
 echo "$out" | grep -q '^# bench backend memory' || { echo "$out" | tail -n 20; exit 1; }
 [ $rc -eq 0 ] || echo "WARNING: the case reported failures (run tests/e2e/run-cases 32-backend-hostile)"
 exit 0
