@@ -167,8 +167,7 @@ static const char *const vga_names[] = {
     [LIBXL_VGA_INTERFACE_TYPE_NONE] = "none",
     [LIBXL_VGA_INTERFACE_TYPE_QXL] = "qxl",
 };
-/* xl's own spellings (xl_parse.c action_on_shutdown_names), not libxl's. */
-static const char *const action_names[] = {
+const char *const xlate_xl_action_names[XLATE_XL_ACTION_COUNT] = {
     [LIBXL_ACTION_ON_SHUTDOWN_DESTROY] = "destroy",
     [LIBXL_ACTION_ON_SHUTDOWN_RESTART] = "restart",
     [LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME] = "rename-restart",
@@ -209,11 +208,11 @@ static const struct scalar_key scalar_keys[] = {
 };
 
 static const struct scalar_key action_keys[] = {
-    {"on_poweroff", FIELD(on_poweroff), K_ENUM, T_ALL, F_ALWAYS, NAMES(action_names)},
-    {"on_reboot", FIELD(on_reboot), K_ENUM, T_ALL, F_ALWAYS, NAMES(action_names)},
-    {"on_watchdog", FIELD(on_watchdog), K_ENUM, T_ALL, F_ALWAYS, NAMES(action_names)},
-    {"on_crash", FIELD(on_crash), K_ENUM, T_ALL, F_ALWAYS, NAMES(action_names)},
-    {"on_soft_reset", FIELD(on_soft_reset), K_ENUM, T_ALL, F_ALWAYS, NAMES(action_names)},
+    {"on_poweroff", FIELD(on_poweroff), K_ENUM, T_ALL, F_ALWAYS, NAMES(xlate_xl_action_names)},
+    {"on_reboot", FIELD(on_reboot), K_ENUM, T_ALL, F_ALWAYS, NAMES(xlate_xl_action_names)},
+    {"on_watchdog", FIELD(on_watchdog), K_ENUM, T_ALL, F_ALWAYS, NAMES(xlate_xl_action_names)},
+    {"on_crash", FIELD(on_crash), K_ENUM, T_ALL, F_ALWAYS, NAMES(xlate_xl_action_names)},
+    {"on_soft_reset", FIELD(on_soft_reset), K_ENUM, T_ALL, F_ALWAYS, NAMES(xlate_xl_action_names)},
 };
 
 static int emit_scalar(struct emit *st, const struct scalar_key *k)

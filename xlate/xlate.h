@@ -55,6 +55,11 @@ const char *xlate_strerror(int rc);
 char *xlate_json_string(const libxl_domain_config *d);
 int xlate_emit_json(FILE *out, const libxl_domain_config *d);
 
+/* xl's own spellings of the on_* actions (xl_parse.c action_on_shutdown_names), indexed by
+ * libxl_action_on_shutdown; read by the xl.cfg writer and the xl.cfg reader. */
+#define XLATE_XL_ACTION_COUNT (LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET + 1)
+extern const char *const xlate_xl_action_names[XLATE_XL_ACTION_COUNT];
+
 /*
  * xl.cfg text that Xen 4.17's xl parses back into @d (checked by
  * tests/xlate/xl-roundtrip.sh against the real xl). Nothing is written unless

@@ -667,16 +667,7 @@ static int k_defbool(struct parse *p, const char *key)
 
 static int k_action(struct parse *p, const char *key)
 {
-    /* xl's own spellings (xl_parse.c action_on_shutdown_names). */
-    static const char *const names[] = {
-        [LIBXL_ACTION_ON_SHUTDOWN_DESTROY] = "destroy",
-        [LIBXL_ACTION_ON_SHUTDOWN_RESTART] = "restart",
-        [LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME] = "rename-restart",
-        [LIBXL_ACTION_ON_SHUTDOWN_PRESERVE] = "preserve",
-        [LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY] = "coredump-destroy",
-        [LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART] = "coredump-restart",
-        [LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET] = "soft-reset",
-    };
+    const char *const *names = xlate_xl_action_names;
     libxl_domain_config *d = p->dc;
     libxl_action_on_shutdown *a = !strcmp(key, "on_poweroff")   ? &d->on_poweroff
                                   : !strcmp(key, "on_reboot")   ? &d->on_reboot
@@ -690,7 +681,7 @@ static int k_action(struct parse *p, const char *key)
         v = !strcmp(key, "on_reboot")       ? "restart"
             : !strcmp(key, "on_soft_reset") ? "soft-reset"
                                             : "destroy";
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    for (size_t i = 0; i < XLATE_XL_ACTION_COUNT; i++)
         if (names[i] && !strcmp(v, names[i])) {
             *a = (libxl_action_on_shutdown)i;
             return 0;
