@@ -131,7 +131,7 @@ int main(int argc, char **argv)
     const char *specs[MAX_DEVICES];
     size_t nspecs = 0;
     const char *user = NULL;
-    bool print_creds = false, dry_run = false, keep_xc = false, selftest = false;
+    bool print_creds = false, dry_run = false, domain_actions = false, selftest = false;
     uint64_t domid = UINT64_MAX;
     struct vdev devs[MAX_DEVICES];
     struct vdev_bus bus = {.dev = devs};
@@ -215,16 +215,10 @@ int main(int argc, char **argv)
         rc = 0;
         goto out;
     }
-    for (size_t i = 0; i < nspecs; i++) {
-#if defined(__aarch64__) || defined(__arm__)
-        /* Xen 4.17 has the shutdown dm op on x86 only: on ARM a watchdog's action
-         * needs the (unrestricted) control handle. */
-        if (strncmp(specs[i], "wdt-", 4) == 0)
-            keep_xc = true;
-#endif
-    }
+    for (size_t i = 0; i < bus.ndev; i++)
+        domain_actions |= devs[i].ops->acts_on_domain;
 
-    if (xen_be_open(&be, (uint32_t)domid, keep_xc, stderr)) {
+    if (xen_be_open(&be, (uint32_t)domid, domain_actions, stderr)) {
         rc = EXIT_XEN;
         goto out;
     }

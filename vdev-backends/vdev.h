@@ -65,6 +65,7 @@ struct vdev_ops {
     uint64_t len;            /* bytes (MMIO) or ports (PIO) claimed */
     unsigned reg_width;      /* 1: byte registers (wider accesses are split); 4: 32-bit */
     size_t priv_size;        /* zeroed state allocated by the core */
+    bool acts_on_domain;     /* may call vdev_domain_action (the watchdogs) */
     /* Reads the device's own keys from opts (consuming them). */
     int (*init)(struct vdev *dev, struct vdev_opts *opts, FILE *err);
     /* offset < len, size == reg_width (the dispatcher guarantees both). */

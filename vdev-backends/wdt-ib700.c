@@ -78,6 +78,7 @@ const struct vdev_ops vdev_wdt_ib700_ops = {
     .space = VDEV_SPACE_PIO,
     .default_base = 0x441,
     .has_default_base = true,
+    .acts_on_domain = true,
     .len = 3,
     .reg_width = 1,
     .priv_size = sizeof(struct ib700),

@@ -174,6 +174,7 @@ const struct vdev_ops vdev_wdt_sp805_ops = {
     .space = VDEV_SPACE_MMIO,
     .default_base = 0x1c0f0000,
     .has_default_base = true,
+    .acts_on_domain = true,
     .len = 0x1000,
     .reg_width = 4,
     .priv_size = sizeof(struct sp805),

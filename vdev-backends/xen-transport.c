@@ -27,7 +27,7 @@ struct xen_be {
     xenforeignmemory_handle *fm;
     xenevtchn_handle *xe;
     struct xs_handle *xs;
-    struct xen_ctrl *xc; /* NULL unless keep_xc */
+    struct xen_ctrl *xc; /* NULL unless a device needs it (xen_be_open) */
     xenforeignmemory_resource_handle *res;
     shared_iopage_t *iopage;
     ioservid_t id;
@@ -35,7 +35,7 @@ struct xen_be {
     unsigned nr_vcpus;
     evtchn_port_t *local; /* our port per vCPU, or (evtchn_port_t)-1 */
     bool gone;
-    char dom_path[32];      /* /local/domain/N */
+    char dom_path[32]; /* /local/domain/N */
 };
 
 static void be_log(struct xen_be *be, const char *what)
@@ -44,7 +44,14 @@ static void be_log(struct xen_be *be, const char *what)
         fprintf(be->log, "xen: %s: %s\n", what, strerror(errno));
 }
 
-int xen_be_open(struct xen_be **be_r, uint32_t domid, bool keep_xc, FILE *log)
+/* Xen 4.17 implements XEN_DMOP_remote_shutdown on x86 only. */
+#if defined(__x86_64__) || defined(__i386__)
+#define HAVE_SHUTDOWN_DM_OP true
+#else
+#define HAVE_SHUTDOWN_DM_OP false
+#endif
+
+int xen_be_open(struct xen_be **be_r, uint32_t domid, bool domain_actions, FILE *log)
 {
     struct xen_be *be;
     int rc;
@@ -87,7 +94,7 @@ int xen_be_open(struct xen_be **be_r, uint32_t domid, bool keep_xc, FILE *log)
         be_log(be, "xenstore @releaseDomain watch");
         goto fail;
     }
-    if (keep_xc) {
+    if (domain_actions && !HAVE_SHUTDOWN_DM_OP) {
         be->xc = xen_ctrl_open(log);
         if (!be->xc)
             goto fail;
@@ -127,8 +134,7 @@ static void be_domain_action(void *opaque, struct vdev *dev, enum vdev_action ac
     struct xen_be *be = opaque;
 
     /* A dm op, so it works through the restricted handle after privileges are dropped.
-     * Xen 4.17 implements it on x86 only; elsewhere the control handle kept for
-     * watchdogs (backend-main.c) does the same. */
+     * Where Xen lacks it the control handle kept by xen_be_open does the same. */
     if (!xendevicemodel_shutdown(be->dm, be->domid, reason[action]))
         return;
     if (!be->xc || xen_ctrl_shutdown(be->xc, be->domid, (int)reason[action]))

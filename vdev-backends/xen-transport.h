@@ -11,9 +11,10 @@
 struct xen_be;
 
 /* Opens the devicemodel and foreignmemory handles restricted to domid, the event
- * channel handle and a xenstore watch on @releaseDomain. keep_xc: also keep an
- * unrestricted control handle (ARM watchdogs: Xen 4.17 ARM has no shutdown dm op). Returns 0 or VDEV_ERR_IO. */
-int xen_be_open(struct xen_be **be_r, uint32_t domid, bool keep_xc, FILE *log);
+ * channel handle and a xenstore watch on @releaseDomain. domain_actions: a device may shut
+ * the domain down; where Xen has no dm op for that (4.17 on ARM) an unrestricted control
+ * handle is kept too. Returns 0 or VDEV_ERR_IO. */
+int xen_be_open(struct xen_be **be_r, uint32_t domid, bool domain_actions, FILE *log);
 /* Fills host callbacks (interrupts through inject_msi / isa irq / spi, domain actions). */
 void xen_be_host(struct xen_be *be, struct vdev_host *host);
 /* Creates the ioreq server, maps its page, claims every device's range, enables it and
