@@ -13,6 +13,7 @@
 #define X86_4G         (4 * GiB)
 #define ARM_RAM0       UINT64_C(0x40000000)
 #define ARM_RAM0_MAX   (3 * GiB)
+#define ARM_RAM_MAX    (ARM_RAM0_MAX + 1016 * GiB) /* GUEST_RAM0_SIZE + GUEST_RAM1_SIZE */
 
 /* Effective starts: a region without one follows the highest RAM/ROM so far (spec 2.2). */
 static void region_starts(const struct qc_config *cfg, uint64_t *starts)
@@ -45,6 +46,32 @@ static enum xlate_fidelity x86_ram_fit(uint64_t s, uint64_t len, uint64_t *high_
     return XLATE_UNSUPPORTED;
 }
 
+/* aarch64: libxl fills Xen's first bank (3 GiB at 0x40000000), then the second (0x200000000);
+ * the guest finds both in the DT's /memory. Anything else is where qvm would put it. */
+static void map_ram_arm(struct xlate_ctx *x, const struct qc_region *r, uint64_t start, bool first)
+{
+    bool split = r->size > ARM_RAM0_MAX;
+
+    if (start == ARM_RAM0 && first && !split) {
+        xlate_note(x, r->loc, "ram", XLATE_EXACT, XLATE_RULE_RAM_ARM,
+                   "at Xen's RAM base 0x40000000");
+        return;
+    }
+    if (start != ARM_RAM0 || !first)
+        xlate_diag(x, QC_SEV_WARNING, "xlate-ram-relocated", r->loc,
+                   "RAM at 0x%" PRIx64 " is placed by Xen (from 0x40000000) and described "
+                   "in the device tree",
+                   start);
+    if (split)
+        xlate_diag(x, QC_SEV_WARNING, "xlate-ram-split", r->loc,
+                   "one RAM bank of 0x%" PRIx64 " bytes: Xen gives the guest 3 GiB at "
+                   "0x40000000 and the rest at 0x200000000, both in the device tree",
+                   r->size);
+    xlate_note(x, r->loc, "ram", XLATE_APPROXIMATE, XLATE_RULE_RAM_ARM,
+               "0x%" PRIx64 ",0x%" PRIx64 " placed in Xen's layout (0x40000000%s; DT /memory)",
+               start, r->size, split ? " and 0x200000000" : "");
+}
+
 static void map_ram(struct xlate_ctx *x, const uint64_t *starts)
 {
     const struct qc_config *cfg = x->cfg;
@@ -74,24 +101,16 @@ static void map_ram(struct xlate_ctx *x, const uint64_t *starts)
                 xlate_note(x, r->loc, "ram", XLATE_UNSUPPORTED, XLATE_RULE_RAM_X86,
                            "RAM at 0x%" PRIx64 " cannot be placed", starts[i]);
             }
-        } else if (r->size > ARM_RAM0_MAX) {
-            xlate_diag(x, QC_SEV_ERROR, "xlate-ram-address", r->loc,
-                       "one RAM bank of 0x%" PRIx64 " bytes: Xen's first ARM bank holds 3 GiB",
-                       r->size);
-            xlate_note(x, r->loc, "ram", XLATE_UNSUPPORTED, XLATE_RULE_RAM_ARM,
-                       "bank larger than 3 GiB");
-        } else if (starts[i] == ARM_RAM0 && nram == 1) {
-            xlate_note(x, r->loc, "ram", XLATE_EXACT, XLATE_RULE_RAM_ARM,
-                       "at Xen's RAM base 0x40000000");
         } else {
-            xlate_diag(x, QC_SEV_WARNING, "xlate-ram-relocated", r->loc,
-                       "RAM at 0x%" PRIx64 " is placed by Xen (from 0x40000000) and described "
-                       "in the device tree",
-                       starts[i]);
-            xlate_note(x, r->loc, "ram", XLATE_APPROXIMATE, XLATE_RULE_RAM_ARM,
-                       "0x%" PRIx64 " relocated to Xen's layout (0x40000000; DT /memory)",
-                       starts[i]);
+            map_ram_arm(x, r, starts[i], nram == 1);
         }
+    }
+    if (x->arm && total > ARM_RAM_MAX) {
+        xlate_diag(x, QC_SEV_ERROR, "xlate-ram-address", first,
+                   "0x%" PRIx64 " bytes of RAM: Xen's two ARM guest banks hold 1019 GiB", total);
+        xlate_note(x, first, "ram", XLATE_UNSUPPORTED, XLATE_RULE_RAM_ARM,
+                   "more RAM than Xen's ARM guest layout holds");
+        return;
     }
     if (!nram) {
         xlate_diag(x, QC_SEV_ERROR, "xlate-ram-none", first, "no ram: a Xen guest needs memory");

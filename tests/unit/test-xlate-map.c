@@ -214,6 +214,29 @@ static void test_ram_sizes_and_layout(void **state)
     done(t);
 }
 
+/* One ARM bank beyond Xen's first (3 GiB) continues in the second, as libxl splits it. */
+static void test_ram_arm_split(void **state)
+{
+    struct tx *t = run("ram 0x40000000,4G load /k vdev gic version 2", ARM, NULL, 0);
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_true(has_diag(t, "xlate-ram-split", QC_SEV_WARNING));
+    assert_false(has_diag(t, "xlate-ram-relocated", QC_SEV_WARNING));
+    assert_int_equal(t->plan.config.b_info.max_memkb, UINT64_C(4) << 20);
+    assert_int_equal(fidelity(t, "ram-arm-layout"), XLATE_APPROXIMATE);
+    done(t);
+    t = run("ram 0x80000000,3G load /k vdev gic version 2", ARM, NULL, 0);
+    assert_int_equal(t->rc, 0);
+    assert_false(has_diag(t, "xlate-ram-split", QC_SEV_WARNING));
+    assert_true(has_diag(t, "xlate-ram-relocated", QC_SEV_WARNING));
+    done(t);
+    t = run("ram 0x40000000,0x10000000000 load /k vdev gic version 2", ARM, NULL, 0);
+    assert_int_not_equal(t->rc, 0);
+    assert_true(has_diag(t, "xlate-ram-address", QC_SEV_ERROR));
+    done(t);
+}
+
 static void test_rom_and_loads(void **state)
 {
     struct tx *t = run(BASE "rom 0xc0000,0x40000 initrd load /i cmdline \"a b\"", X86, NULL, 0);
@@ -474,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_cpu_shared_pcpu_warning),
         cmocka_unit_test(test_cpu_sched_and_pool),
         cmocka_unit_test(test_ram_sizes_and_layout),
+        cmocka_unit_test(test_ram_arm_split),
         cmocka_unit_test(test_rom_and_loads),
         cmocka_unit_test(test_pass_mem),
         cmocka_unit_test(test_pass_io_and_pci),
