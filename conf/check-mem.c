@@ -1,6 +1,7 @@
 /* Checks of guest-physical memory: overlaps (spec 5.3, a warning because
  * qvm's own behaviour is undocumented; -E overlap makes it an error) and
- * pass-through alignment and attributes (spec 5.1). */
+ * pass-through alignment and attributes (spec 5.1). vdevs at the same I/O
+ * port are reported the same way. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,20 @@ out:
     free(s);
 }
 
+/* A vdev's register window size is the vdev's business; its base address,
+ * given or qvm's default for its type, at least must not collide. */
+static void vdev_ranges(const struct qc_config *cfg, enum qc_space space, struct range *r,
+                        size_t *n)
+{
+    for (size_t i = 0; i < cfg->nvdevs; i++) {
+        const struct qc_vdev *v = &cfg->vdevs[i];
+        struct qc_place at;
+        if (qc_vdev_place(v, &at) && at.space == space)
+            add(r, n, at.addr, v->has_loc && v->locspec.has_len ? v->locspec.len : 1,
+                v->has_loc ? v->locspec.loc : v->loc, v->type_name);
+    }
+}
+
 void qc_check_overlap(struct qc_check_ctx *c)
 {
     const struct qc_config *cfg = c->cfg;
@@ -96,14 +111,11 @@ void qc_check_overlap(struct qc_check_ctx *c)
             if (l->guest.space == QC_SPACE_MEM && l->has_len)
                 add(r, &n, l->guest.addr, l->len, l->loc, "pass");
         }
-    /* A vdev's register window size is the vdev's business; its base
-     * address at least must not collide. */
-    for (size_t i = 0; i < cfg->nvdevs; i++) {
-        const struct qc_vdev *v = &cfg->vdevs[i];
-        if (v->has_loc && v->locspec.guest.space == QC_SPACE_MEM)
-            add(r, &n, v->locspec.guest.addr, v->locspec.has_len ? v->locspec.len : 1,
-                v->locspec.loc, v->type_name);
-    }
+    vdev_ranges(cfg, QC_SPACE_MEM, r, &n);
+    report_overlaps(c, r, n);
+    /* I/O ports: the vdevs' only (a pass io is the host's port). */
+    n = 0;
+    vdev_ranges(cfg, QC_SPACE_IO, r, &n);
     report_overlaps(c, r, n);
 out:
     free(r);

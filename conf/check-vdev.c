@@ -60,7 +60,8 @@ void qc_check_loc_required(struct qc_check_ctx *c)
 {
     for (size_t i = 0; i < c->cfg->nvdevs; i++) {
         const struct qc_vdev *v = &c->cfg->vdevs[i];
-        if (v->type >= 0 && (qc_vdevs[v->type].flags & QC_VF_NEEDLOC) && !v->has_loc)
+        if (v->type >= 0 && (qc_vdevs[v->type].flags & QC_VF_NEEDLOC) && !v->has_loc &&
+            !qc_vdevs[v->type].defloc)
             qc_report(c, v->loc, "vdev %s is not a PCI device and needs 'loc'", v->type_name);
     }
 }
@@ -86,6 +87,29 @@ struct intr_ref {
     size_t idx; /* in input order */
 };
 
+/* One interrupt with the device that raises it (NULL for a pass). */
+struct intr_use {
+    const struct qc_intr *it;
+    const struct qc_vdev *owner;
+};
+
+static const struct qc_value *find(const struct qc_vdev *v, enum qc_vopt o);
+
+/* An HPET in legacy replacement mode takes over the PIT's and the RTC's
+ * interrupts (timer 0 and timer 1): QNX's own Linux example gives the hpet
+ * myioapic:0 and :8 beside timer8254's myioapic:0. Not a conflict. */
+static bool legacy_replacement(const struct qc_vdev *a, const struct qc_vdev *b)
+{
+    if (!a || !b)
+        return false;
+    if (b->type == QC_VDEV_HPET) {
+        const struct qc_vdev *t = a;
+        a = b, b = t;
+    }
+    return a->type == QC_VDEV_HPET && !find(a, QC_VOPT_LEGACY_FREE) &&
+           (b->type == QC_VDEV_TIMER8254 || b->type == QC_VDEV_MC146818);
+}
+
 static int by_line(const void *a, const void *b)
 {
     const struct intr_ref *x = a, *y = b;
@@ -99,7 +123,7 @@ static int by_line(const void *a, const void *b)
 
 /* Reports, in input order, every PIC line used before, with a note at its
  * first use. Sorting finds the repeats in n log n instead of n^2. */
-static void dup_scan(struct qc_check_ctx *c, const struct qc_intr *all[], size_t n)
+static void dup_scan(struct qc_check_ctx *c, const struct intr_use all[], size_t n)
 {
     struct intr_ref *s = calloc(n + 1, sizeof(*s));
     size_t *first = calloc(n + 1, sizeof(*first)), ns = 0;
@@ -107,22 +131,22 @@ static void dup_scan(struct qc_check_ctx *c, const struct qc_intr *all[], size_t
         goto out;
     for (size_t i = 0; i < n; i++) {
         first[i] = SIZE_MAX;
-        if (all[i]->kind == QC_INTR_PIC)
-            s[ns++] = (struct intr_ref){all[i], i};
+        if (all[i].it->kind == QC_INTR_PIC)
+            s[ns++] = (struct intr_ref){all[i].it, i};
     }
     qsort(s, ns, sizeof(*s), by_line);
     for (size_t g = 0, i = 1; i < ns; i++) {
         if (s[i].it->line != s[g].it->line || strcmp(s[i].it->pic, s[g].it->pic) != 0)
             g = i;
-        else
+        else if (!legacy_replacement(all[s[g].idx].owner, all[s[i].idx].owner))
             first[s[i].idx] = s[g].idx;
     }
     for (size_t i = 0; i < n; i++)
         if (first[i] != SIZE_MAX) {
-            int idx = qc_report(c, all[i]->loc, "interrupt %s:%u is already used", all[i]->pic,
-                                all[i]->line);
+            int idx = qc_report(c, all[i].it->loc, "interrupt %s:%u is already used",
+                                all[i].it->pic, all[i].it->line);
             if (idx >= 0)
-                qc_diag_note(c->d, idx, all[first[i]]->loc, "first used here");
+                qc_diag_note(c->d, idx, all[first[i]].it->loc, "first used here");
         }
 out:
     free(s);
@@ -140,15 +164,15 @@ void qc_check_dup_intr(struct qc_check_ctx *c)
     if (!n)
         return;
     /* On the heap: a VLA of every interrupt could overflow the stack. */
-    const struct qc_intr **all = calloc(n, sizeof(*all));
+    struct intr_use *all = calloc(n, sizeof(*all));
     if (!all)
         return;
     for (size_t i = 0; i < cfg->nvdevs; i++)
         for (size_t j = 0; j < cfg->vdevs[i].nintrs; j++)
-            all[k++] = &cfg->vdevs[i].intrs[j];
+            all[k++] = (struct intr_use){&cfg->vdevs[i].intrs[j], &cfg->vdevs[i]};
     for (size_t i = 0; i < cfg->npasses; i++)
         for (size_t j = 0; j < cfg->passes[i].nintrs; j++)
-            all[k++] = &cfg->passes[i].intrs[j];
+            all[k++] = (struct intr_use){&cfg->passes[i].intrs[j], NULL};
     dup_scan(c, all, n);
     free(all);
 }

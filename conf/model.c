@@ -4,6 +4,19 @@
 
 #include "parse.h"
 
+bool qc_vdev_place(const struct qc_vdev *v, struct qc_place *out)
+{
+    if (v->has_loc) {
+        *out = v->locspec.guest;
+        return true;
+    }
+    if (v->type < 0 || v->type >= QC_VDEV_COUNT || !qc_vdevs[v->type].defloc)
+        return false;
+    *out = (struct qc_place){.space = (enum qc_space)qc_vdevs[v->type].space,
+                             .addr = qc_vdevs[v->type].defloc};
+    return true;
+}
+
 void qc_config_init(struct qc_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));

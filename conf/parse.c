@@ -459,6 +459,23 @@ static void drop_earlier(struct qc_parser *p, struct qc_vdev *v, int vo, struct 
     }
 }
 
+/* `reg` is a register preset whose form is its type's: mc146818 REGISTER,VALUE (two numbers,
+ * kept in nums too); pci-dummy OFFSET/SIZE=VALUE or NAME=VALUE (vdev_pci-dummy.html). */
+static int reg_value(struct qc_parser *p, const struct qc_vdev *v, const struct qc_word *a,
+                     struct qc_value *val)
+{
+    if (v->type == QC_VDEV_MC146818)
+        return qc_p_nums(p, a, "nn", val->nums, &val->nnums);
+    const char *eq = memchr(a->text, '=', a->len);
+    if (!eq || eq == a->text || eq + 1 == a->text + a->len) {
+        qc_p_diag(p, QC_SEV_ERROR, "arg-invalid", a->loc,
+                  "pci-dummy reg takes OFFSET/SIZE=VALUE or NAME=VALUE, not '%s'", a->text);
+        return -1;
+    }
+    uint64_t n;
+    return qc_p_num(p, a, eq + 1, (size_t)(a->text + a->len - eq - 1), QC_NUM_COUNT, &n);
+}
+
 static int vdev_value(struct qc_parser *p, struct qc_vdev *v, int vo, const struct qc_word *kw,
                       const struct qc_word *a, struct qc_value *val)
 {
@@ -473,7 +490,7 @@ static int vdev_value(struct qc_parser *p, struct qc_vdev *v, int vo, const stru
             return -1;
         }
         val->str = dup_word(a);
-        return 0;
+        return vo == QC_VOPT_REG ? reg_value(p, v, a, val) : 0;
     case QC_G_NUMS:
         return qc_p_nums(p, a, od->fields, val->nums, &val->nnums);
     case QC_G_DELAY:
@@ -557,7 +574,7 @@ static int vdev_option(struct qc_parser *p, int vo, const struct qc_word *kw)
         v->has_loc = true;
         return 0;
     }
-    if (vo == QC_VOPT_INTR) {
+    if (od->grammar == QC_G_INTR) { /* intr, and hpet's 7.0 spelling intrmap */
         struct qc_intr *list = NULL;
         size_t n = 0;
         if (qc_p_intrs(p, a, QC_CTX_VDEV, &list, &n)) {
@@ -647,6 +664,21 @@ static int global_option(struct qc_parser *p, int id, const struct qc_word *kw, 
     }
 }
 
+/* After an unknown option: its arguments are the words that follow it on
+ * its line, from its source, up to the next keyword. Skipping them reports
+ * one error per mistake instead of one per word. */
+static void skip_arguments(struct qc_parser *p)
+{
+    const struct qc_word *kw = cur(p);
+    while (p->i + 1 < p->w->count) {
+        const struct qc_word *n = &p->w->items[p->i + 1];
+        if (n->seg != kw->seg || n->loc.line != kw->loc.line || n->loc.file != kw->loc.file ||
+            qc_is_keyword(n->text, n->len))
+            break;
+        p->i++;
+    }
+}
+
 /* One option starting at p->i; on return p->i is its last word. */
 static void step(struct qc_parser *p)
 {
@@ -702,6 +734,8 @@ static void step(struct qc_parser *p)
     qc_p_diag(p, QC_SEV_ERROR, elsewhere ? "option-context" : "option-unknown", kw->loc,
               elsewhere ? "'%s' is not valid in the %s context" : "unknown option '%s'%s", kw->text,
               elsewhere ? qc_ctx_name(p->ctx) : "");
+    if (!elsewhere)
+        skip_arguments(p);
 }
 
 /* Sizes the model's big arrays from a count of their keywords, so a large

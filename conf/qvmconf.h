@@ -285,6 +285,10 @@ struct qc_parse_opts {
     enum qc_arch arch; /* QC_ARCH_ANY: infer (see enum qc_arch) */
 };
 
+/* Where vdev @v is in the guest: its loc, or its type's default (schema.def DEFLOC) with
+ * space_explicit false. False when it has neither (a PCI vdev placed by qvm, an unknown type). */
+bool qc_vdev_place(const struct qc_vdev *v, struct qc_place *out);
+
 void qc_config_init(struct qc_config *cfg);
 void qc_config_dispose(struct qc_config *cfg);
 

@@ -23,8 +23,8 @@ const struct qc_opt_desc qc_vopts[QC_VOPT_COUNT] = {
 };
 
 const struct qc_vdev_desc qc_vdevs[QC_VDEV_COUNT] = {
-#define QC_VDEV(ID, NAME, ARCH, FLAGS, SPACE, OPTS, ACCUM, HELP)                                   \
-    [QC_VDEV_##ID] = {NAME, ARCH_##ARCH, FLAGS, QC_SPACE_##SPACE, OPTS, ACCUM, HELP},
+#define QC_VDEV(ID, NAME, ARCH, FLAGS, SPACE, DEFLOC, OPTS, ACCUM, HELP)                           \
+    [QC_VDEV_##ID] = {NAME, ARCH_##ARCH, FLAGS, QC_SPACE_##SPACE, DEFLOC, OPTS, ACCUM, HELP},
 #define QC_SPACE_PCI QC_SPACE_PCI_BDF
 #include "schema.def"
 #undef QC_SPACE_PCI

@@ -333,8 +333,16 @@ static void vdev(FILE *out, const struct qc_config *c, size_t idx, bool ex)
     word(out, spelling ? spelling : v->type_name);
     free(spelling);
     fputc('\n', out);
-    if (v->has_loc)
+    if (v->has_loc) {
         locspec(out, "    ", &v->locspec);
+    } else if (ex && v->type >= 0 && qc_vdevs[v->type].defloc) {
+        struct qc_place pl;
+        char buf[40];
+        qc_vdev_place(v, &pl);
+        fprintf(out, "    # no loc: at qvm's default %s:%s\n",
+                pl.space == QC_SPACE_IO ? "io" : "mem",
+                qc_num_format(buf, sizeof(buf), pl.addr, QC_NUM_ADDR));
+    }
     intrs(out, "    ", v->intrs, v->nintrs, true);
     if (v->name) {
         fputs("    name ", out);

@@ -167,10 +167,14 @@ static void flags_text(char *buf, size_t len, const struct qc_vdev_desc *v)
 
     buf[0] = '\0';
     for (size_t i = 0; i < N(flags) && n < len; i++)
-        if (v->flags & flags[i].flag)
+        if ((v->flags & flags[i].flag) && !(flags[i].flag == QC_VF_NEEDLOC && v->defloc))
             n += (size_t)snprintf(buf + n, len - n, "%s", flags[i].text);
     if (n < len && (unsigned)v->space < N(spaces) && *spaces[v->space])
-        snprintf(buf + n, len - n, " A loc without prefix is in %s: space.", spaces[v->space]);
+        n += (size_t)snprintf(buf + n, len - n, " A loc without prefix is in %s: space.",
+                              spaces[v->space]);
+    if (n < len && v->defloc)
+        snprintf(buf + n, len - n, " Without loc it is at %s:0x%llx, as on qvm.",
+                 spaces[v->space], (unsigned long long)v->defloc);
 }
 
 static int vdev_types(const struct ref_out *o, FILE *f)

@@ -144,6 +144,7 @@ static void map_gic(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
 static void map_legacy_pc(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
 {
     uint64_t std = 0, alt = 0;
+    struct qc_place at;
 
     switch (v->type) {
     case QC_VDEV_IOAPIC:
@@ -167,10 +168,10 @@ static void map_legacy_pc(struct xlate_ctx *x, const struct qc_vdev *v, const ch
                    "needs HVM, which the target lacks");
         return;
     }
-    if (v->has_loc && v->locspec.guest.addr != std && v->locspec.guest.addr != (alt ? alt : std))
+    if (qc_vdev_place(v, &at) && at.addr != std && at.addr != (alt ? alt : std))
         xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_LEGACY_PC,
                    "Xen's HVM %s is at 0x%" PRIx64 ", not 0x%" PRIx64, v->type_name, std,
-                   v->locspec.guest.addr);
+                   at.addr);
     else
         xlate_note(x, v->loc, comp, XLATE_EXACT, XLATE_RULE_VDEV_LEGACY_PC,
                    "built into Xen's HVM platform%s",
@@ -179,7 +180,8 @@ static void map_legacy_pc(struct xlate_ctx *x, const struct qc_vdev *v, const ch
 
 static void map_hpet(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
 {
-    bool differs = (v->has_loc && v->locspec.guest.addr != 0xfed00000) ||
+    struct qc_place at;
+    bool differs = (qc_vdev_place(v, &at) && at.addr != 0xfed00000) ||
                    value(v, QC_VOPT_FREQUENCY) || value(v, QC_VOPT_LEGACY_FREE);
 
     if (!x->hvm) {
@@ -237,7 +239,8 @@ static void map_pl011(struct xlate_ctx *x, const struct qc_vdev *v, const char *
 static void map_ser8250(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
 {
     static const uint64_t com[4] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
-    uint64_t port = v->has_loc ? v->locspec.guest.addr : 0x3f8;
+    struct qc_place at;
+    uint64_t port = qc_vdev_place(v, &at) ? at.addr : com[0];
     const struct qc_value *out = NULL;
 
     if (x->hvm && x->nserial < 4 && port == com[x->nserial]) {
@@ -394,8 +397,10 @@ static void map_wdt(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
     if (freq && freq->nnums)
         snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), ",frequency=%" PRIu64,
                  freq->nums[0]);
-    backend(x, v, comp, XLATE_RULE_VDEV_WDT, ib700 ? "io" : "mem",
-            v->has_loc ? v->locspec.guest.addr : (ib700 ? 0x441 : 0x1c0f0000), extra,
+    struct qc_place at;
+
+    qc_vdev_place(v, &at); /* both types have a default loc (schema.def) */
+    backend(x, v, comp, XLATE_RULE_VDEV_WDT, ib700 ? "io" : "mem", at.addr, extra,
             !strcmp(mapped, "dump") ? "; expiry: core dump then destroy (on_crash)"
                                     : "; expiry: on_watchdog=\"destroy\"");
 }
@@ -442,6 +447,24 @@ static vdev_fn *const handlers[QC_VDEV_COUNT] = {
     [QC_VDEV_PCI_DUMMY] = map_optional,
 };
 
+/* Options the handlers above read; any other option of a translated vdev is qvm's tuning. */
+static const uint64_t honoured = VO(HOSTDEV) | VO(MAC) | VO(PEER) | VO(TAPDEV) | VO(ACTION) |
+                                 VO(FREQUENCY) | VO(LEGACY_FREE) | VO(VERSION) | VO(GICC) |
+                                 VO(GICD) | VO(GICR) | VO(ITS) | VO(MSI);
+
+static void vdev_option_note(struct xlate_ctx *x, const struct qc_vdev *v,
+                             const struct qc_value *val, const char *comp)
+{
+    if (val->opt == QC_VOPT_LOG)
+        xlate_note(x, val->loc, comp, XLATE_IGNORED, XLATE_RULE_LOGGER,
+                   "per-vdev log routing is qvm's");
+    else if (xlate_vdev_has_handler(v->type) && handlers[v->type] != map_optional &&
+             handlers[v->type] != map_required && !(honoured & (UINT64_C(1) << val->opt)))
+        xlate_note(x, val->loc, comp, XLATE_IGNORED, XLATE_RULE_VDEV_OPTION,
+                   "%s: qvm's own device model setting; Xen's device has none",
+                   qc_vopts[val->opt].name);
+}
+
 bool xlate_vdev_has_handler(int type)
 {
     return type >= 0 && type < QC_VDEV_COUNT && handlers[type];
@@ -464,9 +487,7 @@ void xlate_map_vdev(struct xlate_ctx *x)
         else
             map_required(x, v, comp);
         for (size_t j = 0; j < v->nvalues; j++)
-            if (v->values[j].opt == QC_VOPT_LOG)
-                xlate_note(x, v->values[j].loc, comp, XLATE_IGNORED, XLATE_RULE_LOGGER,
-                           "per-vdev log routing is qvm's");
+            vdev_option_note(x, v, &v->values[j], comp);
     }
     if (x->arm && !gic)
         xlate_note(x, (struct qc_loc){0}, "vdev gic", XLATE_APPROXIMATE, XLATE_RULE_VDEV_GIC,

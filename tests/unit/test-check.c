@@ -84,6 +84,14 @@ static void loc_and_intr_required(void **state)
     expect("vdev virtio-net loc 0x1c0c0000 intr gic:40", "intr-required", false);
     expect("vdev virtio-net loc pci:0:1", "intr-required", false);
     expect("vdev virtio-net", "intr-required", false);
+    /* Types qvm places by default when loc is omitted (schema.def DEFLOC). */
+    const char *defaulted[] = {"vdev ser8250 intr 8259a:4", "vdev pckeyboard", "vdev hpet",
+                               "vdev timer8254", "vdev mc146818", "vdev wdt-sp805",
+                               "vdev wdt-ib700"};
+    for (size_t i = 0; i < sizeof(defaulted) / sizeof(defaulted[0]); i++)
+        expect(defaulted[i], "loc-required", false);
+    expect("vdev 8259", "loc-required", true);   /* one vdev per chip: no default */
+    expect("vdev ioapic", "loc-required", true); /* no documented default */
 }
 
 static void dup_intr(void **state)
@@ -92,6 +100,16 @@ static void dup_intr(void **state)
     expect("vdev pl011 loc 0x1000 intr gic:37 vdev pl011 loc 0x2000 intr gic:38", "dup-intr",
            false);
     expect("vdev pl011 loc 0x1000 intr gic:37 pass intr gic:37", "dup-intr", true);
+    /* An HPET in legacy replacement mode takes the PIT's and RTC's lines (QNX's Linux example). */
+    const char *pc = "vdev ioapic loc 0xf8000000 intr apic name io vdev timer8254 intr io:0 "
+                     "vdev mc146818 intr io:8 ";
+    char text[256];
+    snprintf(text, sizeof(text), "%svdev hpet intr io:0,io:8,io:10", pc);
+    expect(text, "dup-intr", false);
+    snprintf(text, sizeof(text), "%svdev hpet legacy-free intr io:0", pc);
+    expect(text, "dup-intr", true);
+    snprintf(text, sizeof(text), "%svdev ser8250 intr io:0", pc);
+    expect(text, "dup-intr", true);
 }
 
 static void number_range(void **state)
@@ -117,6 +135,10 @@ static void overlap(void **state)
     expect("ram 0x80000000,128M vdev pl011 loc 0x80001000 intr gic:1", "overlap", true);
     expect("ram 0x80000000,128M pass loc 0x80000000,0x1000,rw", "overlap", true);
     expect("ram 0x80000000,128M pass loc 0x10000000,0x1000,rw", "overlap", false);
+    /* Default places count: two UARTs without loc are both COM1; a hpet at 0xfed00000. */
+    expect("vdev ser8250 intr a:4 vdev ser8250 intr a:3", "overlap", true);
+    expect("vdev ser8250 intr a:4 vdev ser8250 loc 0x2f8 intr a:3", "overlap", false);
+    expect("vdev hpet vdev pl011 loc 0xfed00000 intr gic:33", "overlap", true);
 }
 
 /* The diagnostics of `check` as "LINE>NOTE_LINE" items, in report order. */

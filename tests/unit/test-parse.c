@@ -343,6 +343,27 @@ static void vdev_option_grammars(void **state)
     mt_parse(&m, "vdev virtio-blk dio maybe");
     assert_true(mt_has(&m, "arg-invalid"));
     mt_dispose(&m);
+    /* Options of the 7.0, 7.1 and 8.0 references: hpet's 7.0 intrmap adds timers like intr;
+     * virtio-blk threads and 8.0's dio read; pci-dummy's reg forms; the deprecated host-gic*. */
+    mt_parse(&m, "vdev ioapic loc 0xf8000000 intr apic name io\n"
+                 "vdev hpet intrmap io:2 intr io:8\n"
+                 "vdev virtio-blk threads 4 dio read sched 10 hostdev /d\n"
+                 "vdev pci-dummy clone pci:0:31.0 reg 0x40/4=0x1 reg vendor=0x8086\n"
+                 "vdev gic host-gicd 0x2f000000 host-gich 0x2c010000/0/0x200");
+    assert_int_equal(m.rc, 0);
+    assert_int_equal(m.cfg.vdevs[1].nintrs, 2);
+    assert_int_equal(m.cfg.vdevs[1].intrs[0].line, 2);
+    assert_int_equal(m.cfg.vdevs[1].intrs[1].line, 8);
+    assert_int_equal(m.cfg.vdevs[2].values[0].nums[0], 4);
+    assert_string_equal(m.cfg.vdevs[2].values[1].str, "read");
+    assert_int_equal(m.cfg.vdevs[3].nvalues, 3); /* reg repeats */
+    mt_dispose(&m);
+    mt_parse(&m, "vdev pci-dummy reg 0x40");
+    assert_true(mt_has(&m, "arg-invalid"));
+    mt_dispose(&m);
+    mt_parse(&m, "vdev mc146818 reg 0x0b");
+    assert_true(mt_has(&m, "arg-count"));
+    mt_dispose(&m);
 }
 
 static void arch_inference(void **state)
