@@ -34,33 +34,38 @@ static int by_pair(const void *a, const void *b)
     return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : (x[1] > y[1]) - (x[1] < y[1]);
 }
 
-/* Reports every overlapping pair (later range, earlier range) in input
- * order. Sorted by start, the ranges overlapping a range are exactly those
- * after it that start before it ends, so the sweep costs n log n plus the
- * number of overlaps instead of n^2. Empty ranges overlap nothing. */
+/* Reports each range that overlaps another one, once, at the later of the
+ * two in input order (or the earlier, when the later was reported already),
+ * with a note at the other; the first range of a group is not reported. Sorted by start, a range
+ * overlaps some range before it exactly when it starts below the largest
+ * end so far, so the sweep costs n log n however many pairs overlap (a
+ * thousand copies of one region give a thousand warnings, not half a
+ * million). Empty ranges overlap nothing. */
 static void report_overlaps(struct qc_check_ctx *c, struct range *r, size_t n)
 {
     struct range **s = calloc(n + 1, sizeof(*s));
-    size_t(*pairs)[2] = NULL, npairs = 0, cap = 0, ns = 0;
-    if (!s)
-        return;
+    size_t(*pairs)[2] = calloc(n + 1, sizeof(*pairs)), npairs = 0, ns = 0;
+    bool *told = calloc(n + 1, sizeof(*told));
+    if (!s || !pairs || !told)
+        goto out;
     for (size_t i = 0; i < n; i++)
         if (r[i].end > r[i].start)
             s[ns++] = &r[i];
     qsort(s, ns, sizeof(*s), by_start);
-    for (size_t i = 0; i < ns; i++)
-        for (size_t k = i + 1; k < ns && s[k]->start < s[i]->end; k++) {
-            if (npairs == cap) {
-                size_t ncap = cap ? cap * 2 : 16;
-                size_t(*np)[2] = realloc(pairs, ncap * sizeof(*pairs));
-                if (!np)
-                    goto out;
-                pairs = np, cap = ncap;
-            }
-            size_t a = (size_t)(s[i] - r), b = (size_t)(s[k] - r);
-            pairs[npairs][0] = a > b ? a : b;
-            pairs[npairs++][1] = a > b ? b : a;
+    for (size_t i = 1, cover = 0; i < ns; i++) {
+        size_t a = (size_t)(s[i] - r), b = (size_t)(s[cover] - r);
+        if (a < b) {
+            size_t t = a;
+            a = b, b = t;
         }
+        if (s[i]->start < s[cover]->end && (!told[a] || !told[b])) {
+            pairs[npairs][0] = told[a] ? b : a; /* the later one, unless it was told */
+            pairs[npairs++][1] = told[a] ? a : b;
+            told[told[a] ? b : a] = true;
+        }
+        if (s[i]->end > s[cover]->end)
+            cover = i;
+    }
     if (npairs) /* qsort wants a non-NULL array even for 0 items */
         qsort(pairs, npairs, sizeof(*pairs), by_pair);
     for (size_t p = 0; p < npairs; p++) {
@@ -71,6 +76,7 @@ static void report_overlaps(struct qc_check_ctx *c, struct range *r, size_t n)
             qc_diag_note(c->d, idx, earlier->loc, "%s is here", earlier->what);
     }
 out:
+    free(told);
     free(pairs);
     free(s);
 }

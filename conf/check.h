@@ -51,6 +51,7 @@ struct qc_check_ctx {
     X("set-value", ERROR, "a set value does not match the variable's type")                        \
     X("set-context", WARNING, "a set variable is used outside its context")                        \
     X("blob-syntax", ERROR, "a blob type is not followed by load or pass")                         \
+    X("fdt-generate", WARNING, "'fdt generate' (unconfirmed 8.0 form) is read as the default")     \
     X("option-unknown", ERROR, "a word is no qvmconf option")                                      \
     X("option-context", ERROR, "an option is not valid in the current context")                    \
     X("option-overridden", WARNING, "a last-wins option is given twice")                           \
@@ -66,6 +67,7 @@ struct qc_check_ctx {
     X("include-recursion", ERROR, "an @file includes itself, directly or through others")          \
     X("include-unreadable", ERROR, "an @file cannot be opened or read")                            \
     X("include-too-large", ERROR, "an @file is larger than 16 MiB")                                \
+    X("include-total", ERROR, "the files of one configuration, includes repeated, exceed 64 MiB")  \
     X("out-of-memory", ERROR, "memory ran out")
 
 #define X(fn, name, sev, help) void qc_check_##fn(struct qc_check_ctx *c);

@@ -147,7 +147,9 @@ static void print_caret(FILE *out, const struct qc_sources *src, struct qc_loc l
 
 void qc_diags_print(FILE *out, const struct qc_diags *d, const struct qc_sources *src)
 {
-    for (size_t i = 0; i < d->count; i++) {
+    size_t shown = d->count < QC_DIAG_PRINT_MAX ? d->count : QC_DIAG_PRINT_MAX;
+
+    for (size_t i = 0; i < shown; i++) {
         const struct qc_diag *it = &d->items[i];
 
         print_loc(out, it->loc);
@@ -159,6 +161,13 @@ void qc_diags_print(FILE *out, const struct qc_diags *d, const struct qc_sources
             fprintf(out, ": note: %s\n", it->note ? it->note : "");
             print_caret(out, src, it->note_loc);
         }
+    }
+    if (shown < d->count) {
+        size_t errors = 0;
+        for (size_t i = shown; i < d->count; i++)
+            errors += d->items[i].sev == QC_SEV_ERROR;
+        fprintf(out, "... and %zu more diagnostics (%zu errors) not shown; --json lists all\n",
+                d->count - shown, errors);
     }
 }
 

@@ -67,6 +67,9 @@ void qc_diag_note(struct qc_diags *d, int idx, struct qc_loc loc, const char *fm
 
 struct qc_sources; /* conf/source.h */
 
+/* qc_diags_print shows at most this many diagnostics, then how many more
+ * there are (the JSON form lists all). */
+#define QC_DIAG_PRINT_MAX 100
 /* gcc style: "file:line:col: error: message [check-name]", then the source
  * line and a caret under the column when the text is known; then the note
  * the same way. `src` may be NULL (no source lines). */

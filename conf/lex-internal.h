@@ -10,6 +10,10 @@
 
 #define QC_DEFAULT_MAX_INCLUDE_DEPTH 16
 #define QC_DEFAULT_MAX_FILE_SIZE     (16u << 20)
+#define QC_DEFAULT_MAX_TOTAL_SIZE    (64u << 20)
+/* Each file read counts this much more against the total, so that fanning
+ * out an empty file is bounded too (64 Ki reads at most by default). */
+#define QC_INCLUDE_MIN_COST 1024u
 
 /* One qc_read_args/qc_read_text call in progress. */
 struct qc_reader {
@@ -19,6 +23,9 @@ struct qc_reader {
     struct qc_diags *d;
     unsigned max_depth;
     size_t max_size;
+    size_t max_total; /* bytes of all files read by this call */
+    size_t total;
+    bool total_exceeded;
     bool no_includes;
     unsigned depth; /* files being read right now */
     bool failed;    /* an error diagnostic was added */

@@ -20,6 +20,7 @@ void qc_sources_dispose(struct qc_sources *s)
     for (size_t i = 0; i < s->count; i++) {
         free(s->items[i].name);
         free(s->items[i].text);
+        free(s->items[i].line_idx);
     }
     free(s->items);
     memset(s, 0, sizeof(*s));
@@ -31,6 +32,23 @@ void qc_reader_oom_(struct qc_reader *r, struct qc_loc at)
         qc_diag_add(r->d, QC_SEV_ERROR, "out-of-memory", at, "out of memory");
     r->oom = true;
     r->failed = true;
+}
+
+static int index_lines(struct qc_source *it, const char *text, size_t len)
+{
+    size_t n = 1, line = 1;
+    const char *p = text, *end = text + len, *nl;
+
+    for (nl = p; (nl = memchr(nl, '\n', (size_t)(end - nl))); nl++)
+        n++;
+    it->line_idx = malloc((n / QC_LINE_STEP + 1) * sizeof(*it->line_idx));
+    if (!it->line_idx)
+        return -1;
+    it->line_idx[it->nline_idx++] = 0;
+    for (; (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1)
+        if (++line % QC_LINE_STEP == 1)
+            it->line_idx[it->nline_idx++] = (size_t)(nl + 1 - text);
+    return 0;
 }
 
 /* Appends a source taking ownership of `name` and `text`; returns its
@@ -53,6 +71,8 @@ static int add_source(struct qc_sources *s, char *name, char *text, size_t len, 
     }
     it = &s->items[s->count];
     memset(it, 0, sizeof(*it));
+    if (index_lines(it, text, len))
+        goto fail;
     it->name = name;
     it->text = text;
     it->len = len;
@@ -67,7 +87,7 @@ fail:
 
 /* Reads all of fd into a NUL-terminated buffer; returns 0, an errno
  * value, or EFBIG when the file has more than `max` bytes. Reads until
- * EOF rather than trusting st_size, so pipes and /proc files work. */
+ * EOF rather than trusting st_size, so a file that grows is still bounded. */
 static int read_all(int fd, size_t hint, size_t max, char **text_r, size_t *len_r)
 {
     size_t cap = (hint && hint <= max ? hint : 4096) + 1, len = 0;
@@ -117,6 +137,44 @@ out:
     return rc;
 }
 
+int qc_open_regular(const char *path, struct stat *st)
+{
+    /* O_NONBLOCK: opening a FIFO without a writer must not wait. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), e;
+
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, st)) {
+        e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        close(fd);
+        errno = S_ISDIR(st->st_mode) ? EISDIR : QC_ENOTREG;
+        return -1;
+    }
+    return fd;
+}
+
+const char *qc_file_strerror(int err)
+{
+    return err == QC_ENOTREG ? "not a regular file (a FIFO, socket or device)" : strerror(err);
+}
+
+int qc_read_regular_file(const char *path, size_t max, char **text_r, size_t *len_r)
+{
+    struct stat st;
+    int fd = qc_open_regular(path, &st), rc;
+
+    if (fd < 0)
+        return errno;
+    rc = (uint64_t)st.st_size > max ? EFBIG : read_all(fd, (size_t)st.st_size, max, text_r, len_r);
+    close(fd);
+    return rc;
+}
+
 /* The source among `idx` and its includers that is file (dev, ino), or
  * -1: that file is being read right now. */
 static int active_with_id(const struct qc_sources *s, int idx, uint64_t dev, uint64_t ino)
@@ -146,11 +204,11 @@ void qc_include_(struct qc_reader *r, const char *path, struct qc_loc at, int pa
                     "cannot include '%s': more than %u files nested", path, r->max_depth);
         goto out;
     }
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0 || fstat(fd, &st)) {
+    fd = qc_open_regular(path, &st);
+    if (fd < 0) {
         r->failed = true;
         qc_diag_add(r->d, QC_SEV_ERROR, "include-unreadable", at, "cannot read '%s': %s", path,
-                    strerror(errno));
+                    qc_file_strerror(errno));
         goto out;
     }
     again = active_with_id(r->src, parent, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
@@ -164,16 +222,31 @@ void qc_include_(struct qc_reader *r, const char *path, struct qc_loc at, int pa
             qc_diag_note(r->d, di, o->included_from, "'%s' was included here", o->name);
         goto out;
     }
-    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > r->max_size)
+    if ((uint64_t)st.st_size > r->max_size)
         err = EFBIG;
+    else if (r->total_exceeded ||
+             (uint64_t)st.st_size + QC_INCLUDE_MIN_COST > r->max_total - r->total)
+        err = E2BIG;
     else
-        err = read_all(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, r->max_size, &text, &len);
+        err = read_all(fd, (size_t)st.st_size, r->max_size, &text, &len);
     if (err == EFBIG) {
         r->failed = true;
         qc_diag_add(r->d, QC_SEV_ERROR, "include-too-large", at,
                     "cannot read '%s': larger than %zu bytes", path, r->max_size);
         goto out;
     }
+    if (!err && len + QC_INCLUDE_MIN_COST > r->max_total - r->total) /* it grew meanwhile */
+        err = E2BIG;
+    if (err == E2BIG) { /* reported once: the includes after it are not read either */
+        if (!r->total_exceeded)
+            qc_diag_add(r->d, QC_SEV_ERROR, "include-total", at,
+                        "cannot read '%s': the configuration's files would exceed %zu bytes "
+                        "in all",
+                        path, r->max_total);
+        r->failed = r->total_exceeded = true;
+        goto out;
+    }
+    r->total += len + QC_INCLUDE_MIN_COST;
     if (err) {
         r->failed = true;
         qc_diag_add(r->d, QC_SEV_ERROR, "include-unreadable", at, "cannot read '%s': %s", path,
@@ -209,6 +282,7 @@ static void reader_init(struct qc_reader *r, struct qc_sources *src, struct qc_w
     r->max_depth =
         opts && opts->max_include_depth ? opts->max_include_depth : QC_DEFAULT_MAX_INCLUDE_DEPTH;
     r->max_size = opts && opts->max_file_size ? opts->max_file_size : QC_DEFAULT_MAX_FILE_SIZE;
+    r->max_total = opts && opts->max_total_size ? opts->max_total_size : QC_DEFAULT_MAX_TOTAL_SIZE;
     r->no_includes = opts && opts->no_includes;
 }
 
@@ -342,9 +416,11 @@ const char *qc_sources_line(const struct qc_sources *s, const char *file, uint32
             it = &s->items[i];
     if (!it || !it->text)
         return NULL;
-    p = it->text;
-    end = p + it->len;
-    for (uint32_t l = 1; l < line; l++) {
+    if ((line - 1) / QC_LINE_STEP >= it->nline_idx)
+        return NULL;
+    p = it->text + it->line_idx[(line - 1) / QC_LINE_STEP];
+    end = it->text + it->len;
+    for (uint32_t l = (line - 1) / QC_LINE_STEP * QC_LINE_STEP + 1; l < line; l++) {
         nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl)
             return NULL;

@@ -18,7 +18,12 @@ struct qc_source {
      * the command line have none). */
     bool has_id;
     uint64_t dev, ino;
+    /* Offset of every QC_LINE_STEP-th line (1, 1+STEP, ...), for carets: finding
+     * a line costs at most STEP line scans, not the whole file. */
+    size_t *line_idx;
+    size_t nline_idx;
 };
+#define QC_LINE_STEP 64
 
 struct qc_sources {
     struct qc_source *items;
@@ -71,9 +76,22 @@ struct qc_read_opts {
     const struct qc_subst *subst; /* NULL: no substitution sources */
     unsigned max_include_depth;   /* 0 means the default (16) */
     size_t max_file_size;         /* 0 means the default (16 MiB) */
+    size_t max_total_size;        /* all files of one read, includes repeated: 0 = 64 MiB */
     bool no_includes;             /* an @file is an "include-disabled" error and
                                    * the file system is never touched */
 };
+
+/* Opens PATH read-only when it is a regular file, never waiting on a FIFO or a
+ * device: the descriptor, or -1 with errno set (EISDIR, QC_ENOTREG for any other
+ * kind of file, or open's own). */
+#define QC_ENOTREG 0x7ffe /* no errno value has it */
+struct stat;
+int qc_open_regular(const char *path, struct stat *st);
+/* strerror() that also names QC_ENOTREG. */
+const char *qc_file_strerror(int err);
+/* The whole of regular file PATH (NUL-terminated, malloc'd): 0, EFBIG beyond `max`
+ * bytes, or an errno value / QC_ENOTREG. */
+int qc_read_regular_file(const char *path, size_t max, char **text_r, size_t *len_r);
 
 void qc_sources_init(struct qc_sources *s);
 void qc_sources_dispose(struct qc_sources *s);

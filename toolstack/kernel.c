@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kernel.h"
+#include "source.h"
 
 enum qx_kernel_format qx_kernel_format(const unsigned char *buf, size_t len)
 {
@@ -37,7 +39,8 @@ static const struct qc_load *kernel_load(const struct qc_config *cfg, const char
 static ssize_t read_head(const char *path, unsigned char *buf, size_t len)
 {
     size_t got = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int fd = qc_open_regular(path, &st); /* a FIFO or device as kernel never blocks */
     int saved;
 
     if (fd < 0)
@@ -81,7 +84,7 @@ int qx_kernel_check(const struct qc_config *cfg, const struct xlate_plan *plan,
         if (!must_read)
             return 0;
         qc_diag_add(d, QC_SEV_ERROR, "load-unreadable", loc, "cannot read the kernel %s: %s", path,
-                    strerror(errno));
+                    qc_file_strerror(errno));
         return -1;
     }
     f = qx_kernel_format(buf, (size_t)n);

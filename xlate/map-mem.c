@@ -34,9 +34,9 @@ static enum xlate_fidelity x86_ram_fit(uint64_t s, uint64_t len, uint64_t *high_
 {
     if (s == 0 && len <= X86_LOW_END)
         return XLATE_EXACT;
-    if (s == 0 && len > X86_HIGH_START) {
+    if (s == 0) {
         /* qvm makes it all RAM; Xen keeps 0xa0000-0x100000 for VGA and firmware */
-        *high_end = len;
+        *high_end = len > X86_HIGH_START ? len : X86_HIGH_START;
         return XLATE_APPROXIMATE;
     }
     if (s == X86_HIGH_START || s == X86_4G || (*high_end && s == *high_end)) {

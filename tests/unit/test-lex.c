@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -479,6 +480,50 @@ static void test_include_too_large(void **state)
     assert_int_equal(f->w.count, 1);
 }
 
+/* A FIFO (no writer: open would wait), a directory or a device is refused at
+ * once; the words around them are still read. */
+static void test_include_not_regular(void **state)
+{
+    struct fx *f = *state;
+    const char *argv[] = {"a", "@fifo", "@.", "@/dev/null", "b"};
+
+    assert_int_equal(mkfifo("fifo", 0600), 0);
+    assert_int_equal(qc_read_args(&f->src, &f->w, 5, argv, NULL, &f->d), -1);
+    assert_int_equal(f->d.errors, 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_string_equal(f->d.items[i].check, "include-unreadable");
+    assert_non_null(strstr(f->d.items[0].msg, "not a regular file"));
+    assert_non_null(strstr(f->d.items[2].msg, "not a regular file"));
+    assert_int_equal(f->w.count, 2);
+}
+
+/* Fan-out: every file includes the next one three times, so the text read
+ * grows as 3^depth though each file is tiny. The total is bounded. */
+static void test_include_total(void **state)
+{
+    struct fx *f = *state;
+    const char *argv[] = {"@f1"};
+    char name[16], text[64];
+
+    for (int i = 1; i <= 12; i++) {
+        snprintf(name, sizeof(name), "f%d", i);
+        snprintf(text, sizeof(text), "w @f%d @f%d @f%d", i + 1, i + 1, i + 1);
+        write_file(name, i == 12 ? "w" : text);
+    }
+    struct qc_read_opts o = {.max_total_size = 4096};
+    assert_int_equal(qc_read_args(&f->src, &f->w, 1, argv, &o, &f->d), -1);
+    assert_non_null(diag_of(f, "include-total"));
+    assert_true(f->src.count <= 4); /* each read costs at least 1 KiB of the 4 KiB */
+    fx_teardown(state);
+
+    fx_setup(state);
+    f = *state;
+    o.max_total_size = 0; /* the default, 64 MiB: 3^11 reads of f12 exceed it too */
+    assert_int_equal(qc_read_args(&f->src, &f->w, 1, argv, &o, &f->d), -1);
+    assert_non_null(diag_of(f, "include-total"));
+    assert_true(f->src.count <= (64u << 20) / 1024 + 1);
+}
+
 /* ---- substitution ---- */
 
 static const char *const fake_env[][2] = {
@@ -673,6 +718,8 @@ int main(void)
         T(test_include_disabled),
         T(test_include_unreadable),
         T(test_include_too_large),
+        T(test_include_not_regular),
+        T(test_include_total),
         cmocka_unit_test(test_subst_table),
         cmocka_unit_test(test_subst_errors),
         T(test_subst_args),
