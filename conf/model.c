@@ -17,6 +17,20 @@ bool qc_vdev_place(const struct qc_vdev *v, struct qc_place *out)
     return true;
 }
 
+int qc_cpu_single_pcpu(const struct qc_cpu *c)
+{
+    if (c->has_runmask)
+        return c->runmask && !(c->runmask & (c->runmask - 1)) ? __builtin_ctzll(c->runmask) : -1;
+    if (c->cluster && !strncmp(c->cluster, "_cpu-", 5) && c->cluster[5] >= '0' &&
+        c->cluster[5] <= '9') {
+        char *end;
+        unsigned long n = strtoul(c->cluster + 5, &end, 10);
+        if (!*end && n < 64 && (c->cluster[5] != '0' || !c->cluster[6]))
+            return (int)n;
+    }
+    return -1;
+}
+
 void qc_config_init(struct qc_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));

@@ -686,6 +686,16 @@ static void step(struct qc_parser *p)
     int blob = qc_blob_lookup(kw->text, kw->len);
     if (blob >= 0) {
         const struct qc_word *next = p->i + 1 < p->w->count ? &p->w->items[p->i + 1] : NULL;
+        if (blob == QC_BLOB_FDT && next && next->seg == kw->seg && word_is(next, "generate")) {
+            /* Seen in published 8.0-era configurations, in no QNX reference: it asks for
+             * what qvm does anyway when no fdt is loaded, so it is read as that default. */
+            qc_p_diag(p, QC_SEV_WARNING, "fdt-generate", kw->loc,
+                      "'fdt generate' is in no QNX reference; read as qvm's default, a "
+                      "generated device tree");
+            note_arch(p, qc_blobs[blob].arch, kw->loc);
+            p->i++;
+            return;
+        }
         if (!next || next->seg != kw->seg || !(word_is(next, "load") || word_is(next, "pass"))) {
             qc_p_diag(p, QC_SEV_ERROR, "blob-syntax", kw->loc,
                       "blob type '%s' must be followed by 'load' or 'pass'", kw->text);

@@ -289,6 +289,10 @@ struct qc_parse_opts {
  * space_explicit false. False when it has neither (a PCI vdev placed by qvm, an unknown type). */
 bool qc_vdev_place(const struct qc_vdev *v, struct qc_place *out);
 
+/* The one physical CPU vCPU @c is pinned to: by a runmask of one bit, or by 8.0's
+ * predefined single-CPU cluster "_cpu-N"; -1 when it may run on several or any. */
+int qc_cpu_single_pcpu(const struct qc_cpu *c);
+
 void qc_config_init(struct qc_config *cfg);
 void qc_config_dispose(struct qc_config *cfg);
 

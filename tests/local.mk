@@ -5,7 +5,8 @@ check_PROGRAMS += tests/conf/roundtrip
 tests_conf_roundtrip_SOURCES = tests/conf/roundtrip.c
 tests_conf_roundtrip_LDADD = conf/libqvmconf.a
 
-CONF_CORPUS_TESTS = tests/conf/run-good.sh tests/conf/run-bad.sh tests/conf/run-roundtrip.sh
+CONF_CORPUS_TESTS = tests/conf/run-good.sh tests/conf/run-bad.sh tests/conf/run-roundtrip.sh \
+	tests/conf/run-real.sh
 TESTS += $(CONF_CORPUS_TESTS)
 EXTRA_DIST += $(CONF_CORPUS_TESTS) tests/conf/README.md tests/conf/good tests/conf/bad \
-	tests/conf/inc
+	tests/conf/inc tests/conf/real

@@ -58,31 +58,51 @@ static void map_runmask(struct xlate_ctx *x, size_t i, const struct qc_cpu *c, c
                (unsigned long long)c->runmask);
 }
 
-/* Two vCPUs pinned to the same single pCPU share it (QNX's documentation warns). */
+/* QNX 8.0's predefined cluster "_cpu-N" holds physical CPU N alone: the vCPU's hard
+ * affinity, exactly as a runmask of that one CPU. */
+static void map_cluster_pcpu(struct xlate_ctx *x, size_t i, const struct qc_cpu *c,
+                             const char *comp)
+{
+    int p = qc_cpu_single_pcpu(c);
+
+    if (x->t->nr_pcpus && (unsigned)p >= x->t->nr_pcpus) {
+        xlate_diag(x, QC_SEV_ERROR, "xlate-cpu-pcpu", c->cluster_loc,
+                   "cluster %s is pCPU %d; the target has %u", c->cluster, p, x->t->nr_pcpus);
+        xlate_note(x, c->cluster_loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_CPU_RUNMASK,
+                   "pCPU beyond the target's %u", x->t->nr_pcpus);
+        return;
+    }
+    xlate_check(x, xlate_set_vcpu_affinity(&x->dc->b_info, true, (int)i, &p, 1, AFFINITY_BITS));
+    libxl_defbool_set(&x->dc->b_info.numa_placement, false);
+    xlate_note(x, c->cluster_loc, comp, XLATE_EXACT, XLATE_RULE_CPU_RUNMASK,
+               "cluster %s: hard affinity to pCPU %d", c->cluster, p);
+}
+
+/* Two vCPUs pinned to the same single pCPU share it (QNX's documentation warns): one
+ * warning per vCPU, against the first vCPU on that pCPU. */
 static void check_shared(struct xlate_ctx *x)
 {
     const struct qc_config *cfg = x->cfg;
+    size_t first[64];
+    bool seen[64] = {false};
 
     for (size_t i = 0; i < cfg->ncpus; i++) {
         const struct qc_cpu *a = &cfg->cpus[i];
+        int p = qc_cpu_single_pcpu(a);
+        struct qc_loc loc = a->has_runmask ? a->runmask_loc : a->cluster_loc;
+        char comp[32];
 
-        if (!a->has_runmask || __builtin_popcountll(a->runmask) != 1)
+        if (p < 0)
             continue;
-        for (size_t j = 0; j < i; j++) {
-            const struct qc_cpu *b = &cfg->cpus[j];
-
-            if (b->has_runmask && b->runmask == a->runmask) {
-                char comp[32];
-
-                xlate_diag(x, QC_SEV_WARNING, "xlate-cpu-shared-pcpu", a->runmask_loc,
-                           "vCPUs %zu and %zu are both pinned to pCPU %d only", j, i,
-                           __builtin_ctzll(a->runmask));
-                snprintf(comp, sizeof(comp), "cpu %zu", i);
-                xlate_note(x, a->runmask_loc, comp, XLATE_APPROXIMATE, XLATE_RULE_CPU_SHARED,
-                           "shares pCPU %d with vCPU %zu", __builtin_ctzll(a->runmask), j);
-                break;
-            }
+        if (!seen[p]) {
+            seen[p] = true, first[p] = i;
+            continue;
         }
+        xlate_diag(x, QC_SEV_WARNING, "xlate-cpu-shared-pcpu", loc,
+                   "vCPUs %zu and %zu are both pinned to pCPU %d only", first[p], i, p);
+        snprintf(comp, sizeof(comp), "cpu %zu", i);
+        xlate_note(x, loc, comp, XLATE_APPROXIMATE, XLATE_RULE_CPU_SHARED,
+                   "shares pCPU %d with vCPU %zu", p, first[p]);
     }
 }
 
@@ -137,8 +157,8 @@ static void map_pool(struct xlate_ctx *x)
         struct qc_loc loc = c->cluster ? c->cluster_loc : c->partition_loc;
         char comp[32];
 
-        if (!name)
-            continue;
+        if (!name || (c->cluster && !c->has_runmask && qc_cpu_single_pcpu(c) >= 0))
+            continue; /* "_cpu-N" is pinning (map_cluster_pcpu), not a pool */
         snprintf(comp, sizeof(comp), "cpu %zu", i);
         if (!pool) {
             pool = name;
@@ -173,6 +193,8 @@ void xlate_map_cpu(struct xlate_ctx *x)
         xlate_note(x, c->loc, comp, XLATE_EXACT, XLATE_RULE_CPU, "vCPU %zu", i);
         if (c->has_runmask)
             map_runmask(x, i, c, comp);
+        else if (qc_cpu_single_pcpu(c) >= 0)
+            map_cluster_pcpu(x, i, c, comp);
     }
     check_shared(x);
     map_sched(x);

@@ -33,8 +33,8 @@ tests_fuzz_fuzz_conf_LDADD = $(XENLIGHT_LIBS) $(XLUTIL_LIBS) $(LIBFDT_LIBS)
 fuzz-run: tests/fuzz/fuzz-conf$(EXEEXT)
 	rm -rf $(FUZZ_CORPUS) && mkdir -p $(FUZZ_CORPUS)
 	cp $(srcdir)/tests/fuzz/corpus-conf/*.qvmconf $(FUZZ_CORPUS)/
-	for f in $(srcdir)/tests/conf/good/*.qvmconf; do \
-	  if test -f "$$f"; then cp "$$f" "$(FUZZ_CORPUS)/good-$${f##*/}"; fi; \
+	for f in $(srcdir)/tests/conf/good/*.qvmconf $(srcdir)/tests/conf/real/*.qvmconf; do \
+	  if test -f "$$f"; then cp "$$f" "$(FUZZ_CORPUS)/seed-$${f##*/}"; fi; \
 	done
 	tests/fuzz/fuzz-conf$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -dict=$(srcdir)/tests/fuzz/qvmconf.dict -artifact_prefix=tests/fuzz/ \

@@ -93,7 +93,7 @@ static int run_dir(const char *dir, size_t *n)
 int main(int argc, char **argv)
 {
     static const char *const dirs[] = {"tests/fuzz/corpus-conf", "tests/conf/good",
-                                       "tests/conf/bad"};
+                                       "tests/conf/bad", "tests/conf/real"};
     const char *top = getenv("top_srcdir");
     size_t n = 0;
     int rc = 0;

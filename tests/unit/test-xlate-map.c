@@ -177,6 +177,29 @@ static void test_cpu_shared_pcpu_warning(void **state)
     done(t);
 }
 
+/* 8.0's "_cpu-N" clusters are single physical CPUs: pinning, not a cpupool. */
+static void test_cpu_cluster_pcpu(void **state)
+{
+    struct tx *t = run("ram 0x80000000,64M load /k cpu cluster _cpu-1 cpu cluster _cpu-3 "
+                       "cpu cluster _cpu-3 cpu cluster fast vdev gic version 2",
+                       ARM, NULL, 4);
+    const libxl_domain_build_info *b = &t->plan.config.b_info;
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_true(b->num_vcpu_hard_affinity >= 3); /* up to the last pinned vCPU */
+    assert_true(libxl_bitmap_test(&b->vcpu_hard_affinity[0], 1));
+    assert_false(libxl_bitmap_test(&b->vcpu_hard_affinity[0], 0));
+    assert_true(libxl_bitmap_test(&b->vcpu_hard_affinity[1], 3));
+    assert_true(has_diag(t, "xlate-cpu-shared-pcpu", QC_SEV_WARNING)); /* vCPUs 1 and 2 */
+    assert_string_equal(t->plan.config.c_info.pool_name, "fast");       /* a real cluster */
+    assert_false(has_diag(t, "xlate-cpu-pool", QC_SEV_WARNING));
+    done(t);
+    t = run("ram 0x80000000,64M load /k cpu cluster _cpu-9 vdev gic version 2", ARM, NULL, 4);
+    assert_true(has_diag(t, "xlate-cpu-pcpu", QC_SEV_ERROR));
+    done(t);
+}
+
 static void test_cpu_sched_and_pool(void **state)
 {
     struct tx *t = run(BASE "cpu sched 14f partition a cpu sched 10 partition b", X86, NULL, 0);
@@ -495,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_cpu_count_and_runmask),
         cmocka_unit_test(test_cpu_pcpu_out_of_range),
         cmocka_unit_test(test_cpu_shared_pcpu_warning),
+        cmocka_unit_test(test_cpu_cluster_pcpu),
         cmocka_unit_test(test_cpu_sched_and_pool),
         cmocka_unit_test(test_ram_sizes_and_layout),
         cmocka_unit_test(test_ram_arm_split),
