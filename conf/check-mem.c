@@ -128,6 +128,62 @@ out:
     free(reg);
 }
 
+/* A range of len bytes from addr: len 0 is empty, and its last byte must not wrap. */
+static bool wraps(uint64_t addr, uint64_t len)
+{
+    return len && len - 1 > UINT64_MAX - addr;
+}
+
+static void check_locs(struct qc_check_ctx *c, const struct qc_locspec *l, size_t n,
+                       const char *what)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!l[i].has_len || (l[i].guest.space != QC_SPACE_MEM && l[i].guest.space != QC_SPACE_IO))
+            continue;
+        if (!l[i].len)
+            qc_report(c, l[i].loc, "%s location of length 0", what);
+        else if (wraps(l[i].guest.addr, l[i].len) ||
+                 (l[i].has_host && wraps(l[i].host.addr, l[i].len)))
+            qc_report(c, l[i].loc, "%s location 0x%llx,0x%llx wraps past the end of the address space",
+                      what, (unsigned long long)(l[i].has_host && wraps(l[i].host.addr, l[i].len)
+                                                     ? l[i].host.addr
+                                                     : l[i].guest.addr),
+                      (unsigned long long)l[i].len);
+    }
+}
+
+void qc_check_range_invalid(struct qc_check_ctx *c)
+{
+    const struct qc_config *cfg = c->cfg;
+    uint64_t top = 0;
+    bool wrapped = false; /* a region after a wrapping one has no place either */
+    for (size_t i = 0; i < cfg->nregions; i++) {
+        const struct qc_region *r = &cfg->regions[i];
+        const char *what = r->rom ? "rom" : "ram";
+        uint64_t start = r->has_start ? r->start : top;
+        if (!r->size) {
+            qc_report(c, r->loc, "%s of size 0", what);
+        } else if (!r->has_start && wrapped) {
+            qc_report(c, r->loc, "%s without an address has no room: the highest ram/rom before "
+                      "it ends at the top of the address space", what);
+        } else if (wraps(start, r->size)) {
+            qc_report(c, r->loc, "%s 0x%llx,0x%llx wraps past the end of the address space", what,
+                      (unsigned long long)start, (unsigned long long)r->size);
+            wrapped = true;
+        } else if (start + (r->size - 1) >= top) {
+            top = start + (r->size - 1) + 1; /* 0 when it ends at 2^64: nothing fits after it */
+            wrapped = !top;
+        }
+    }
+    for (size_t i = 0; i < cfg->npasses; i++)
+        check_locs(c, cfg->passes[i].locs, cfg->passes[i].nlocs, "pass");
+    for (size_t i = 0; i < cfg->nreserves; i++)
+        check_locs(c, cfg->reserves[i].locs, cfg->reserves[i].nlocs, "reserve");
+    for (size_t i = 0; i < cfg->nvdevs; i++)
+        if (cfg->vdevs[i].has_loc)
+            check_locs(c, &cfg->vdevs[i].locspec, 1, cfg->vdevs[i].type_name);
+}
+
 void qc_check_pass_alignment(struct qc_check_ctx *c)
 {
     for (size_t i = 0; i < c->cfg->npasses; i++)

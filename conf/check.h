@@ -29,6 +29,7 @@ struct qc_check_ctx {
     X(number_range, "number-range", ERROR, "numbers lie in the documented ranges")                 \
     X(gic_its_lpis, "gic-its-lpis", ERROR, "a GIC its needs num-lpis")                             \
     X(shmem_allow_deny, "shmem-allow-deny", WARNING, "a shmem uses allow or deny, not both")       \
+    X(range_invalid, "range-invalid", ERROR, "a range is not empty and does not wrap past 2^64")   \
     X(overlap, "overlap", WARNING, "guest-physical ranges do not overlap")                         \
     X(pass_alignment, "pass-alignment", ERROR,                                                     \
       "pass mem host address and length are page-aligned")                                         \

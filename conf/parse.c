@@ -95,6 +95,9 @@ static int str_opt(struct qc_parser *p, int id, struct qc_str_opt *o, const stru
     return 0;
 }
 
+static size_t *set_slot(struct qc_parser *p, enum qc_set_ctx ctx, size_t owner,
+                        const char *name);
+
 static int do_set(struct qc_parser *p, const struct qc_word *kw)
 {
     const struct qc_word *name = arg(p);
@@ -142,24 +145,85 @@ static int do_set(struct qc_parser *p, const struct qc_word *kw)
         }
     }
     /* Last wins per variable and context. */
-    for (size_t i = 0; i < p->cfg->nsetvars; i++) {
-        struct qc_setvar *o = &p->cfg->setvars[i];
-        if (o->ctx == sv.ctx && o->owner == sv.owner && strcmp(o->name, name->text) == 0) {
-            overridden(p, o->name, kw->loc, o->loc);
-            free(o->name);
-            free(o->value);
-            memmove(o, o + 1, (p->cfg->nsetvars - i - 1) * sizeof(*o));
-            p->cfg->nsetvars--;
-            break;
-        }
-    }
-    struct qc_setvar *slot = qc_p_push(&p->cfg->setvars, &p->cfg->nsetvars, sizeof(*slot));
-    if (!slot)
+    size_t *live = set_slot(p, sv.ctx, sv.owner, name->text);
+    if (!live)
         return oom(p);
+    if (*live) {
+        struct qc_setvar *o = &p->cfg->setvars[*live - 1];
+        overridden(p, o->name, kw->loc, o->loc);
+        free(o->name);
+        free(o->value);
+        o->name = o->value = NULL; /* a tombstone until qc_parse ends */
+        p->set_dead++;
+    }
     sv.name = dup_word(name);
     sv.value = dup_word(val);
+    struct qc_setvar *slot = sv.name && sv.value
+                                 ? qc_p_push(&p->cfg->setvars, &p->cfg->nsetvars, sizeof(*slot))
+                                 : NULL;
+    if (!slot) {
+        free(sv.name);
+        free(sv.value);
+        *live = 0; /* the overridden one is gone too */
+        return oom(p);
+    }
     *slot = sv;
+    *live = p->cfg->nsetvars;
     return 0;
+}
+
+static size_t set_hash(enum qc_set_ctx ctx, size_t owner, const char *name)
+{
+    size_t h = (size_t)ctx * 0x9e3779b97f4a7c15u ^ owner * 0x85ebca6bu;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = (h ^ *c) * 0x100000001b3u;
+    return h;
+}
+
+/* The slot of (ctx, owner, name): holding its live setvar's index + 1, or 0. NULL when out
+ * of memory. The table doubles at half full (tombstoned setvars keep their slots'
+ * entries pointing at the newer one, so no slot is ever freed). */
+static size_t *set_slot(struct qc_parser *p, enum qc_set_ctx ctx, size_t owner, const char *name)
+{
+    if (2 * (p->cfg->nsetvars + 1) > p->set_cap) {
+        size_t ncap = p->set_cap ? p->set_cap * 2 : 64;
+        size_t *n = calloc(ncap, sizeof(*n));
+        if (!n)
+            return NULL;
+        for (size_t i = 0; i < p->set_cap; i++) {
+            size_t v = p->set_slots[i];
+            if (!v)
+                continue;
+            const struct qc_setvar *o = &p->cfg->setvars[v - 1];
+            size_t k = set_hash(o->ctx, o->owner, o->name) & (ncap - 1);
+            while (n[k])
+                k = (k + 1) & (ncap - 1);
+            n[k] = v;
+        }
+        free(p->set_slots);
+        p->set_slots = n, p->set_cap = ncap;
+    }
+    size_t k = set_hash(ctx, owner, name) & (p->set_cap - 1);
+    for (;; k = (k + 1) & (p->set_cap - 1)) {
+        size_t v = p->set_slots[k];
+        if (!v)
+            return &p->set_slots[k];
+        const struct qc_setvar *o = &p->cfg->setvars[v - 1];
+        if (o->ctx == ctx && o->owner == owner && !strcmp(o->name, name))
+            return &p->set_slots[k];
+    }
+}
+
+/* Drops the tombstones of overridden setvars, keeping the others' order. */
+static void compact_setvars(struct qc_parser *p)
+{
+    size_t n = 0;
+    if (!p->set_dead)
+        return;
+    for (size_t i = 0; i < p->cfg->nsetvars; i++)
+        if (p->cfg->setvars[i].name)
+            p->cfg->setvars[n++] = p->cfg->setvars[i];
+    p->cfg->nsetvars = n;
 }
 
 static int do_unsupported(struct qc_parser *p, const struct qc_word *kw)
@@ -783,5 +847,7 @@ int qc_parse(const struct qc_words *words, const struct qc_parse_opts *opts, str
     reserve_arrays(words, cfg);
     for (p.i = 0; p.i < words->count; p.i++)
         step(&p);
+    compact_setvars(&p);
+    free(p.set_slots);
     return d->errors > errors ? -1 : 0;
 }

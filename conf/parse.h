@@ -12,6 +12,11 @@ struct qc_parser {
     struct qc_diags *d;
     enum qc_ctx ctx;  /* QC_CTX_GLOBAL when no context is open */
     size_t ctx_index; /* index in cpus/vdevs/passes/reserves */
+    /* set: the live setvar of each (context, owner, name), open addressing over
+     * setvar indexes + 1 (0 = empty); overridden ones become tombstones (name
+     * NULL), compacted when parsing ends. Keeps last-wins linear. */
+    size_t *set_slots;
+    size_t set_cap, set_dead;
 };
 
 /* Adds a diagnostic; returns its index for qc_diag_note (or -1). */

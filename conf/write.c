@@ -280,14 +280,53 @@ static void setvar(FILE *out, const char *ind, const struct qc_setvar *s)
     fputc('\n', out);
 }
 
-static void ctx_setvars(FILE *out, const struct qc_config *c, enum qc_set_ctx ctx, size_t owner)
+/* The setvars of each cpu and vdev context as lists in array order, so
+ * writing them costs their number, not contexts x setvars. */
+struct setidx {
+    size_t *cpu, *vdev; /* head per owner: setvar index + 1, 0 = none */
+    size_t *next;       /* per setvar: the owner's next one + 1 */
+};
+
+static int setidx_build(struct setidx *x, const struct qc_config *c)
 {
-    for (size_t i = 0; i < c->nsetvars; i++)
-        if (c->setvars[i].ctx == ctx && c->setvars[i].owner == owner)
-            setvar(out, "    ", &c->setvars[i]);
+    size_t *tail_cpu = calloc(c->ncpus + 1, sizeof(size_t));
+    size_t *tail_vdev = calloc(c->nvdevs + 1, sizeof(size_t));
+    x->cpu = calloc(c->ncpus + 1, sizeof(size_t));
+    x->vdev = calloc(c->nvdevs + 1, sizeof(size_t));
+    x->next = calloc(c->nsetvars + 1, sizeof(size_t));
+    int rc = tail_cpu && tail_vdev && x->cpu && x->vdev && x->next ? 0 : -1;
+    for (size_t i = 0; !rc && i < c->nsetvars; i++) {
+        const struct qc_setvar *v = &c->setvars[i];
+        bool cpu = v->ctx == QC_SET_CPU;
+        if (v->ctx == QC_SET_GLOBAL || v->owner >= (cpu ? c->ncpus : c->nvdevs))
+            continue;
+        size_t *head = cpu ? x->cpu : x->vdev, *tail = cpu ? tail_cpu : tail_vdev;
+        if (tail[v->owner])
+            x->next[tail[v->owner] - 1] = i + 1;
+        else
+            head[v->owner] = i + 1;
+        tail[v->owner] = i + 1;
+    }
+    free(tail_cpu);
+    free(tail_vdev);
+    return rc;
 }
 
-static void cpu(FILE *out, const struct qc_config *c, size_t idx)
+static void setidx_dispose(struct setidx *x)
+{
+    free(x->cpu);
+    free(x->vdev);
+    free(x->next);
+}
+
+static void ctx_setvars(FILE *out, const struct qc_config *c, const struct setidx *x,
+                        enum qc_set_ctx ctx, size_t owner)
+{
+    for (size_t i = ctx == QC_SET_CPU ? x->cpu[owner] : x->vdev[owner]; i; i = x->next[i - 1])
+        setvar(out, "    ", &c->setvars[i - 1]);
+}
+
+static void cpu(FILE *out, const struct qc_config *c, const struct setidx *x, size_t idx)
 {
     const struct qc_cpu *p = &c->cpus[idx];
     fputs("cpu\n", out);
@@ -321,10 +360,11 @@ static void cpu(FILE *out, const struct qc_config *c, size_t idx)
         else
             fprintf(out, "    sched %u%c\n", s->prio, (char)s->policy);
     }
-    ctx_setvars(out, c, QC_SET_CPU, idx);
+    ctx_setvars(out, c, x, QC_SET_CPU, idx);
 }
 
-static void vdev(FILE *out, const struct qc_config *c, size_t idx, bool ex)
+static void vdev(FILE *out, const struct qc_config *c, const struct setidx *x, size_t idx,
+                 bool ex)
 {
     const struct qc_vdev *v = &c->vdevs[idx];
     char *spelling = qc_vdev_spelling(v->type_name);
@@ -359,7 +399,7 @@ static void vdev(FILE *out, const struct qc_config *c, size_t idx, bool ex)
         }
         fputc('\n', out);
     }
-    ctx_setvars(out, c, QC_SET_VDEV, idx);
+    ctx_setvars(out, c, x, QC_SET_VDEV, idx);
 }
 
 static void str_opt(FILE *out, const char *name, const struct qc_str_opt *o)
@@ -484,7 +524,8 @@ static void explain_item(FILE *out, const struct qc_config *c, const struct item
     explain(out, "", loc, name, help);
 }
 
-static void item(FILE *out, const struct qc_config *c, const struct item *it, bool ex)
+static void item(FILE *out, const struct qc_config *c, const struct setidx *x,
+                 const struct item *it, bool ex)
 {
     if (ex)
         explain_item(out, c, it);
@@ -532,9 +573,9 @@ static void item(FILE *out, const struct qc_config *c, const struct item *it, bo
         return;
     }
     case K_CPU:
-        return cpu(out, c, it->idx);
+        return cpu(out, c, x, it->idx);
     case K_VDEV:
-        return vdev(out, c, it->idx, ex);
+        return vdev(out, c, x, it->idx, ex);
     case K_PASS: {
         const struct qc_pass *p = &c->passes[it->idx];
         if (p->blob >= 0)
@@ -574,9 +615,10 @@ static void write_all(FILE *out, const struct qc_config *c, bool ex)
     size_t n = 7 + c->nregions + c->nloads + c->ncpus + c->nvdevs + c->npasses + c->nreserves +
                c->nloggers + c->nsetvars + c->nunsupported;
     struct item *items = calloc(n, sizeof(*items));
+    struct setidx x;
     size_t k = 0;
-    if (!items)
-        return;
+    if (setidx_build(&x, c) || !items)
+        goto out;
     const struct qc_str_opt *singles[] = {&c->system, &c->cmdline, &c->dump,
                                           &c->safety, &c->dryrun,  &c->debug};
     for (size_t i = 0; i < sizeof(singles) / sizeof(singles[0]); i++)
@@ -601,7 +643,9 @@ static void write_all(FILE *out, const struct qc_config *c, bool ex)
             items[k++] = (struct item){c->setvars[i].seq, K_SET, i};
     qsort(items, k, sizeof(*items), by_seq);
     for (size_t i = 0; i < k; i++)
-        item(out, c, &items[i], ex);
+        item(out, c, &x, &items[i], ex);
+out:
+    setidx_dispose(&x);
     free(items);
 }
 

@@ -69,6 +69,10 @@ uint32_t xlate_sched_weight(uint32_t prio);
 const char *xlate_hvm_reason(const struct qc_config *cfg, struct qc_loc *loc_r);
 /* Whether the vdev table has a row for qvm vdev type @type. */
 bool xlate_vdev_has_handler(int type);
+/* The n-th disk's name as Linux and libxl spell it: xvda..xvdz, xvdaa, ... Xen numbers
+ * disks beyond 15 with its extended scheme, below 1 << 20. */
+#define XLATE_MAX_DISKS (1 << 20)
+void xlate_disk_name(char *buf, size_t len, unsigned n);
 /* Host IRQ of a passed interrupt (vector, or the named PIC's hostvector + line). */
 uint32_t xlate_host_irq(const struct qc_config *cfg, const struct qc_intr *in);
 

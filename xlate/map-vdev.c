@@ -320,8 +320,13 @@ static void map_blk(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
         x->nomem = 1;
         return;
     }
-    snprintf(vdev, sizeof(vdev), "xvd%c", 'a' + x->ndisks % 26);
-    x->ndisks++;
+    if (x->ndisks >= XLATE_MAX_DISKS) {
+        xlate_diag(x, QC_SEV_ERROR, "xlate-vdev-disk", v->loc,
+                   "more than %d disks: Xen's extended disk numbers end there", XLATE_MAX_DISKS);
+        xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_VDEV_BLK, "too many disks");
+        return;
+    }
+    xlate_disk_name(vdev, sizeof(vdev), (unsigned)x->ndisks++);
     xlate_check(x, xlate_set_string(&disk->vdev, vdev));
     xlate_check(x, xlate_set_string(&disk->pdev_path, path));
     disk->format = LIBXL_DISK_FORMAT_RAW;
@@ -334,6 +339,21 @@ static void map_blk(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
                disk->readwrite ? "rw" : "ro", path,
                virtio ? ": virtio-mmio at libxl's base (standalone backend)"
                       : ": Xen PV block, the guest needs blkfront");
+}
+
+void xlate_disk_name(char *buf, size_t len, unsigned n)
+{
+    char rev[8];
+    size_t k = 0;
+
+    /* Linux's sd/vd/xvd order: a..z, aa..zz, aaa..: bijective base 26. */
+    for (unsigned v = n + 1; v && k < sizeof(rev); v = (v - 1) / 26)
+        rev[k++] = (char)('a' + (v - 1) % 26);
+    snprintf(buf, len, "xvd");
+    for (size_t i = 3; k && i + 1 < len; i++) {
+        buf[i] = rev[--k];
+        buf[i + 1] = 0;
+    }
 }
 
 static int parse_mac(const char *s, libxl_mac mac)

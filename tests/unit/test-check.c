@@ -128,6 +128,21 @@ static void shmem_allow_deny(void **state)
     expect("vdev shmem allow a* allow b*", "shmem-allow-deny", false);
 }
 
+static void range_invalid(void **state)
+{
+    (void)state;
+    expect("ram 0", "range-invalid", true);
+    expect("ram 0x80000000,0", "range-invalid", true);
+    expect("ram 0xffffffffffff0000,1M", "range-invalid", true);
+    expect("ram 0xfffffffffff00000,1M", "range-invalid", false); /* ends at 2^64 exactly */
+    expect("ram 0xfffffffffff00000,1M ram 1M", "range-invalid", true);
+    expect("pass loc mem:0xfffffffffffff000,0x2000", "range-invalid", true);
+    expect("pass loc mem:0x1000,0x1000=mem:0xfffffffffffff800", "range-invalid", true);
+    expect("pass loc mem:0x1000,0", "range-invalid", true);
+    expect("reserve loc mem:0xfffffffffffff000,0x2000", "range-invalid", true);
+    expect("ram 1M ram 2M pass loc mem:0x10000000,0x1000", "range-invalid", false);
+}
+
 static void overlap(void **state)
 {
     expect("ram 0,1m ram 0x80000,1m", "overlap", true);
@@ -367,6 +382,7 @@ int main(void)
         cmocka_unit_test(dup_intr),
         cmocka_unit_test(number_range),
         cmocka_unit_test(shmem_allow_deny),
+        cmocka_unit_test(range_invalid),
         cmocka_unit_test(overlap),
         cmocka_unit_test(sorted_scans_keep_order),
         cmocka_unit_test(pass_alignment),

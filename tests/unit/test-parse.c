@@ -289,6 +289,19 @@ static void set_variables(void **state)
     mt_parse(&m, "set exit-on-halt maybe");
     assert_true(mt_has(&m, "set-value"));
     mt_dispose(&m);
+    /* Last wins per variable and context: the later one takes the place at the end. */
+    mt_parse(&m, "set a 1 set b 2 set a 3 vdev pl011 set a 7 set a 8");
+    assert_int_equal(m.rc, 0);
+    assert_int_equal(m.cfg.nsetvars, 3);
+    assert_string_equal(m.cfg.setvars[0].name, "b");
+    assert_int_equal(m.cfg.setvars[0].ctx, QC_SET_GLOBAL);
+    assert_string_equal(m.cfg.setvars[1].name, "a");
+    assert_string_equal(m.cfg.setvars[1].value, "3");
+    assert_int_equal(m.cfg.setvars[1].ctx, QC_SET_GLOBAL);
+    assert_string_equal(m.cfg.setvars[2].value, "8");
+    assert_int_equal(m.cfg.setvars[2].ctx, QC_SET_VDEV);
+    assert_true(mt_has(&m, "option-overridden"));
+    mt_dispose(&m);
 }
 
 static void global_options(void **state)

@@ -374,6 +374,34 @@ static void test_vdev_disk_and_nic(void **state)
     done(t);
 }
 
+/* Disk names past the 26th go on as Linux names them (xvdaa), never repeat. */
+static void test_disk_names(void **state)
+{
+    static const struct {
+        unsigned n;
+        const char *name;
+    } rows[] = {{0, "xvda"},     {25, "xvdz"},    {26, "xvdaa"},    {27, "xvdab"},
+                {701, "xvdzz"},  {702, "xvdaaa"}, {18277, "xvdzzz"}, {18278, "xvdaaaa"},
+                {(1 << 20) - 1, "xvdbgqcv"}};
+    char buf[16];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        xlate_disk_name(buf, sizeof(buf), rows[i].n);
+        assert_string_equal(buf, rows[i].name);
+    }
+    char text[4096] = BASE;
+    for (int i = 0; i < 28; i++)
+        snprintf(text + strlen(text), sizeof(text) - strlen(text), " vdev virtio-blk hostdev /d%d",
+                 i);
+    struct tx *t = run(text, X86, NULL, 0);
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(t->plan.config.num_disks, 28);
+    assert_string_equal(t->plan.config.disks[26].vdev, "xvdaa");
+    assert_string_equal(t->plan.config.disks[27].vdev, "xvdab");
+    done(t);
+}
+
 static void test_vdev_uarts(void **state)
 {
     struct tx *t = run(ARMBASE "vdev pl011 loc 0x1c090000 intr gic:37 "
@@ -528,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_pass_intr_arm),
         cmocka_unit_test(test_reserve),
         cmocka_unit_test(test_vdev_disk_and_nic),
+        cmocka_unit_test(test_disk_names),
         cmocka_unit_test(test_vdev_uarts),
         cmocka_unit_test(test_vdev_pl011_exact),
         cmocka_unit_test(test_vdev_console),
