@@ -1,15 +1,13 @@
 /* backend-main.c: qvm-xl-backend, one process serving all emulated devices of one domain. */
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/timerfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "dispatch.h"
+#include "loop.h"
 #include "privdrop.h"
 #include "xen-transport.h"
 
@@ -22,7 +20,7 @@ enum {
     EXIT_RUNTIME = 70,    /* the event channel or a poll failed while running */
 };
 
-#define MAX_DEVICES 16
+#define MAX_DEVICES VDEV_LOOP_MAX_DEVICES
 
 static const char usage[] =
     "usage: qvm-xl-backend --domid N --device TYPE[,KEY=VALUE]... [--device ...]\n"
@@ -39,85 +37,7 @@ static void print_usage(FILE *f)
 
 static uint64_t mono_now(void *opaque)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * VDEV_NS_PER_SEC + (uint64_t)ts.tv_nsec;
-}
-
-static void arm_timer(int tfd, uint64_t deadline)
-{
-    struct itimerspec its = {0};
-
-    if (deadline != VDEV_NO_DEADLINE) {
-        its.it_value.tv_sec = deadline / VDEV_NS_PER_SEC;
-        its.it_value.tv_nsec = deadline % VDEV_NS_PER_SEC;
-        if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
-            its.it_value.tv_nsec = 1; /* zero would disarm */
-    }
-    timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
-}
-
-/* The event loop: event channel, device timers, host input, domain death, signals. */
-static int run(struct xen_be *be, struct vdev_bus *bus, int tfd, int sfd)
-{
-    enum { P_EVTCHN, P_XS, P_TIMER, P_SIGNAL, P_FIXED };
-    struct pollfd pfd[P_FIXED + MAX_DEVICES];
-    bool hup[MAX_DEVICES] = {false};
-
-    for (;;) {
-        size_t n = P_FIXED;
-        int r;
-
-        pfd[P_EVTCHN] = (struct pollfd){.fd = xen_be_evtchn_fd(be), .events = POLLIN};
-        pfd[P_XS] = (struct pollfd){.fd = xen_be_xs_fd(be), .events = POLLIN};
-        pfd[P_TIMER] = (struct pollfd){.fd = tfd, .events = POLLIN};
-        pfd[P_SIGNAL] = (struct pollfd){.fd = sfd, .events = POLLIN};
-        for (size_t i = 0; i < bus->ndev; i++) {
-            struct vdev *d = &bus->dev[i];
-            int fd = d->ops->rx_fd && !hup[i] ? d->ops->rx_fd(d) : -1;
-
-            pfd[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
-        }
-        /* The 1 s timeout is a fallback death check in case a watch event is missed. */
-        r = poll(pfd, n, 1000);
-        if (r < 0)
-            continue;
-        if (r == 0) {
-            memset(hup, 0, sizeof(hup)); /* retry a pty nobody had opened */
-            if (xen_be_domain_gone(be))
-                goto gone;
-            continue;
-        }
-        if (pfd[P_SIGNAL].revents) {
-            fprintf(stderr, "exiting: signal\n");
-            return EXIT_DOMAIN_GONE;
-        }
-        if (pfd[P_XS].revents && xen_be_domain_gone(be))
-            goto gone;
-        if (pfd[P_EVTCHN].revents && xen_be_handle_evtchn(be, bus)) {
-            fprintf(stderr, "exiting: event channel: %m\n");
-            return EXIT_RUNTIME;
-        }
-        if (pfd[P_TIMER].revents) {
-            uint64_t expirations;
-
-            if (read(tfd, &expirations, sizeof(expirations)) < 0)
-                expirations = 0;
-        }
-        for (size_t i = 0; i < bus->ndev; i++) {
-            short ev = pfd[P_FIXED + i].revents;
-
-            if (ev & POLLIN)
-                bus->dev[i].ops->rx(&bus->dev[i]);
-            else if (ev & (POLLHUP | POLLERR))
-                hup[i] = true; /* e.g. a pty with no reader: poll again later */
-        }
-        arm_timer(tfd, vdev_bus_timers(bus, mono_now(NULL)));
-    }
-gone:
-    fprintf(stderr, "exiting: domain gone\n");
-    return EXIT_DOMAIN_GONE;
+    return vdev_mono_now();
 }
 
 int main(int argc, char **argv)
@@ -138,7 +58,9 @@ int main(int argc, char **argv)
     struct vdev_host host = {.now_ns = mono_now, .log = stderr};
     struct privdrop_creds creds;
     struct xen_be *be = NULL;
-    int tfd = -1, sfd = -1;
+    struct vdev_loop_transport lt;
+    struct vdev_loop loop;
+    int sfd = -1;
     sigset_t sigs;
     int rc, opt;
 
@@ -232,8 +154,7 @@ int main(int argc, char **argv)
     sigaddset(&sigs, SIGINT);
     sigprocmask(SIG_BLOCK, &sigs, NULL);
     sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
-    tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-    if (sfd < 0 || tfd < 0) {
+    if (sfd < 0) {
         rc = EXIT_RUNTIME;
         goto out;
     }
@@ -247,13 +168,27 @@ int main(int argc, char **argv)
         xen_be_selftest_restrict(be, stdout);
     printf("ready domid %u devices %zu\n", (unsigned)domid, bus.ndev);
     fflush(stdout);
-    rc = run(be, &bus, tfd, sfd);
+    xen_be_loop_transport(be, &lt);
+    vdev_loop_init(&loop, &lt, &bus);
+    loop.stop_fd = sfd;
+    switch (vdev_loop_run(&loop)) {
+    case VDEV_LOOP_GONE:
+        fprintf(stderr, "exiting: domain gone\n");
+        rc = EXIT_DOMAIN_GONE;
+        break;
+    case VDEV_LOOP_STOP:
+        fprintf(stderr, "exiting: signal\n");
+        rc = EXIT_DOMAIN_GONE;
+        break;
+    default:
+        fprintf(stderr, "exiting: event loop: %m\n");
+        rc = EXIT_RUNTIME;
+        break;
+    }
 out:
     xen_be_close(be);
     for (size_t i = 0; i < bus.ndev; i++)
         vdev_dispose(&devs[i]);
-    if (tfd >= 0)
-        close(tfd);
     if (sfd >= 0)
         close(sfd);
     return rc;

@@ -17,6 +17,7 @@ void chardev_init(struct chardev *c)
 
 void chardev_dispose(struct chardev *c)
 {
+    chardev_flush(c);
     if (c->own_in && c->in_fd >= 0)
         close(c->in_fd);
     if (c->own_out && c->out_fd >= 0 && c->out_fd != c->in_fd)
@@ -130,15 +131,33 @@ int chardev_add(struct chardev *c, const char *spec, FILE *err)
 
 void chardev_put(struct chardev *c, uint8_t byte)
 {
-    ssize_t r;
-
     if (c->out_fd < 0)
         return;
-    do {
-        r = write(c->out_fd, &byte, 1);
-    } while (r < 0 && errno == EINTR);
-    if (r != 1)
-        c->dropped++;
+    if (c->out_len == sizeof(c->out_buf))
+        chardev_flush(c);
+    c->out_buf[c->out_len++] = byte;
+}
+
+void chardev_flush(struct chardev *c)
+{
+    size_t done = 0;
+    ssize_t r;
+
+    if (c->out_fd < 0 || !c->out_len)
+        return;
+    /* Each pass either makes progress or stops: a full sink ends the loop at once. */
+    while (done < c->out_len) {
+        r = write(c->out_fd, c->out_buf + done, c->out_len - done);
+        c->writes++;
+        if (r > 0)
+            done += (size_t)r;
+        else if (r < 0 && errno == EINTR)
+            continue;
+        else
+            break;
+    }
+    c->dropped += c->out_len - done;
+    c->out_len = 0;
 }
 
 size_t chardev_get(struct chardev *c, uint8_t *buf, size_t max)

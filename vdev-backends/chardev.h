@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Output waiting for chardev_flush: a REP OUTSB of 4096 bytes costs at most four writes. */
+#define CHARDEV_OUT_BUF 1024
+
 struct chardev {
     int in_fd;  /* -1: no input */
     int out_fd; /* -1: output discarded */
@@ -14,6 +17,9 @@ struct chardev {
     bool in_eof;
     char pty_name[64]; /* set when a pty was allocated */
     uint64_t dropped;  /* output bytes lost because the sink was full */
+    uint64_t writes;   /* write(2) calls made, for tests and statistics */
+    size_t out_len;
+    uint8_t out_buf[CHARDEV_OUT_BUF];
 };
 
 void chardev_init(struct chardev *c);
@@ -30,8 +36,10 @@ struct vdev_opts;
 int chardev_add_hostdevs(struct vdev *dev, struct vdev_opts *o, FILE *err);
 void chardev_dispose(struct chardev *c);
 
-/* Never blocks: a full sink drops the byte and counts it. */
+/* Queues one byte; writes only when the buffer is full (see chardev_flush). */
 void chardev_put(struct chardev *c, uint8_t byte);
+/* Writes what is queued. Never blocks: what a full sink cannot take is dropped and counted. */
+void chardev_flush(struct chardev *c);
 /* Never blocks: returns bytes read (0 when nothing is waiting or input is closed). */
 size_t chardev_get(struct chardev *c, uint8_t *buf, size_t max);
 /* fd to poll for input, or -1. */

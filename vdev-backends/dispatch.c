@@ -198,7 +198,14 @@ fail:
         req->data = UINT64_MAX;
 out:
     bus->stats[rc]++;
+    vdev_bus_flush(bus);
     return rc;
+}
+
+void vdev_bus_flush(struct vdev_bus *bus)
+{
+    for (size_t i = 0; i < bus->ndev; i++)
+        vdev_flush(&bus->dev[i]);
 }
 
 uint64_t vdev_bus_timers(struct vdev_bus *bus, uint64_t now)
@@ -215,5 +222,6 @@ uint64_t vdev_bus_timers(struct vdev_bus *bus, uint64_t now)
         if (t < next)
             next = t;
     }
+    vdev_bus_flush(bus);
     return next;
 }

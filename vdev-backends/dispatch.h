@@ -55,14 +55,20 @@ struct vdev_bus {
  * afterwards. Never fails: every malformed request gets a defined answer. */
 enum vdev_disp vdev_dispatch(struct vdev_bus *bus, struct vdev_ioreq *req);
 
-/* One access of size bytes at addr in space, as the dispatcher performs it per item. */
+/* One access of size bytes at addr in space, as the dispatcher performs it per item.
+ * Output and interrupt changes wait for vdev_bus_flush (vdev_dispatch flushes). */
 enum vdev_disp vdev_bus_access(struct vdev_bus *bus, enum vdev_space space, uint64_t addr,
                                unsigned size, bool is_read, uint64_t *val);
 
 const char *vdev_disp_name(enum vdev_disp d);
 
+/* vdev_flush on every device. */
+void vdev_bus_flush(struct vdev_bus *bus);
 
-
-/* Runs every device's expired timers; returns the earliest next deadline or VDEV_NO_DEADLINE. */
+/* Runs every device's expired timers and flushes; returns the earliest next deadline or
+ * VDEV_NO_DEADLINE. A device's timer never returns a deadline <= now: an expired timer is
+ * handled (a bounded number of steps) and re-armed at least its minimum period ahead, so an
+ * event loop that sleeps until the result cannot spin. */
 uint64_t vdev_bus_timers(struct vdev_bus *bus, uint64_t now);
+
 #endif

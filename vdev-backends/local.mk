@@ -5,6 +5,7 @@ vdev_backends_libvdev_a_SOURCES = \
 	vdev-backends/vdev-opts.h vdev-backends/vdev-opts.c \
 	vdev-backends/vdev-table.c \
 	vdev-backends/dispatch.h vdev-backends/dispatch.c \
+	vdev-backends/loop.h vdev-backends/loop.c \
 	vdev-backends/chardev.h vdev-backends/chardev.c \
 	vdev-backends/privdrop.h vdev-backends/privdrop.c \
 	vdev-backends/ser8250.h vdev-backends/ser8250.c \
@@ -37,8 +38,9 @@ VDEV_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vdev-backends $(CMOCKA_CFLAGS)
 VDEV_TEST_LDADD = vdev-backends/libvdev.a $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/unit/test-ser8250 tests/unit/test-wdt tests/unit/test-pl011 \
-	tests/unit/test-ioreq
-TESTS += tests/unit/test-ser8250 tests/unit/test-wdt tests/unit/test-pl011 tests/unit/test-ioreq
+	tests/unit/test-ioreq tests/unit/test-loop
+TESTS += tests/unit/test-ser8250 tests/unit/test-wdt tests/unit/test-pl011 tests/unit/test-ioreq \
+	tests/unit/test-loop
 tests_unit_test_ser8250_SOURCES = tests/unit/test-ser8250.c vdev-backends/vdev-fake.h
 tests_unit_test_ser8250_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
 tests_unit_test_ser8250_LDADD = $(VDEV_TEST_LDADD)
@@ -51,6 +53,10 @@ tests_unit_test_pl011_LDADD = $(VDEV_TEST_LDADD)
 tests_unit_test_ioreq_SOURCES = tests/unit/test-ioreq.c vdev-backends/vdev-fake.h
 tests_unit_test_ioreq_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
 tests_unit_test_ioreq_LDADD = $(VDEV_TEST_LDADD)
+# Runs the real event loop for about a second of wall time (CPU share, death-check rate).
+tests_unit_test_loop_SOURCES = tests/unit/test-loop.c vdev-backends/vdev-fake.h
+tests_unit_test_loop_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
+tests_unit_test_loop_LDADD = $(VDEV_TEST_LDADD)
 
 EXTRA_DIST += docs/backends.md
 

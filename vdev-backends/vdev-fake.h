@@ -10,6 +10,9 @@ struct vdev_fake {
     uint64_t now;
     int irq_level;
     unsigned irq_edges;
+    unsigned irq_calls; /* host set_irq calls (one hypercall each on Xen) */
+    uint64_t timer_runs;     /* vdev_fake_run: wake-ups of the simulated event loop */
+    uint64_t past_deadlines; /* vdev_fake_run: deadlines at or before now (would spin) */
     unsigned actions;
     enum vdev_action last_action;
     struct vdev_host host;
@@ -26,6 +29,7 @@ static inline void vdev_fake_irq(void *o, struct vdev *dev, int level)
 {
     struct vdev_fake *f = o;
 
+    f->irq_calls++;
     if (level && !f->irq_level)
         f->irq_edges++;
     f->irq_level = level;
@@ -97,6 +101,37 @@ static inline uint32_t mmio_rd(struct vdev_fake *f, uint64_t addr)
 static inline void mmio_wr(struct vdev_fake *f, uint64_t addr, uint32_t v)
 {
     vdev_fake_io(f, VDEV_IOREQ_COPY, addr, 4, false, v, NULL);
+}
+
+/* An ideal event loop in simulated time: runs the bus's timers now and then exactly at each
+ * deadline they return, until dur has passed (f->now ends at start + dur). guest, if not NULL,
+ * runs after every timer run at the same instant (a guest reacting at once, e.g. acknowledging
+ * an interrupt); the timers are consulted again after it, as the real loop does after a
+ * request. Counts deadlines not in the future in f->past_deadlines (the real loop would spin
+ * on those); stops after cap wake-ups. Returns the wake-ups (timer runs) of this call. */
+static inline uint64_t vdev_fake_run(struct vdev_fake *f, uint64_t dur, uint64_t cap,
+                                     void (*guest)(struct vdev_fake *f))
+{
+    const uint64_t end = f->now + dur;
+    uint64_t n = 0;
+
+    while (n < cap) {
+        uint64_t next = vdev_bus_timers(&f->bus, f->now);
+
+        n++;
+        if (guest) {
+            guest(f);
+            next = vdev_bus_timers(&f->bus, f->now);
+        }
+        if (next <= f->now)
+            f->past_deadlines++;
+        if (next == VDEV_NO_DEADLINE || next > end)
+            break;
+        f->now = next;
+    }
+    f->timer_runs += n;
+    f->now = end;
+    return n;
 }
 
 #endif

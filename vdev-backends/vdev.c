@@ -186,12 +186,19 @@ uint64_t vdev_now(const struct vdev *dev)
 
 void vdev_set_irq(struct vdev *dev, int level)
 {
-    level = !!level;
-    if (level == dev->irq_level)
+    dev->irq_level = !!level;
+}
+
+void vdev_flush(struct vdev *dev)
+{
+    if (!dev->ops)
         return;
-    dev->irq_level = level;
+    chardev_flush(&dev->chr);
+    if (dev->irq_level == dev->irq_sent)
+        return;
+    dev->irq_sent = dev->irq_level;
     if (dev->host && dev->host->set_irq)
-        dev->host->set_irq(dev->host->opaque, dev, level);
+        dev->host->set_irq(dev->host->opaque, dev, dev->irq_sent);
 }
 
 void vdev_domain_action(struct vdev *dev, enum vdev_action action)

@@ -89,7 +89,8 @@ struct vdev {
     const struct vdev_host *host;
     void *priv;
     struct chardev chr; /* unused by devices without a character back end */
-    int irq_level;
+    int irq_level;      /* the device's line, as its model last set it */
+    int irq_sent;       /* the level the host was last told (vdev_flush) */
     /* Interrupt routing as given on the command line; the transport interprets it. */
     uint64_t msi_addr;
     uint32_t msi_data;
@@ -109,7 +110,15 @@ void vdev_dispose(struct vdev *dev);
 
 /* Helpers for devices. */
 uint64_t vdev_now(const struct vdev *dev);
+/* Records the interrupt line's level; the host hears of it at the next vdev_flush. */
 void vdev_set_irq(struct vdev *dev, int level);
+/* Delivers what a device did during one request, timer run or input pull: buffered output
+ * (one write, not one per byte) and the interrupt line's final level (one host call, not one
+ * per toggle). A REP access of 4096 items thus costs the host a bounded handful of system
+ * calls and hypercalls instead of thousands; a pulse that starts and ends inside one request
+ * is not delivered (the requesting vCPU is stopped meanwhile). The dispatcher and the event
+ * loop call it; tests that call a device's ops directly call it themselves. */
+void vdev_flush(struct vdev *dev);
 void vdev_domain_action(struct vdev *dev, enum vdev_action action);
 void vdev_log(const struct vdev *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

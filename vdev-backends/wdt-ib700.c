@@ -24,10 +24,13 @@ static void ib700_write(struct vdev *dev, uint64_t off, unsigned size, uint64_t 
     if (off == IB700_STOP_OFF) {
         w->running = false;
     } else if (off == IB700_START_OFF) {
+        /* The only guest-programmed deadline: the table's seconds, at least the floor. */
+        uint64_t t = ib700_timeouts[val & 0xf] * VDEV_NS_PER_SEC;
+
         w->running = true;
         w->fired = false;
         w->kicked = vdev_now(dev);
-        w->deadline = w->kicked + ib700_timeouts[val & 0xf] * VDEV_NS_PER_SEC;
+        w->deadline = w->kicked + (t < IB700_MIN_TIMEOUT_NS ? IB700_MIN_TIMEOUT_NS : t);
     }
 }
 

@@ -36,13 +36,17 @@ static uint32_t current_value(const struct vdev *dev, const struct sp805 *w)
     return elapsed >= w->start_value ? 0 : (uint32_t)(w->start_value - elapsed);
 }
 
+/* Every guest-programmed deadline is set here: LOAD (or its zero) counted at the clock's
+ * frequency, and never less than SP805_MIN_PERIOD_NS. VALUE still counts at the programmed
+ * frequency; below the floor it reads 0 until the (later) expiry. */
 static void reload(struct sp805 *w, uint64_t t)
 {
+    uint64_t period = ticks_to_ns(w, w->load ? w->load : 1);
+
     w->start_ns = t;
     w->start_value = w->load;
     w->held_value = w->load;
-    /* A zero load still takes one tick, so expiry cannot repeat without time passing. */
-    w->deadline = t + ticks_to_ns(w, w->load ? w->load : 1);
+    w->deadline = t + (period < SP805_MIN_PERIOD_NS ? SP805_MIN_PERIOD_NS : period);
 }
 
 static void update_irq(struct vdev *dev)
@@ -116,6 +120,9 @@ static uint64_t sp805_timer(struct vdev *dev, uint64_t now)
 {
     struct sp805 *w = dev->priv;
 
+    /* At most two passes, however late the backend runs: the first expiry sets RIS and
+     * counts on from the old deadline; a second one either resets (and stops) or reloads from
+     * now, which puts the deadline at least SP805_MIN_PERIOD_NS in the future. */
     while ((w->ctrl & SP805_CTRL_INTEN) && !w->reset_fired && now >= w->deadline) {
         if (!w->ris) {
             /* First countdown: raise the interrupt and count again. */

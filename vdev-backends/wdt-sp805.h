@@ -21,4 +21,13 @@
 
 #define SP805_DEFAULT_HZ 25000000u
 
+/* Shortest countdown the model runs, whatever LOAD and frequency say. On the real part a
+ * LOAD of 1 (the TRM's minimum valid value; the model treats 0 as 1) at the 25 MHz reference
+ * clock expires every 40 ns; emulated, each expiry is a wake-up of the dom0 backend, so a guest
+ * could keep a dom0 CPU busy with one register write. 1 ms is 25000 ticks at 25 MHz, three
+ * orders of magnitude below the shortest timeout Linux's sp805_wdt offers (1 s), and of the
+ * order of the delay Xen's scheduling and an ioreq round trip add to any emulated timer
+ * anyway; it caps the device at 1000 expiries (backend wake-ups) per second. */
+#define SP805_MIN_PERIOD_NS 1000000ull
+
 #endif

@@ -83,6 +83,13 @@ int xen_be_open(struct xen_be **be_r, uint32_t domid, bool domain_actions, FILE 
         be_log(be, "xenevtchn_open");
         goto fail;
     }
+    /* The event channel handle too (Linux's IOCTL_EVTCHN_RESTRICT_DOMID): from here it can
+     * bind interdomain only to this domain's ports; binding to another domain's ports, VIRQs
+     * and allocating unbound ports fail with EACCES. Unbind, notify and unmask still work. */
+    if (xenevtchn_restrict(be->xe, (domid_t)domid)) {
+        be_log(be, "xenevtchn_restrict");
+        goto fail;
+    }
     be->xs = xs_open(0);
     snprintf(be->dom_path, sizeof(be->dom_path), "/local/domain/%u", domid);
     /* Two signs of death: the toolstack removes the domain's directory (watched), or Xen no
@@ -250,16 +257,6 @@ int xen_be_setup(struct xen_be *be, struct vdev_bus *bus)
     return 0;
 }
 
-int xen_be_evtchn_fd(const struct xen_be *be)
-{
-    return xenevtchn_fd(be->xe);
-}
-
-int xen_be_xs_fd(const struct xen_be *be)
-{
-    return xs_fileno(be->xs);
-}
-
 static void serve(struct vdev_bus *bus, ioreq_t *slot)
 {
     struct vdev_ioreq r;
@@ -325,15 +322,22 @@ static bool listed(struct xen_be *be)
     return found;
 }
 
-bool xen_be_domain_gone(struct xen_be *be)
+void xen_be_drain_watch(struct xen_be *be)
 {
     char **w;
+
+    /* The events only say "look again"; libxenstore's reader thread has already read them
+     * from xenstored, so this only frees them (no round trip). */
+    while ((w = xs_check_watch(be->xs)) != NULL)
+        free(w);
+}
+
+bool xen_be_domain_gone(struct xen_be *be)
+{
     unsigned len, n;
     void *v;
 
-    /* Drain the watch queue; the events only say "look again". */
-    while ((w = xs_check_watch(be->xs)) != NULL)
-        free(w);
+    xen_be_drain_watch(be);
     if (be->gone)
         return true;
     /* Only definite answers count: xs_is_domain_introduced() also says "no" when the
@@ -363,14 +367,42 @@ static const char *errname(int ok, int err)
     return n ? n : "error";
 }
 
+static int loop_evtchn(void *opaque, struct vdev_bus *bus)
+{
+    return xen_be_handle_evtchn(opaque, bus);
+}
+
+static void loop_drain(void *opaque)
+{
+    xen_be_drain_watch(opaque);
+}
+
+static bool loop_gone(void *opaque)
+{
+    return xen_be_domain_gone(opaque);
+}
+
+void xen_be_loop_transport(struct xen_be *be, struct vdev_loop_transport *t)
+{
+    *t = (struct vdev_loop_transport){
+        .opaque = be,
+        .evtchn_fd = xenevtchn_fd(be->xe),
+        .handle_evtchn = loop_evtchn,
+        .watch_fd = xs_fileno(be->xs),
+        .drain_watch = loop_drain,
+        .domain_gone = loop_gone,
+    };
+}
+
 int xen_be_selftest_restrict(struct xen_be *be, FILE *out)
 {
     const domid_t other = 0; /* dom0: the domain a compromised backend would want most */
     xendevicemodel_handle *again;
+    xenevtchn_port_or_error_t port;
     xen_pfn_t pfn = 0;
     unsigned n = 0;
-    int err = 0, r, e_dm, e_fm, e_re, own_ok;
-    bool dm_ok, fm_ok, re_ok;
+    int err = 0, r, e_dm, e_fm, e_re, e_ev, own_ok;
+    bool dm_ok, fm_ok, re_ok, ev_ok;
     void *p;
 
     errno = 0;
@@ -390,12 +422,20 @@ int xen_be_selftest_restrict(struct xen_be *be, FILE *out)
     e_re = errno;
     if (again)
         xendevicemodel_close(again);
+    /* Port 1 of domain 0 (normally in use, so even an unrestricted handle would get EINVAL
+     * from Xen): the restriction must refuse in the kernel first, with EACCES. */
+    errno = 0;
+    port = xenevtchn_bind_interdomain(be->xe, other, 1);
+    ev_ok = port >= 0;
+    e_ev = errno;
+    if (ev_ok)
+        xenevtchn_unbind(be->xe, (evtchn_port_t)port);
     fprintf(out,
             "selftest-restrict other-domid=%u dm-other=%s fm-other=%s dm-own=%s reopen=%s"
-            " control-handle=%s\n",
+            " evtchn-other=%s control-handle=%s\n",
             (unsigned)other, errname(dm_ok, e_dm), errname(fm_ok, e_fm), own_ok ? "ok" : "error",
-            errname(re_ok, e_re), be->xc ? "kept" : "none");
-    return !dm_ok && !fm_ok && own_ok && !re_ok ? 0 : -1;
+            errname(re_ok, e_re), errname(ev_ok, e_ev), be->xc ? "kept" : "none");
+    return !dm_ok && !fm_ok && own_ok && !re_ok && !ev_ok && e_ev == EACCES ? 0 : -1;
 }
 
 void xen_be_close(struct xen_be *be)

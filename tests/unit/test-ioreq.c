@@ -122,12 +122,13 @@ static void test_rep_outs_and_ins(void **state)
     assert_memory_equal(guest_mem + 200, "olleh", 5);
 }
 
-/* 100k random requests of every type, size, direction and address near our devices. */
+/* 100k random requests of every type, size, direction and address near our devices; the
+ * timers and interrupt deliveries they cause stay bounded. */
 static void test_hammer(void **state)
 {
     static const uint64_t bases[] = {0x3f8, 0x441, SP, 0x9000000, 0, UINT64_MAX - 4};
     struct vdev_fake *f = *state;
-    unsigned seed = 12345;
+    unsigned seed = 12345, calls;
 
     f->bus.copy = fake_copy;
     for (int i = 0; i < 100000; i++) {
@@ -142,10 +143,19 @@ static void test_hammer(void **state)
         r.df = (x >> 21) & 1;
         r.count = r.data_is_ptr ? ((y >> 8) % 4 == 0 ? y : (y >> 8) % 600) : ((y >> 20) % 50 ? 1 : y % 3);
         r.data = r.data_is_ptr ? (uint64_t)(y >> 4) % (2 * sizeof(guest_mem)) : ((uint64_t)x << 32 | y);
+        calls = f->irq_calls;
         vdev_dispatch(&f->bus, &r);
+        /* Interrupt changes are delivered once per request and device, however many
+         * items a REP access had. */
+        assert_true(f->irq_calls - calls <= f->bus.ndev);
         if ((i & 255) == 0) {
+            /* Whatever the guest programmed, no timer is due at or before now. */
             f->now += VDEV_NS_PER_SEC;
-            vdev_bus_timers(&f->bus, f->now);
+            assert_true(vdev_bus_timers(&f->bus, f->now) > f->now);
+        }
+        if ((i & 255) == 128) {
+            f->now += 1000; /* a backend that wakes after 1 us: still nothing due */
+            assert_true(vdev_bus_timers(&f->bus, f->now) > f->now);
         }
     }
     for (int d = 0; d < VDEV_DISP_COUNT; d++)

@@ -1,7 +1,9 @@
-/* test-pl011.c: PL011 register model: reset values, flags, FIFO, loopback, interrupts. */
+/* test-pl011.c: PL011 register model: reset values, flags, FIFO, loopback, interrupts;
+ * what a hostile guest can make the backend do (no timers, batched output and interrupts). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -126,6 +128,74 @@ static void test_odd_accesses(void **state)
     assert_int_equal(vdev_fake_add(f, "pl011"), VDEV_ERR_INVAL); /* mem= is required */
 }
 
+/* Every interrupt unmasked, FIFO on, loopback, a full FIFO with an overrun: no timer, so a
+ * simulated second holds exactly the one wake-up that finds nothing to do. */
+static void test_no_timer_worst_case(void **state)
+{
+    struct vdev_fake *f = *state;
+
+    mmio_wr(f, U + PL011_LCR_H, PL011_LCRH_FEN);
+    mmio_wr(f, U + PL011_IFLS, 0);
+    mmio_wr(f, U + PL011_CR, PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE | PL011_CR_LBE);
+    mmio_wr(f, U + PL011_IMSC, PL011_INT_ALL);
+    for (int i = 0; i < 2 * PL011_FIFO_SIZE; i++)
+        mmio_wr(f, U + PL011_DR, 'a' + i);
+    assert_int_equal(f->irq_level, 1);
+    assert_int_equal(vdev_fake_run(f, VDEV_NS_PER_SEC, 1000000, NULL), 1);
+    assert_int_equal(f->past_deadlines, 0);
+    assert_null(f->dev[0].ops->timer);
+}
+
+static uint32_t guest_mem[1024];
+
+static int fake_copy(void *opaque, uint64_t gpa, void *buf, size_t len, bool to_guest)
+{
+    if (gpa >= sizeof(guest_mem) || len > sizeof(guest_mem) - gpa)
+        return -1;
+    if (to_guest)
+        memcpy((uint8_t *)guest_mem + gpa, buf, len);
+    else
+        memcpy(buf, (uint8_t *)guest_mem + gpa, len);
+    return 0;
+}
+
+/* One REP MOVS over the whole register page (1024 words): DR output, then IMSC unmasking the
+ * TX interrupt (line up) and ICR clearing it (line down), and every other register. The host
+ * sees at most one write and one interrupt call for it; and 100 single DR writes cost one
+ * write each, never more. */
+static void test_rep_and_output_bounded(void **state)
+{
+    struct vdev_fake *f = *state;
+    struct vdev *d = &f->dev[0];
+    struct vdev_ioreq r;
+    char buf[256];
+    int p[2];
+
+    assert_int_equal(pipe(p), 0);
+    d->chr.out_fd = p[1];
+    f->bus.copy = fake_copy;
+    for (size_t i = 0; i < 1024; i++)
+        guest_mem[i] = 0xffffffff;
+    guest_mem[PL011_DR / 4] = 'z';
+    guest_mem[PL011_CR / 4] = PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE;
+    r = (struct vdev_ioreq){.type = VDEV_IOREQ_COPY, .addr = U, .dir = VDEV_DIR_WRITE, .size = 4,
+                            .count = 1024, .data_is_ptr = true, .data = 0};
+    assert_int_equal(vdev_dispatch(&f->bus, &r), VDEV_DISP_OK);
+    assert_true(f->irq_calls <= 1);
+    assert_true(d->chr.writes <= 1);
+    assert_int_equal(read(p[0], buf, sizeof(buf)), 1);
+    assert_int_equal(buf[0], 'z');
+    d->chr.writes = 0;
+    for (int i = 0; i < 100; i++)
+        mmio_wr(f, U + PL011_DR, 'q');
+    assert_int_equal(d->chr.writes, 100);
+    assert_int_equal(read(p[0], buf, sizeof(buf)), 100);
+    d->chr.out_fd = -1;
+    f->bus.copy = NULL;
+    close(p[0]);
+    close(p[1]);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -133,6 +203,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_reset_values), T(test_rw_masks),   T(test_loopback_fifo_flags),
         T(test_interrupts),   T(test_output),     T(test_odd_accesses),
+        T(test_no_timer_worst_case), T(test_rep_and_output_bounded),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

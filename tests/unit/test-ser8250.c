@@ -1,8 +1,10 @@
-/* test-ser8250.c: 16550A register model: reset values, DLAB, FIFO, loopback, IIR, output. */
+/* test-ser8250.c: 16550A register model: reset values, DLAB, FIFO, loopback, IIR, output;
+ * what a hostile guest can make the backend do (no timers, batched output and interrupts). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -229,6 +231,108 @@ static void test_bad_hostdev_specs(void **state)
     vdev_fake_dispose(&f2);
 }
 
+/* Everything a guest can switch on (FIFO, loopback, every interrupt, OUT2, a full FIFO with
+ * an overrun pending): the UART has no timer, so a simulated second holds exactly the one
+ * wake-up that finds nothing to do. */
+static void test_no_timer_worst_case(void **state)
+{
+    struct vdev_fake *f = *state;
+
+    pio_out(f, BASE + UART_FCR, UART_FCR_ENABLE | 0xc0);
+    pio_out(f, BASE + UART_MCR, UART_MCR_LOOP | UART_MCR_OUT2 | 0x0f);
+    pio_out(f, BASE + UART_IER, 0x0f);
+    for (int i = 0; i < 2 * UART_FIFO_SIZE; i++)
+        pio_out(f, BASE + UART_THR, (uint8_t)i);
+    assert_int_equal(vdev_fake_run(f, VDEV_NS_PER_SEC, 1000000, NULL), 1);
+    assert_int_equal(f->past_deadlines, 0);
+    assert_null(f->dev[0].ops->timer);
+}
+
+static uint8_t guest_mem[4096];
+
+static int fake_copy(void *opaque, uint64_t gpa, void *buf, size_t len, bool to_guest)
+{
+    if (gpa >= sizeof(guest_mem) || len > sizeof(guest_mem) - gpa)
+        return -1;
+    if (to_guest)
+        memcpy(guest_mem + gpa, buf, len);
+    else
+        memcpy(buf, guest_mem + gpa, len);
+    return 0;
+}
+
+/* The largest string I/O a guest can send (4096 bytes) costs at most 4096 / CHARDEV_OUT_BUF
+ * writes, not one per byte; one that toggles the interrupt line on every item costs at most one
+ * host interrupt call, not one per toggle. */
+static void test_rep_output_batched(void **state)
+{
+    struct vdev_fake *f = *state;
+    struct vdev *d = &f->dev[0];
+    static char got[8192];
+    struct vdev_ioreq r;
+    int p[2];
+
+    assert_int_equal(pipe(p), 0);
+    d->chr.out_fd = p[1];
+    f->bus.copy = fake_copy;
+    for (size_t i = 0; i < sizeof(guest_mem); i++)
+        guest_mem[i] = (uint8_t)('a' + i % 26);
+    r = (struct vdev_ioreq){.type = VDEV_IOREQ_PIO, .addr = BASE + UART_THR, .dir = VDEV_DIR_WRITE,
+                            .size = 1, .count = 4096, .data_is_ptr = true, .data = 0};
+    assert_int_equal(vdev_dispatch(&f->bus, &r), VDEV_DISP_OK);
+    assert_true(d->chr.writes <= 4);
+    assert_int_equal(read(p[0], got, sizeof(got)), 4096);
+    assert_memory_equal(got, guest_mem, 4096);
+
+    /* REP OUTSL to THR..LCR: THR byte, IER alternately THRI and 0, so the line would go up
+     * and down 1024 times inside one request. */
+    pio_out(f, BASE + UART_MCR, UART_MCR_OUT2);
+    pio_out(f, BASE + UART_IIR, 0); /* FCR: FIFO off */
+    for (size_t i = 0; i < 1024; i++) {
+        guest_mem[4 * i] = (uint8_t)(i & 1 ? 'B' : 'A');
+        guest_mem[4 * i + 1] = i & 1 ? 0 : UART_IER_THRI;
+        guest_mem[4 * i + 2] = 0;
+        guest_mem[4 * i + 3] = 0x03;
+    }
+    d->chr.writes = 0;
+    f->irq_calls = 0;
+    r = (struct vdev_ioreq){.type = VDEV_IOREQ_PIO, .addr = BASE, .dir = VDEV_DIR_WRITE,
+                            .size = 4, .count = 1024, .data_is_ptr = true, .data = 0};
+    assert_int_equal(vdev_dispatch(&f->bus, &r), VDEV_DISP_OK);
+    assert_true(f->irq_calls <= 1);
+    assert_true(d->chr.writes <= 1);
+    assert_int_equal(read(p[0], got, sizeof(got)), 1024);
+    assert_memory_equal(got, "ABABAB", 6);
+    assert_int_equal(d->chr.dropped, 0);
+    d->chr.out_fd = -1;
+    f->bus.copy = NULL;
+    close(p[0]);
+    close(p[1]);
+}
+
+/* A sink that takes nothing (a full pipe) costs one failed write per request, and the bytes
+ * are counted as dropped: output never blocks or retries in a loop. */
+static void test_full_sink_drops(void **state)
+{
+    struct vdev_fake *f = *state;
+    struct vdev *d = &f->dev[0];
+    char fill[4096] = {0};
+    int p[2];
+
+    assert_int_equal(pipe(p), 0);
+    fcntl(p[1], F_SETFL, O_NONBLOCK);
+    while (write(p[1], fill, sizeof(fill)) > 0)
+        ;
+    d->chr.out_fd = p[1];
+    for (int i = 0; i < 100; i++)
+        pio_out(f, BASE + UART_THR, 'x');
+    assert_int_equal(d->chr.writes, 100);
+    assert_int_equal(d->chr.dropped, 100);
+    d->chr.out_fd = -1;
+    close(p[0]);
+    close(p[1]);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -238,6 +342,7 @@ int main(void)
         T(test_fifo_limit_and_overrun), T(test_non_fifo_holds_one), T(test_fcr_clear),
         T(test_loopback_msr), T(test_iir_and_irq), T(test_out2_gates_irq),
         T(test_output_and_input), T(test_wide_access_split), T(test_bad_hostdev_specs),
+        T(test_no_timer_worst_case), T(test_rep_output_batched), T(test_full_sink_drops),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
