@@ -7,9 +7,11 @@ bench_bench_parse_CFLAGS = $(AM_CFLAGS) $(XLUTIL_CFLAGS) $(XENLIGHT_CFLAGS) $(LI
 bench_bench_parse_LDADD = $(XLATE_LIBS) $(XLUTIL_LIBS)
 EXTRA_DIST += bench/README.md
 
-bench: bench/bench-parse$(EXEEXT)
+bench: bench/bench-parse$(EXEEXT) toolstack/qvm-xl$(EXEEXT)
 	top_srcdir='$(abs_top_srcdir)' bench/bench-parse$(EXEEXT)
+	top_builddir='$(abs_top_builddir)' $(SHELL) $(abs_top_srcdir)/bench/bench-hostile.sh
 .PHONY: bench
+EXTRA_DIST += bench/bench-hostile.sh
 EXTRA_DIST += bench/bench-create.sh
 
 # Create latency of qvm-xl against xl on real Xen (one rig boot, about 2 minutes).
