@@ -58,6 +58,7 @@ struct qc_check_ctx {
     X("option-overridden", WARNING, "a last-wins option is given twice")                           \
     X("vdev-unknown-type", WARNING, "a vdev type is unknown (kept, not checked)")                  \
     X("syntax-control-char", ERROR, "a control character is outside a comment")                    \
+    X("syntax-line-too-long", ERROR, "a line of a file is longer than 64 KiB")                     \
     X("syntax-unterminated-quote", ERROR, "a double quote is not closed before the end of file")   \
     X("subst-unterminated", ERROR, "a $env{ or $asinfo_*{ substitution has no closing brace")      \
     X("subst-undefined-env", ERROR, "an $env{NAME} variable is not defined")                       \

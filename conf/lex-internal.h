@@ -14,6 +14,8 @@
 /* Each file read counts this much more against the total, so that fanning
  * out an empty file is bounded too (64 Ki reads at most by default). */
 #define QC_INCLUDE_MIN_COST 1024u
+/* Bytes in one line of a file (the command line is one line and exempt). */
+#define QC_MAX_LINE (64u << 10)
 
 /* One qc_read_args/qc_read_text call in progress. */
 struct qc_reader {

@@ -260,8 +260,10 @@ static void test_lex_many_words(void **state)
     assert_non_null(t);
     for (size_t i = 0; i < n; i++)
         o += (size_t)sprintf(t + o, "w%05zu\n", i % 100000);
-    t[o++] = '"';
+    t[o++] = '"'; /* one quoted word over lines (each below the 64 KiB line limit) */
     memset(t + o, 'x', big);
+    for (size_t k = 50000; k < big; k += 50000)
+        t[o + k] = '\n';
     o += big;
     t[o++] = '"';
     assert_int_equal(qc_read_text(&f->src, &f->w, "big", t, o, NULL, &f->d), 0);
@@ -524,6 +526,23 @@ static void test_include_total(void **state)
     assert_true(f->src.count <= (64u << 20) / 1024 + 1);
 }
 
+/* A line longer than 64 KiB is refused at its line, and its file is not read. */
+static void test_long_line(void **state)
+{
+    struct fx *f = *state;
+    size_t n = (64u << 10) + 1;
+    char *t = malloc(n + 16);
+
+    assert_non_null(t);
+    strcpy(t, "ram 1m\ncmdline ");
+    memset(t + 15, 'x', n - 8);
+    strcpy(t + 15 + n - 8, "\n");
+    assert_int_equal(qc_read_text(&f->src, &f->w, "t", t, strlen(t), NULL, &f->d), -1);
+    assert_loc(diag_of(f, "syntax-line-too-long")->loc, "t", 2, (64u << 10) + 1);
+    assert_int_equal(f->w.count, 0);
+    free(t);
+}
+
 /* ---- substitution ---- */
 
 static const char *const fake_env[][2] = {
@@ -720,6 +739,7 @@ int main(void)
         T(test_include_too_large),
         T(test_include_not_regular),
         T(test_include_total),
+        T(test_long_line),
         cmocka_unit_test(test_subst_table),
         cmocka_unit_test(test_subst_errors),
         T(test_subst_args),
