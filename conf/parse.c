@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "suggest.h"
 
 int qc_p_diag(struct qc_parser *p, enum qc_severity sev, const char *check, struct qc_loc loc,
               const char *fmt, ...)
@@ -343,6 +344,23 @@ static int do_debug(struct qc_parser *p)
     return str_opt(p, QC_OPT_DEBUG, &p->cfg->debug, a);
 }
 
+/* "did you mean": a note at @loc on diagnostic @di naming the closest of
+ * the vdev types (conf/suggest.h), when one is close enough. */
+static void suggest_vdev_type(struct qc_parser *p, int di, const char *name, struct qc_loc loc)
+{
+    struct qc_suggest s;
+    const char *hit;
+
+    if (di < 0 || !name)
+        return;
+    qc_suggest_init(&s, name, strlen(name));
+    for (int i = 0; i < QC_VDEV_COUNT; i++)
+        qc_suggest_add(&s, qc_vdevs[i].name);
+    hit = qc_suggest_result(&s);
+    if (hit)
+        qc_diag_note(p->d, di, loc, "did you mean '%s'?", hit);
+}
+
 static int open_context(struct qc_parser *p, int id, const struct qc_word *kw, int blob)
 {
     struct qc_config *c = p->cfg;
@@ -384,11 +402,13 @@ static int open_context(struct qc_parser *p, int id, const struct qc_word *kw, i
         p->ctx_index = c->nvdevs - 1;
         if (!t)
             return -1;
-        if (v->type < 0)
-            qc_p_diag(p, QC_SEV_WARNING, "vdev-unknown-type", t->loc,
-                      "unknown vdev type '%s' (loaded as vdev-%s.so); its options are not checked",
-                      v->type_name, v->type_name);
-        else
+        if (v->type < 0) {
+            int di = qc_p_diag(p, QC_SEV_WARNING, "vdev-unknown-type", t->loc,
+                               "unknown vdev type '%s' (loaded as vdev-%s.so); its options are "
+                               "not checked",
+                               v->type_name, v->type_name);
+            suggest_vdev_type(p, di, v->type_name, t->loc);
+        } else
             note_arch(p, qc_vdevs[v->type].arch, t->loc);
     }
     return 0;
@@ -743,6 +763,34 @@ static void skip_arguments(struct qc_parser *p)
     }
 }
 
+/* "did you mean": a note on diagnostic @di naming the option closest to the
+ * unknown word @kw among those valid here: the global ones, blob types, and
+ * the current context's (a vdev's own options, or cpu, pass, reserve). */
+static void suggest_option(struct qc_parser *p, int di, const struct qc_word *kw)
+{
+    struct qc_suggest s;
+    const char *hit;
+
+    if (di < 0)
+        return;
+    qc_suggest_init(&s, kw->text, kw->len);
+    if (p->ctx == QC_CTX_VDEV) {
+        int type = p->cfg->vdevs[p->ctx_index].type;
+        for (int i = 0; type >= 0 && i < QC_VOPT_COUNT; i++)
+            if (qc_vdev_accepts(type, (enum qc_vopt)i))
+                qc_suggest_add(&s, qc_vopts[i].name);
+    }
+    for (int i = 0; i < QC_OPT_COUNT; i++)
+        if (qc_opts[i].ctx == QC_CTX_GLOBAL || qc_opts[i].ctx == QC_CTX_OPEN ||
+            (p->ctx != QC_CTX_VDEV && qc_opts[i].ctx == p->ctx))
+            qc_suggest_add(&s, qc_opts[i].name);
+    for (int i = 0; i < QC_BLOB_COUNT; i++)
+        qc_suggest_add(&s, qc_blobs[i].name);
+    hit = qc_suggest_result(&s);
+    if (hit)
+        qc_diag_note(p->d, di, kw->loc, "did you mean '%s'?", hit);
+}
+
 /* One option starting at p->i; on return p->i is its last word. */
 static void step(struct qc_parser *p)
 {
@@ -756,8 +804,7 @@ static void step(struct qc_parser *p)
             qc_p_diag(p, QC_SEV_WARNING, "fdt-generate", kw->loc,
                       "'fdt generate' is in no QNX reference; read as qvm's default, a "
                       "generated device tree");
-            note_arch(p, qc_blobs[blob].arch, kw->loc);
-            p->i++;
+            p->i++; /* nothing in the model: not even an arch hint, which the text would lose */
             return;
         }
         if (!next || next->seg != kw->seg || !(word_is(next, "load") || word_is(next, "pass"))) {
@@ -805,11 +852,13 @@ static void step(struct qc_parser *p)
         }
     }
     bool elsewhere = qc_is_keyword(kw->text, kw->len);
-    qc_p_diag(p, QC_SEV_ERROR, elsewhere ? "option-context" : "option-unknown", kw->loc,
-              elsewhere ? "'%s' is not valid in the %s context" : "unknown option '%s'%s", kw->text,
-              elsewhere ? qc_ctx_name(p->ctx) : "");
-    if (!elsewhere)
+    int di = qc_p_diag(p, QC_SEV_ERROR, elsewhere ? "option-context" : "option-unknown", kw->loc,
+                       elsewhere ? "'%s' is not valid in the %s context" : "unknown option '%s'%s",
+                       kw->text, elsewhere ? qc_ctx_name(p->ctx) : "");
+    if (!elsewhere) {
+        suggest_option(p, di, kw);
         skip_arguments(p);
+    }
 }
 
 /* Sizes the model's big arrays from a count of their keywords, so a large
