@@ -29,10 +29,17 @@ struct rev {
 
 #define CONSUME(st, field) ((st)->rest.field = (st)->blank.field)
 
+/* Refuses a value qvmconf cannot carry with its meaning (r->refused, an error on st->report). */
+void rev_refuse(struct rev *st, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Whether @s can be a qvmconf word (no control character but tab, CR and
+ * newline, which qvm reads inside quotes); refuses it as @what of @key if not. */
+bool rev_word_ok(struct rev *st, const char *key, const char *what, const char *s);
 /* Adds a lossy entry and prints it as a warning on st->report. */
 void rev_lossy(struct rev *st, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* One qvmconf word, quoted as conf/write.c does when needed; a line "KEYWORDS WORD". */
+/* One qvmconf word, quoted as conf/write.c's word() does when needed (a literal
+ * "$env{" gets an empty quote pair after the '$'); a line "KEYWORDS WORD". */
 void rev_word(FILE *f, const char *s);
 void rev_line_word(FILE *f, const char *indent_kw, const char *w);
 /* Reports, as "KEY[IDX].field", what libxl's JSON @json (freed) of one device

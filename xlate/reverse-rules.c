@@ -13,6 +13,7 @@
 #define ARM_RAM0       UINT64_C(0x40000000)
 #define ARM_RAM0_MAX   (3 * GiB)
 #define ARM_RAM1       UINT64_C(0x200000000)
+#define ARM_RAM_MAX    (ARM_RAM0_MAX + 1016 * GiB) /* GUEST_RAM0_SIZE + GUEST_RAM1_SIZE */
 #define ARM_VPL011     UINT64_C(0x22000000)
 #define ARM_VPL011_SPI 32
 #define X86_LOW_END    UINT64_C(0xa0000)
@@ -20,6 +21,32 @@
 #define X86_HOLE       UINT64_C(0xf0000000) /* hvmloader's default low-memory top */
 #define X86_4G         (4 * GiB)
 #define CPU_BITS       64 /* qvm runmask: pCPUs 0..63 */
+#define PAGE_SHIFT     12
+#define CHANNEL_NAME   63 /* the longest channel name the translation keeps (map-vdev.c) */
+
+/* A "load"-type line (load, initrd load, fdt load, acpi load) for xl.cfg key
+ * @key, or a refusal: qvm reads "A,PATH" as an address and a path whenever A
+ * parses as an address, and has no way to quote the comma. */
+static void load_line(struct rev *st, const char *key, const char *kw, const char *path)
+{
+    const char *comma = strchr(path, ',');
+    uint64_t addr;
+
+    if (!*path) {
+        rev_refuse(st, key, "an empty path: qvm's %s needs a file", kw);
+        return;
+    }
+    if (comma &&
+        qc_num_parse(path, (size_t)(comma - path), QC_NUM_ADDR, &addr, NULL) == QC_NUM_OK) {
+        rev_refuse(st, key,
+                   "\"%s\": qvm reads %s \"%.*s,...\" as ADDRESS,PATH and cannot quote the "
+                   "comma; rename the file",
+                   path, kw, (int)(comma - path), path);
+        return;
+    }
+    if (rev_word_ok(st, key, "the path", path))
+        rev_line_word(st->f, kw, path);
+}
 
 static void rev_type(struct rev *st)
 {
@@ -34,7 +61,11 @@ static void rev_type(struct rev *st)
 
 static void rev_system(struct rev *st)
 {
-    if (st->d->c_info.name)
+    if (!st->d->c_info.name)
+        rev_lossy(st, "name",
+                  "not set (xl needs one): no system name; qvm-xl would call the "
+                  "guest \"qvm-guest\"");
+    else if (rev_word_ok(st, "name", "the name", st->d->c_info.name))
         rev_line_word(st->f, "system", st->d->c_info.name);
     CONSUME(st, c_info.name);
 }
@@ -51,13 +82,27 @@ static void ram(struct rev *st, uint64_t start, uint64_t len)
 static void rev_ram(struct rev *st)
 {
     const libxl_domain_build_info *b = &st->d->b_info;
-    uint64_t total;
+    uint64_t total, max = st->arm ? ARM_RAM_MAX : UINT64_MAX - X86_4G + X86_HOLE - X86_HIGH_START;
 
     if (b->target_memkb == LIBXL_MEMKB_DEFAULT) {
         rev_lossy(st, "memory", "not set: xl's default (128 MiB) is written");
         total = 128 * MiB;
+    } else if (!b->target_memkb || b->target_memkb > max / 1024) {
+        /* x86: what still ends below 2^64 from 4G in Xen's layout; ARM: Xen's two banks. */
+        rev_refuse(st, "memory", "%" PRIu64 " %s: %s",
+                   b->target_memkb % 1024 ? b->target_memkb : b->target_memkb / 1024,
+                   b->target_memkb % 1024 ? "KiB" : "MiB",
+                   !b->target_memkb ? "a guest needs RAM"
+                   : st->arm        ? "more than Xen's ARM guest banks hold (1019 GiB)"
+                                    : "RAM in Xen's x86 layout would end beyond 64-bit addresses");
+        CONSUME(st, b_info.target_memkb);
+        CONSUME(st, b_info.max_memkb);
+        return;
     } else {
         total = b->target_memkb * 1024;
+        if (total % MiB)
+            rev_lossy(st, "memory", "%" PRIu64 " KiB: qvm-xl gives Xen whole MiB (rounded up)",
+                      b->target_memkb);
     }
     if (b->max_memkb != LIBXL_MEMKB_DEFAULT && b->max_memkb != b->target_memkb)
         rev_lossy(st, "maxmem",
@@ -91,14 +136,14 @@ static void rev_ram(struct rev *st)
 static void rev_kernel(struct rev *st)
 {
     if (st->d->b_info.kernel)
-        rev_line_word(st->f, "load", st->d->b_info.kernel);
+        load_line(st, "kernel", "load", st->d->b_info.kernel);
     CONSUME(st, b_info.kernel);
 }
 
 static void rev_ramdisk(struct rev *st)
 {
     if (st->d->b_info.ramdisk)
-        rev_line_word(st->f, "initrd load", st->d->b_info.ramdisk);
+        load_line(st, "ramdisk", "initrd load", st->d->b_info.ramdisk);
     CONSUME(st, b_info.ramdisk);
 }
 
@@ -107,7 +152,7 @@ static void rev_fdt(struct rev *st)
     const char *dt = st->d->b_info.device_tree;
 
     if (dt && st->arm)
-        rev_line_word(st->f, "fdt load", dt);
+        load_line(st, "device_tree", "fdt load", dt);
     else if (dt)
         rev_lossy(st, "device_tree", "\"%s\": no device tree on x86", dt);
     CONSUME(st, b_info.device_tree);
@@ -115,17 +160,25 @@ static void rev_fdt(struct rev *st)
 
 static void rev_acpi_fw(struct rev *st)
 {
+    const char *fw;
+
     if (st->d->b_info.type != LIBXL_DOMAIN_TYPE_HVM)
         return;
-    if (st->d->b_info.u.hvm.acpi_firmware)
-        rev_line_word(st->f, "acpi load", st->d->b_info.u.hvm.acpi_firmware);
+    fw = st->d->b_info.u.hvm.acpi_firmware;
+    if (fw && st->hvm)
+        load_line(st, "acpi_firmware", "acpi load", fw);
+    else if (fw)
+        rev_lossy(st, "acpi_firmware", "\"%s\": x86 HVM only", fw);
     CONSUME(st, b_info.u.hvm.acpi_firmware);
 }
 
 static void rev_cmdline(struct rev *st)
 {
-    if (st->d->b_info.cmdline)
-        rev_line_word(st->f, "cmdline", st->d->b_info.cmdline);
+    const char *c = st->d->b_info.cmdline;
+
+    /* xl's root= and extra= make the command line too; the parser locates "cmdline" at them. */
+    if (c && rev_word_ok(st, "cmdline", "the command line", c))
+        rev_line_word(st->f, "cmdline", c);
     CONSUME(st, b_info.cmdline);
 }
 
@@ -134,7 +187,7 @@ static void rev_vcpu_runmask(struct rev *st, int vcpu)
 {
     const libxl_domain_build_info *b = &st->d->b_info;
     const libxl_bitmap *m;
-    bool all = true, beyond = false, first = true;
+    bool all = true, beyond = false, first = true, any = false;
     int bits;
 
     if (vcpu >= b->num_vcpu_hard_affinity)
@@ -151,6 +204,13 @@ static void rev_vcpu_runmask(struct rev *st, int vcpu)
     }
     if (all)
         return; /* any pCPU: qvm's default, no runmask */
+    for (int c = 0; c < bits && c < CPU_BITS && !any; c++)
+        any = libxl_bitmap_test(m, c);
+    if (!any) {
+        /* xl takes cpus="" (or "^0" ...): Xen would refuse the empty set at creation. */
+        rev_refuse(st, "cpus", "vCPU %d: no pCPU (0-%d) to run on", vcpu, CPU_BITS - 1);
+        return;
+    }
     if (beyond)
         rev_lossy(st, "cpus", "vCPU %d: pCPUs above %d cannot be named in a qvm runmask", vcpu,
                   CPU_BITS - 1);
@@ -160,8 +220,6 @@ static void rev_vcpu_runmask(struct rev *st, int vcpu)
             fprintf(st->f, "%s%d", first ? "" : ",", c);
             first = false;
         }
-    if (first)
-        rev_lossy(st, "cpus", "vCPU %d: empty affinity", vcpu);
     fputc('\n', st->f);
 }
 
@@ -200,9 +258,10 @@ static void rev_vcpu_sched(struct rev *st, int vcpu)
 
 static void rev_vcpu_pool(struct rev *st, int vcpu)
 {
-    (void)vcpu;
-    if (st->d->c_info.pool_name)
-        rev_line_word(st->f, "    partition", st->d->c_info.pool_name);
+    const char *pool = st->d->c_info.pool_name;
+
+    if (pool && (vcpu > 0 || rev_word_ok(st, "pool", "the pool name", pool)))
+        rev_line_word(st->f, "    partition", pool);
 }
 
 static void rev_cpus(struct rev *st);
@@ -357,6 +416,14 @@ static void serial_dev(struct rev *st, int i, const char *dev)
         rev_lossy(st, "serial", "\"%s\": only COM1-COM4 exist", dev);
         return;
     }
+    if (!strncmp(dev, "file:", 5) && (!strcmp(dev + 5, "-") || dev[5] == '"')) {
+        /* hostdev >- is qvm's stdout and >"... a command: not this file */
+        rev_refuse(st, "serial", "\"%s\": qvm reads hostdev \">%s\" as %s, not as a file", dev,
+                   dev + 5, dev[5] == '"' ? "a command" : "its standard output");
+        return;
+    }
+    if (!strncmp(dev, "file:", 5) && !rev_word_ok(st, "serial", "the file name", dev + 5))
+        return;
     fprintf(st->f, "vdev ser8250\n    loc io:0x%" PRIx64 "\n    intr ioapic:%d\n", com[i], irq[i]);
     if (!strncmp(dev, "file:", 5) && dev[5]) {
         char *w = NULL;
@@ -379,12 +446,14 @@ static void rev_serial(struct rev *st)
 
     if (b->type != LIBXL_DOMAIN_TYPE_HVM)
         return;
-    if (b->u.hvm.serial) {
+    if (!st->hvm && (b->u.hvm.serial || (b->u.hvm.serial_list && b->u.hvm.serial_list[0]))) {
+        rev_lossy(st, "serial", "QEMU's COM ports are x86 HVM only");
+    } else if (b->u.hvm.serial) {
         rev_lossy(st, "serial", "a single string: written as serial=[\"%s\"] (the same port)",
                   b->u.hvm.serial);
         serial_dev(st, n++, b->u.hvm.serial);
     }
-    for (int i = 0; b->u.hvm.serial_list && b->u.hvm.serial_list[i]; i++)
+    for (int i = 0; st->hvm && b->u.hvm.serial_list && b->u.hvm.serial_list[i]; i++)
         serial_dev(st, n++, b->u.hvm.serial_list[i]);
     CONSUME(st, b_info.u.hvm.serial);
     CONSUME(st, b_info.u.hvm.serial_list);
@@ -404,7 +473,10 @@ static void rev_channels(struct rev *st)
         libxl_device_channel c = d->channels[i], blank;
 
         fputs("vdev virtio-console\n", st->f);
-        if (c.name)
+        if (c.name && strlen(c.name) > CHANNEL_NAME)
+            rev_refuse(st, "channel", "%d: name=%s: qvm-xl's translation keeps at most %d bytes", i,
+                       c.name, CHANNEL_NAME);
+        else if (c.name && rev_word_ok(st, "channel", "the name", c.name))
             rev_line_word(st->f, "    name", c.name);
         if (c.connection != LIBXL_CHANNEL_CONNECTION_PTY)
             rev_lossy(st, "channel", "%s: connection=%s: qvm-xl connects consoles to a pty",
@@ -434,6 +506,14 @@ static void rev_disks(struct rev *st)
             rev_lossy(st, "disk", "%d: no target (an empty drive) cannot be a virtio-blk", i);
             continue;
         }
+        if (*k.pdev_path == '<' || *k.pdev_path == '>') {
+            rev_refuse(st, "disk", "%d: target=%s: a qvm hostdev starting with '%c' %s", i,
+                       k.pdev_path, *k.pdev_path,
+                       *k.pdev_path == '<' ? "is read-only" : "is an output");
+            continue;
+        }
+        if (!rev_word_ok(st, "disk", "the target", k.pdev_path))
+            continue;
         fputs("vdev virtio-blk\n", st->f);
         if (asprintf(&w, "%s%s", k.readwrite ? "" : "<", k.pdev_path) < 0) {
             st->nomem = 1;
@@ -459,6 +539,11 @@ static void rev_disks(struct rev *st)
             k.backend == LIBXL_DISK_BACKEND_STANDALONE) {
             k.specification = blank.specification; /* what qvm-xl does for ARM virtio-blk */
             k.backend = blank.backend;
+        } else if (st->arm) {
+            rev_lossy(st, "disk",
+                      "%d: a Xen PV disk: qvm-xl gives an ARM virtio-blk to Xen as "
+                      "virtio-mmio (specification=virtio, backendtype=standalone)",
+                      i);
         }
         rev_residual(st, "disk", i, libxl_device_disk_to_json(NULL, &k));
         libxl_device_disk_dispose(&blank);
@@ -499,10 +584,23 @@ static void rev_iomem(struct rev *st)
 
     for (int i = 0; i < b->num_iomem; i++) {
         const libxl_iomem_range *m = &b->iomem[i];
-        uint64_t host = m->start << 12, len = m->number << 12;
-        uint64_t guest = m->gfn == XLATE_IOMEM_GFN_1TO1 ? host : m->gfn << 12;
+        uint64_t gfn = m->gfn == XLATE_IOMEM_GFN_1TO1 ? m->start : m->gfn;
+        uint64_t host = m->start << PAGE_SHIFT, len = m->number << PAGE_SHIFT;
+        uint64_t guest = gfn << PAGE_SHIFT, top = UINT64_MAX >> PAGE_SHIFT;
         char l[24];
 
+        /* Page numbers: the regions must be byte addresses below 2^64. */
+        if (!m->number || m->start > top || m->number > top - m->start || gfn > top ||
+            m->number > top - gfn) {
+            char at[24] = "";
+
+            if (gfn != m->start)
+                snprintf(at, sizeof(at), "@%" PRIx64, gfn);
+            rev_refuse(st, "iomem", "%d: \"%" PRIx64 ",%" PRIx64 "%s\": %s", i, m->start, m->number,
+                       at,
+                       m->number ? "pages beyond 64-bit addresses" : "no pages (an empty region)");
+            continue;
+        }
         fprintf(st->f, "pass\n    loc mem:0x%" PRIx64 ",%s", guest,
                 qc_num_format(l, sizeof(l), len, QC_NUM_SIZE));
         if (guest != host)
@@ -533,7 +631,13 @@ static void rev_irqs(struct rev *st)
     const libxl_domain_build_info *b = &st->d->b_info;
 
     for (int i = 0; i < b->num_irqs; i++) {
-        if (st->arm)
+        /* As the forward rule (map-pass.c): SPIs only, and SPI 32 is the vuart's. */
+        if (st->arm && b->irqs[i] <= ARM_VPL011_SPI)
+            rev_refuse(st, "irqs", "%u: %s", b->irqs[i],
+                       b->irqs[i] < ARM_VPL011_SPI
+                           ? "not an SPI: Xen on ARM passes SPIs (32 and up)"
+                           : "SPI 32 is the vuart's in qvm-xl's ARM guests");
+        else if (st->arm)
             fprintf(st->f, "pass\n    intr gic:%u\n", b->irqs[i]);
         else if (st->hvm)
             fprintf(st->f, "pass\n    intr ioapic:%u\n", b->irqs[i]);
@@ -552,6 +656,26 @@ static void rev_pci(struct rev *st)
     for (int i = 0; i < d->num_pcidevs; i++) {
         libxl_device_pci p = d->pcidevs[i], blank;
 
+        if (p.name) {
+            rev_refuse(st, "pci",
+                       "%d: name=%s: qvm names a PCI function by bus:dev.func, not by "
+                       "its assignable name",
+                       i, p.name);
+            continue;
+        }
+        /* As the forward rule (map-pass.c): Xen 4.17 passes PCI functions to HVM guests only. */
+        if (st->arm || d->c_info.type == LIBXL_DOMAIN_TYPE_PVH) {
+            rev_refuse(st, "pci", "%d: Xen 4.17 has no PCI pass-through for %s guests", i,
+                       st->arm ? "ARM" : "PVH");
+            continue;
+        }
+        if (!st->hvm) {
+            rev_lossy(st, "pci",
+                      "%d: PV pass-through: qvm-xl's guest is PVH, which Xen 4.17 "
+                      "gives no PCI devices (not converted)",
+                      i);
+            continue;
+        }
         if (p.domain)
             rev_lossy(st, "pci", "%d: PCI segment %u: qvm names bus:dev.func only", i, p.domain);
         fprintf(st->f, "pass\n    loc pci:%u:%u.%u=pci:%u:%u.%u\n", p.bus, p.dev, p.func, p.bus,

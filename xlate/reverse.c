@@ -26,8 +26,8 @@ void xlate_lossy_dispose(struct xlate_lossy_list *l)
     memset(l, 0, sizeof(*l));
 }
 
-__attribute__((format(printf, 3, 0)))
-static int lossy_vadd(struct xlate_lossy_list *l, const char *key, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static int
+lossy_vadd(struct xlate_lossy_list *l, const char *key, const char *fmt, va_list ap)
 {
     struct xlate_lossy *v = realloc(l->v, (l->n + 1) * sizeof(*v));
     char *k = strdup(key), *t = NULL;
@@ -74,9 +74,46 @@ void rev_lossy(struct rev *st, const char *key, const char *fmt, ...)
         fprintf(st->report, "%s: warning: %s: %s\n", st->name, key, l->v[l->n - 1].text);
 }
 
+/* ---- refusals ---- */
+
+void rev_refuse(struct rev *st, const char *key, const char *fmt, ...)
+{
+    struct xlate_lossy_list *l = &st->r->refused;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (lossy_vadd(l, key, fmt, ap))
+        st->nomem = 1;
+    va_end(ap);
+    if (st->report && l->n && !strcmp(l->v[l->n - 1].key, key))
+        fprintf(st->report, "%s: error: %s: %s\n", st->name, key, l->v[l->n - 1].text);
+}
+
+/* The bytes conf/lex.c rejects everywhere but in comments (its CTRL class). */
+static bool qvm_control(unsigned char c)
+{
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
+}
+
+bool rev_word_ok(struct rev *st, const char *key, const char *what, const char *s)
+{
+    for (const char *p = s; *p; p++)
+        if (qvm_control((unsigned char)*p)) {
+            rev_refuse(st, key,
+                       "%s: control character 0x%02x at offset %zu: qvmconf has no way to "
+                       "write it",
+                       what, (unsigned char)*p, (size_t)(p - s));
+            return false;
+        }
+    return true;
+}
+
 /* ---- qvmconf text ---- */
 
-/* One word, quoted as conf/write.c does when needed. */
+/* One word, quoted as conf/write.c's word() does when needed (conf does not
+ * export it): the same characters force quotes, '"' and '\\' get a
+ * backslash, and a '$' that would start a substitution ("$env{", ...) is
+ * followed by an empty quote pair, so qvm reads the word literally. */
 void rev_word(FILE *f, const char *s)
 {
     if (*s && *s != '@' && !strpbrk(s, " \t\n\r\f\v\"\\#$")) {
@@ -88,6 +125,8 @@ void rev_word(FILE *f, const char *s)
         if (*s == '"' || *s == '\\')
             fputc('\\', f);
         fputc(*s, f);
+        if (*s == '$' && qc_subst_prefix_len(s + 1))
+            fputs("\"\"", f);
     }
     fputc('"', f);
 }
@@ -288,6 +327,7 @@ void xlate_reverse_init(struct xlate_reverse *r)
     qc_words_init(&r->words);
     qc_config_init(&r->cfg);
     xlate_lossy_init(&r->lossy);
+    xlate_lossy_init(&r->refused);
 }
 
 void xlate_reverse_dispose(struct xlate_reverse *r)
@@ -296,6 +336,7 @@ void xlate_reverse_dispose(struct xlate_reverse *r)
     qc_words_dispose(&r->words);
     qc_sources_dispose(&r->src);
     xlate_lossy_dispose(&r->lossy);
+    xlate_lossy_dispose(&r->refused);
     free(r->text);
     memset(r, 0, sizeof(*r));
 }
@@ -333,6 +374,10 @@ int xlate_reverse(const libxl_domain_config *dc, const struct xlate_reverse_opts
     residual_config(&st);
     if (fclose(st.f) || st.nomem) {
         rc = XLATE_ERR_NOMEM;
+        goto out;
+    }
+    if (r->refused.n) {
+        rc = XLATE_ERR_INVAL; /* each one printed by rev_refuse */
         goto out;
     }
     popts.arch = st.arm ? QC_ARCH_ARM : QC_ARCH_X86;

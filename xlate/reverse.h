@@ -39,7 +39,11 @@ bool xlate_lossy_has(const struct xlate_lossy_list *l, const char *key);
  * Syntax errors are libxlutil's own, located ("NAME:LINE: config parsing
  * error near ..."); bad values are "NAME:LINE: error: KEY: ..."; keys this
  * parser does not know are "NAME:LINE: warning: KEY: ..." and are added to
- * @lossy. All go to @report (may be NULL).
+ * @lossy. All go to @report (may be NULL). Input that libxlutil or libxl
+ * would assert on (a NUL byte, a key repeated in a channel spec) is refused
+ * before it reaches them ("NAME:LINE:COL: error: ..."), and so is every value
+ * xlate_reverse would refuse for @arch (its r->refused), at the key's line:
+ * what this accepts, xlate_reverse turns into qvmconf with the same meaning.
  * Returns 0, XLATE_ERR_INVAL (the text is not a valid xl.cfg: the caller
  * exits 65, as for any configuration error) or XLATE_ERR_NOMEM.
  */
@@ -65,6 +69,10 @@ struct xlate_reverse {
     struct qc_config cfg;
     char *text;                    /* the generated qvmconf, before canonical writing */
     struct xlate_lossy_list lossy; /* in the order found */
+    /* Values qvmconf cannot say with the same meaning (a load path qvm would
+     * read as ADDRESS,PATH, a control character, RAM beyond 64-bit addresses,
+     * an empty affinity ...): KEY and why. Any entry makes xlate_reverse fail. */
+    struct xlate_lossy_list refused;
 };
 void xlate_reverse_init(struct xlate_reverse *r);
 void xlate_reverse_dispose(struct xlate_reverse *r);
@@ -81,9 +89,13 @@ struct xlate_reverse_opts {
  * RAM layout at Xen's guest addresses, the interrupt controller (ARM vdev
  * gic; x86 HVM ioapic, 8259s, PIT, RTC, keyboard). Whatever has no qvm
  * equivalent is added to r->lossy and printed to @report as
- * "NAME: warning: KEY: TEXT". Returns 0, XLATE_ERR_NOMEM, or
- * XLATE_ERR_INVAL when the generated text does not parse (a bug; the
- * diagnostics go to @report).
+ * "NAME: warning: KEY: TEXT". A value that qvmconf cannot carry with its
+ * meaning is refused: added to r->refused and printed as
+ * "NAME: error: KEY: TEXT" (xlate_xlcfg_parse reports the same refusals at
+ * the key's line, so convert never gets this far with them).
+ * Returns 0, XLATE_ERR_NOMEM, or XLATE_ERR_INVAL when a value was refused or
+ * the generated text does not parse or validate (a bug; the diagnostics go
+ * to @report). On success, qvm-xl's reader and validator accept the text.
  */
 int xlate_reverse(const libxl_domain_config *dc, const struct xlate_reverse_opts *o,
                   struct xlate_reverse *r, FILE *report);

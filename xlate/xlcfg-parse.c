@@ -11,6 +11,7 @@
 #include "xlate.h"
 
 #define CPU_BITS 64 /* affinity bitmaps, as the forward translator builds them */
+#define MiB      (UINT64_C(1) << 20)
 
 /* Where a top-level key is written, from our own scan of the text (libxlutil has no key iterator).
  */
@@ -29,7 +30,40 @@ struct parse {
     size_t nkeys;
     int errors;
     int nomem;
+    /* libxlutil's messages: written to this memory stream, relayed to report in order */
+    FILE *xlu_out;
+    char *xlu_text;
+    size_t xlu_len, relayed;
 };
+
+/*
+ * Copies libxlutil's new messages to the report stream (its calls have
+ * returned: the messages are complete). Its grammar errors on a line's
+ * newline name the line before ("NAME:0:" on line 1): a line 0 becomes
+ * line 1, so every message has a real location.
+ */
+static void relay(struct parse *p)
+{
+    size_t nlen = strlen(p->name);
+
+    if (!p->xlu_out || fflush(p->xlu_out))
+        return;
+    while (p->relayed < p->xlu_len) {
+        const char *l = p->xlu_text + p->relayed;
+        const char *nl = memchr(l, '\n', p->xlu_len - p->relayed);
+        size_t n = nl ? (size_t)(nl - l) + 1 : p->xlu_len - p->relayed;
+
+        if (p->report) {
+            if (n > nlen + 3 && !strncmp(l, p->name, nlen) && !strncmp(l + nlen, ":0:", 3))
+                fprintf(p->report, "%s:1:%.*s", p->name, (int)(n - nlen - 3), l + nlen + 3);
+            else
+                fwrite(l, 1, n, p->report);
+            if (!nl) /* some of its messages have no newline: ours start on a line of their own */
+                fputc('\n', p->report);
+        }
+        p->relayed += n;
+    }
+}
 
 static int key_line(const struct parse *p, const char *key)
 {
@@ -48,6 +82,7 @@ static void msg(struct parse *p, const char *sev, const char *key, const char *f
 
     if (*sev == 'e')
         p->errors++;
+    relay(p); /* what libxlutil said first */
     if (!p->report)
         return;
     fprintf(p->report, "%s:%d: %s: %s: ", p->name, key_line(p, key), sev, key);
@@ -66,7 +101,7 @@ static void check(struct parse *p, int rc)
 /*
  * The top-level keys in order, with their lines. Only called on text
  * libxlutil accepted, so the grammar is simple: at bracket depth 0 outside
- * strings and comments, an identifier followed by '=' is a key.
+ * strings and comments, an identifier followed by '=' or '+=' is a key.
  */
 static int scan_keys(struct parse *p, const char *s, size_t len)
 {
@@ -103,6 +138,8 @@ static int scan_keys(struct parse *p, const char *s, size_t len)
                 i++;
             for (j = i; j < len && (s[j] == ' ' || s[j] == '\t'); j++)
                 ;
+            if (j + 1 < len && s[j] == '+' && s[j + 1] == '=')
+                j++; /* KEY += VALUE */
             if (depth == 0 && j < len && s[j] == '=') {
                 struct keypos *k = realloc(p->keys, (p->nkeys + 1) * sizeof(*k));
 
@@ -135,8 +172,12 @@ static const char *get_str(struct parse *p, const char *key)
 static bool get_long(struct parse *p, const char *key, long *v)
 {
     int rc = xlu_cfg_get_long(p->cfg, key, v, 1);
+    const char *raw = NULL;
 
-    if (rc == EINVAL)
+    /* xl warns and goes on without the key; dropping a value is not ours to do. */
+    if (rc == ERANGE && !xlu_cfg_get_string(p->cfg, key, &raw, 1))
+        msg(p, "error", key, "%s: out of range", raw);
+    else if (rc && rc != ESRCH)
         msg(p, "error", key, "must be a number");
     return rc == 0;
 }
@@ -224,11 +265,23 @@ static int k_memory(struct parse *p, const char *key)
     long v;
 
     (void)key;
-    /* xl: memory= sets both; maxmem= then overrides the maximum. */
-    if (get_long(p, "memory", &v))
-        b->max_memkb = b->target_memkb = (uint64_t)v * 1024;
-    if (get_long(p, "maxmem", &v))
-        b->max_memkb = (uint64_t)v * 1024;
+    /* xl: memory= sets both; maxmem= then overrides the maximum. Both are MiB
+     * that must be bytes in 64 bits (what the RAM layout can hold is
+     * xlate_reverse's to say). */
+    if (get_long(p, "memory", &v)) {
+        if (v < 1 || (uint64_t)v > UINT64_MAX / MiB)
+            msg(p, "error", "memory", "%ld: not a size in MiB (1 to %" PRIu64 ")", v,
+                UINT64_MAX / MiB);
+        else
+            b->max_memkb = b->target_memkb = (uint64_t)v * 1024;
+    }
+    if (get_long(p, "maxmem", &v)) {
+        if (v < 1 || (uint64_t)v > UINT64_MAX / MiB)
+            msg(p, "error", "maxmem", "%ld: not a size in MiB (1 to %" PRIu64 ")", v,
+                UINT64_MAX / MiB);
+        else
+            b->max_memkb = (uint64_t)v * 1024;
+    }
     return 0;
 }
 
@@ -364,6 +417,8 @@ static int k_cmdline(struct parse *p, const char *key)
  * is not what the key's table row says it must be, or -1 once reported. */
 typedef int entry_fn(struct parse *p, const char *key, int i, const char *s, void *dev);
 
+static char *repeated_key(struct parse *p, const char *spec);
+
 /* xlate_add_<kind> for every device kind, as one type for the key table. */
 #define ADD_DEV(type, array, devid)                                                                \
     __attribute__((unused)) static void *add_##type(libxl_domain_config *d)                        \
@@ -460,10 +515,38 @@ static int e_disk(struct parse *p, const char *key, int i, const char *s, void *
     return !s || xlu_disk_parse(p->cfg, 1, &s, dev);
 }
 
+/* Whether libxlutil 4.17's parse_bdf can read the BDF at @s: with one or two
+ * ':' in its leading run of hex digits and colons, it adds an sscanf "%n" it
+ * never set unless a '.' follows the run ("0:3", "0:3x" read garbage). */
+static bool bdf_readable(const char *s)
+{
+    size_t i = 0;
+    int colons = 0;
+
+    for (; isxdigit((unsigned char)s[i]) || s[i] == ':'; i++)
+        colons += s[i] == ':';
+    return (colons != 1 && colons != 2) || s[i] == '.';
+}
+
 static int e_pci(struct parse *p, const char *key, int i, const char *s, void *dev)
 {
-    (void)key, (void)i;
-    return !s || xlu_pci_parse_spec_string(p->cfg, dev, s);
+    char *dup;
+
+    if (!s)
+        return 1;
+    /* Refused before libxlutil: a BDF it would misread (the positional one, or any bdf=
+     * value), or a key given twice (it leaks a repeated name=). */
+    if (!bdf_readable(s))
+        return 1;
+    for (const char *b = strstr(s, "bdf="); b; b = strstr(b + 4, "bdf="))
+        if (!bdf_readable(b + 4))
+            return 1;
+    if ((dup = repeated_key(p, s))) {
+        msg(p, "error", key, "entry %d: %s= given twice", i, dup);
+        free(dup);
+        return -1;
+    }
+    return p->nomem || xlu_pci_parse_spec_string(p->cfg, dev, s) ? 1 : 0;
 }
 
 static int e_dtdev(struct parse *p, const char *key, int i, const char *s, void *dev)
@@ -587,11 +670,47 @@ static int channel_pair(struct parse *p, void *dev, const char *k, const char *v
     return 0;
 }
 
+/* The first KEY of a "k=v,k=v" spec that is given twice (a copy to free), or NULL. */
+static char *repeated_key(struct parse *p, const char *spec)
+{
+    char *copy = strdup(spec), *tok, *save = NULL, *dup = NULL;
+    const char **seen = NULL;
+    size_t n = 0;
+
+    if (!copy || !(seen = calloc(strlen(spec) / 2 + 1, sizeof(*seen)))) {
+        p->nomem = 1;
+        free(copy);
+        return NULL;
+    }
+    for (tok = strtok_r(copy, ",", &save); tok && !dup; tok = strtok_r(NULL, ",", &save)) {
+        char *eq;
+
+        while (*tok == ' ')
+            tok++;
+        if ((eq = strchr(tok, '=')))
+            *eq = '\0';
+        for (size_t j = 0; j < n && !dup; j++)
+            if (!strcmp(seen[j], tok) && !(dup = strdup(tok)))
+                p->nomem = 1;
+        seen[n++] = tok;
+    }
+    free(seen);
+    free(copy);
+    return dup;
+}
+
 static int e_channel(struct parse *p, const char *key, int i, const char *s, void *dev)
 {
     libxl_device_channel *ch = dev;
+    char *dup = s ? repeated_key(p, s) : NULL;
 
-    if (each_pair(p, key, i, s, channel_pair, ch))
+    /* libxl asserts when a channel's connection is set twice: refused before that. */
+    if (dup) {
+        msg(p, "error", key, "entry %d: %s= given twice", i, dup);
+        free(dup);
+        return -1;
+    }
+    if (p->nomem || each_pair(p, key, i, s, channel_pair, ch))
         return -1;
     if (!ch->name || ch->connection == LIBXL_CHANNEL_CONNECTION_UNKNOWN) {
         msg(p, "error", key, "entry %d needs name= and connection= (as xl)", i);
@@ -650,6 +769,7 @@ static int k_defbool(struct parse *p, const char *key)
 {
     libxl_domain_build_info *b = &p->dc->b_info;
     libxl_defbool *db;
+    int rc;
 
     if (!strcmp(key, "hpet")) {
         if (b->type != LIBXL_DOMAIN_TYPE_HVM)
@@ -660,7 +780,8 @@ static int k_defbool(struct parse *p, const char *key)
     } else {
         db = &b->apic;
     }
-    if (xlu_cfg_get_defbool(p->cfg, key, db, 1) == EINVAL)
+    rc = xlu_cfg_get_defbool(p->cfg, key, db, 1);
+    if (rc && rc != ESRCH)
         msg(p, "error", key, "must be 0 or 1");
     return 0;
 }
@@ -793,21 +914,55 @@ static int read_type(struct parse *p, enum xlate_arch arch)
     return 0;
 }
 
+/* libxlutil asserts on a NUL byte in a string (it measures tokens with strlen): an xl.cfg is
+ * text, so any NUL is refused, at its line and column, before libxlutil sees it. */
+static bool has_nul(const char *name, const char *data, size_t len, FILE *report)
+{
+    const char *nul = memchr(data, '\0', len);
+    size_t line = 1, col = 1;
+
+    if (!nul)
+        return false;
+    for (const char *c = data; c < nul; c++, col++)
+        if (*c == '\n')
+            line++, col = 0;
+    if (report)
+        fprintf(report, "%s:%zu:%zu: error: a NUL byte (an xl.cfg is text)\n", name, line, col);
+    return true;
+}
+
+/* Refuses, at the key's line, what xlate_reverse would refuse to write (its r->refused). */
+static void check_reverse(struct parse *p, enum xlate_arch arch)
+{
+    struct xlate_reverse r;
+    struct xlate_reverse_opts o = {.name = p->name, .arch = arch};
+
+    xlate_reverse_init(&r);
+    if (xlate_reverse(p->dc, &o, &r, NULL) == XLATE_ERR_NOMEM)
+        p->nomem = 1;
+    for (size_t i = 0; i < r.refused.n; i++) {
+        const char *key = r.refused.v[i].key;
+
+        /* A command line made by xl's root= and extra= */
+        if (!strcmp(key, "cmdline") && !key_line(p, key))
+            key = key_line(p, "root") ? "root" : "extra";
+        msg(p, "error", key, "%s", r.refused.v[i].text);
+    }
+    xlate_reverse_dispose(&r);
+}
+
 int xlate_xlcfg_parse(const char *name, const char *data, size_t len, enum xlate_arch arch,
                       libxl_domain_config *dc, struct xlate_lossy_list *lossy, FILE *report)
 {
     struct parse p = {.report = report, .name = name, .dc = dc, .lossy = lossy};
-    FILE *sink = NULL;
-    char *sunk = NULL;
-    size_t sunk_len = 0;
     int rc;
 
-    if (len > INT32_MAX)
+    if (len > INT32_MAX || has_nul(name, data, len, report))
         return XLATE_ERR_INVAL;
-    /* libxlutil always writes somewhere: without a report stream, into a discarded buffer. */
-    if (!report && !(sink = open_memstream(&sunk, &sunk_len)))
+    /* libxlutil always writes somewhere: into a buffer that relay() passes on. */
+    if (!(p.xlu_out = open_memstream(&p.xlu_text, &p.xlu_len)))
         return XLATE_ERR_NOMEM;
-    p.cfg = xlu_cfg_init(report ? report : sink, name);
+    p.cfg = xlu_cfg_init(p.xlu_out, name);
     if (!p.cfg) {
         rc = XLATE_ERR_NOMEM;
         goto out;
@@ -835,6 +990,7 @@ int xlate_xlcfg_parse(const char *name, const char *data, size_t len, enum xlate
         else
             each_item(&p, keys[i].key, keys[i].add, keys[i].entry, keys[i].what);
     }
+    relay(&p);
     /* Unknown keys are not silently ignored: each is a warning and a lossy entry. */
     for (size_t i = 0; i < p.nkeys; i++) {
         bool known = false, again = false;
@@ -851,6 +1007,8 @@ int xlate_xlcfg_parse(const char *name, const char *data, size_t len, enum xlate
         if (xlate_lossy_add(lossy, p.keys[i].key, "unknown xl.cfg key, not converted"))
             p.nomem = 1;
     }
+    if (!p.errors && !p.nomem)
+        check_reverse(&p, arch);
     if (p.nomem) {
         rc = XLATE_ERR_NOMEM;
         goto out;
@@ -865,9 +1023,9 @@ out:
     free(p.keys);
     if (p.cfg)
         xlu_cfg_destroy(p.cfg);
-    if (sink)
-        fclose(sink);
-    free(sunk);
+    relay(&p);
+    fclose(p.xlu_out);
+    free(p.xlu_text);
     return rc;
 }
 

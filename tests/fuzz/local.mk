@@ -45,3 +45,41 @@ fuzz-run:
 	@exit 1
 endif
 .PHONY: fuzz-run
+
+# fuzz-xlcfg: the reverse direction (convert --to=qvmconf): xl.cfg -> qvmconf ->
+# `qvm-xl check` -> libxl keeps the meaning of what it accepts, and refuses the
+# rest with a located error. replay-xlcfg runs the target once per seed
+# (tests/fuzz/corpus-xlcfg, tests/reverse/cfg and bad) in every `make check`;
+# `make fuzz-run-xlcfg` runs the libFuzzer build for $(FUZZ_SECONDS) on a
+# scratch copy of the seeds.
+check_PROGRAMS += tests/fuzz/replay-xlcfg
+TESTS += tests/fuzz/replay-xlcfg
+tests_fuzz_replay_xlcfg_SOURCES = tests/fuzz/replay-xlcfg.c tests/fuzz/fuzz-xlcfg.c
+tests_fuzz_replay_xlcfg_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) $(XLUTIL_CFLAGS)
+tests_fuzz_replay_xlcfg_LDADD = $(XLATE_LIBS) $(XLUTIL_LIBS)
+
+EXTRA_DIST += tests/fuzz/corpus-xlcfg
+
+FUZZ_XLCFG_CORPUS = tests/fuzz/corpus-xlcfg-run
+
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-xlcfg
+tests_fuzz_fuzz_xlcfg_SOURCES = tests/fuzz/fuzz-xlcfg.c $(conf_libqvmconf_a_SOURCES) \
+	$(xlate_libxlate_a_SOURCES)
+tests_fuzz_fuzz_xlcfg_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g \
+	$(XENLIGHT_CFLAGS) $(XLUTIL_CFLAGS) $(LIBFDT_CFLAGS)
+tests_fuzz_fuzz_xlcfg_LDFLAGS = $(FUZZ_SAN)
+tests_fuzz_fuzz_xlcfg_LDADD = $(XENLIGHT_LIBS) $(XLUTIL_LIBS) $(LIBFDT_LIBS)
+
+# As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
+fuzz-run-xlcfg: tests/fuzz/fuzz-xlcfg$(EXEEXT)
+	rm -rf $(FUZZ_XLCFG_CORPUS) && mkdir -p $(FUZZ_XLCFG_CORPUS)
+	cp $(srcdir)/tests/fuzz/corpus-xlcfg/* $(FUZZ_XLCFG_CORPUS)/
+	tests/fuzz/fuzz-xlcfg$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -artifact_prefix=tests/fuzz/xlcfg- -print_final_stats=1 $(FUZZ_XLCFG_CORPUS)
+else
+fuzz-run-xlcfg:
+	@echo "fuzz-run-xlcfg: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
+	@exit 1
+endif
+.PHONY: fuzz-run-xlcfg
