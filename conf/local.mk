@@ -5,3 +5,5 @@ noinst_LIBRARIES += conf/libqvmconf.a
 conf_libqvmconf_a_SOURCES =
 include conf/lex.mk
 include conf/model.mk
+# "Did you mean": the closest known name, for the parser and qvm-xl's command line.
+conf_libqvmconf_a_SOURCES += conf/suggest.c conf/suggest.h
