@@ -10,3 +10,8 @@ CONF_CORPUS_TESTS = tests/conf/run-good.sh tests/conf/run-bad.sh tests/conf/run-
 TESTS += $(CONF_CORPUS_TESTS)
 EXTRA_DIST += $(CONF_CORPUS_TESTS) tests/conf/README.md tests/conf/good tests/conf/bad \
 	tests/conf/inc tests/conf/real
+
+# tests/cli: the qvm-xl command line, table-driven (exit status, stdout and
+# stderr of each command line; bash completion; the backend's man page).
+TESTS += tests/cli/run.sh
+EXTRA_DIST += tests/cli/run.sh

@@ -1,14 +1,17 @@
-/* `qvm-xl check`: read FILE and extra words as qvm would, parse, validate,
- * report. Exit 0 when valid, 65 on any configuration error, 64 on misuse. */
+/* `qvm-xl check`: read each FILE and the words after "--" as qvm would,
+ * parse, validate, then translate for the target and look for the files the
+ * configuration loads (as `create -n` does), and report. Exit 0 when every
+ * FILE is valid, 65 on any configuration error, 1 when a FILE cannot be
+ * read, 64 on misuse. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "asinfo.h"
-#include "check.h"
+#include "checks.h"
 #include "cmd-util.h"
 #include "load.h"
 #include "qvm-xl.h"
-#include "qvmconf.h"
+#include "steps.h"
+#include "xlate.h"
 
 /* A NULL-terminated list of check names (for qc_diags.disabled/promoted). */
 struct names {
@@ -37,54 +40,134 @@ static void names_del(struct names *l, const char *name)
         }
 }
 
-static bool known_check(const char *name)
+enum output { OUT_TEXT, OUT_JSON, OUT_EXPLAIN, OUT_CANONICAL };
+
+struct check_opts {
+    enum output out;
+    bool syntax_only, no_files, have_target;
+    struct xlate_target t;
+    struct qx_load_opts lo;
+    int verbosity;
+    int nfiles;
+};
+
+static bool known_check(struct qx_getopt *g, const char *opt, const char *name)
 {
-    if (qc_check_find(name))
+    const char *hit;
+
+    if (qx_check_known(name))
         return true;
-    fprintf(stderr, "qvm-xl check: unknown check '%s' (see --list-checks)\n", name);
+    hit = qx_check_suggest(name);
+    if (hit)
+        qx_usage_error(g, "%s: unknown check '%s'; did you mean '%s'? (see --list-checks)", opt,
+                       name, hit);
+    else
+        qx_usage_error(g, "%s: unknown check '%s' (see --list-checks)", opt, name);
     return false;
 }
 
-static void list_checks(void)
+static void json(FILE *out, const char *file, const struct qc_diags *d, int exit_code)
 {
-    static const char *const sev[] = {"note", "warning", "error"};
-    for (const struct qc_check *c = qc_check_table; c->name; c++)
-        printf("%-20s %-8s %s%s\n", c->name, sev[c->sev], c->help, c->fn ? "" : " (parser)");
-}
-
-/* $env{NAME} comes from qvm-xl's environment, as from qvm's. */
-static int env_lookup(void *opaque, const char *name, const char **out)
-{
-    *out = getenv(name);
-    return *out ? 0 : -1;
-}
-
-static void json(FILE *out, const struct qc_diags *d, int exit_code)
-{
-    fprintf(out, "{\"exit\": %d, \"errors\": %zu, \"warnings\": %zu, \"diagnostics\": ", exit_code,
+    fputs("{\"file\": \"", out);
+    for (const char *p = file; *p; p++) /* a path: escape what JSON needs */
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if ((unsigned char)*p < 0x20)
+            fprintf(out, "\\u%04x", (unsigned char)*p);
+        else
+            fputc(*p, out);
+    fprintf(out,
+            "\", \"exit\": %d, \"errors\": %zu, \"warnings\": %zu, \"diagnostics\": ", exit_code,
             d->errors, d->warnings);
     qc_diags_print_json(out, d);
     fputs("}\n", out);
 }
 
-/* --explain, second part: how each component maps onto Xen 4.17 for the
- * configuration's architecture. Its diagnostics do not change check's
- * verdict (that is the language's); the report shows them per component. */
-static void explain_translation(FILE *out, const struct qc_config *cfg)
+/* --explain, second part: how each component maps onto Xen 4.17 (the
+ * translation report). With --syntax-only the translation is done here
+ * only for the report, and its diagnostics do not count. */
+static void explain_translation(FILE *out, const struct qx_load *l, const struct xlate_target *t,
+                                bool translated)
 {
-    struct xlate_target t;
     struct xlate_plan plan;
     struct qc_diags td;
 
-    qx_target_for(&t, cfg);
+    fputs("# translation for ", out);
+    xlate_target_print(out, t);
+    if (translated) {
+        xlate_report_print(out, &l->plan);
+        return;
+    }
     xlate_plan_init(&plan);
     qc_diags_init(&td);
-    xlate_translate(cfg, &t, &plan, &td);
-    fputs("# translation for ", out);
-    xlate_target_print(out, &t);
+    xlate_translate(&l->cfg, t, &plan, &td);
     xlate_report_print(out, &plan);
     qc_diags_dispose(&td);
     xlate_plan_dispose(&plan);
+}
+
+/* One FILE: its exit status (0, 1 or 65). */
+static int check_one(const char *file, const struct check_opts *o, int nwords, char **words)
+{
+    const char *name = qx_load_name(file);
+    struct xlate_target t;
+    struct qx_load l;
+    bool translated = false;
+    int r, rc;
+
+    qx_load_init(&l);
+    r = qx_load_read(&l, file, nwords, words, &o->lo, stderr);
+    if (r == QX_LOAD_EIO) {
+        rc = QX_EXIT_FAIL;
+        if (o->out == OUT_JSON)
+            json(stdout, name, &l.d, rc);
+        goto out;
+    }
+    if (o->have_target)
+        t = o->t;
+    else if (r == 0 && !o->syntax_only)
+        qx_load_default_target(&l, &t, file);
+    else
+        qx_target_for(&t, &l.cfg);
+    if (r == 0 && !o->syntax_only) {
+        /* What `create -n` does: every error it would stop at is one here. */
+        translated = true;
+        qx_load_translate(&l, &t);
+        qx_load_files(&l, &t, !o->no_files,
+                      "the files are looked for on this machine; --no-files skips this");
+    }
+    rc = r || l.d.errors ? QX_EXIT_CONFIG : QX_EXIT_OK;
+
+    if (o->out == OUT_JSON) {
+        json(stdout, name, &l.d, rc);
+    } else {
+        qx_load_print(&l, stderr, o->verbosity);
+        if (o->verbosity >= 0 && (l.d.errors || l.d.warnings)) {
+            if (o->nfiles > 1)
+                fprintf(stderr, "%s: ", name);
+            qc_diags_print_summary(stderr, &l.d); /* "2 errors, 1 warning", as a compiler ends */
+        }
+    }
+    if (o->verbosity > 0) {
+        fprintf(stderr, "qvm-xl check: %s: %s", name, rc ? "invalid" : "valid");
+        if (translated) {
+            fputs("; translated for ", stderr);
+            xlate_target_print(stderr, &t);
+        } else {
+            fputc('\n', stderr);
+        }
+    }
+    /* The language's output needs a valid language; the translation report
+     * is most useful when the translation refuses something. */
+    if (o->out == OUT_EXPLAIN && r == 0 && (translated || !l.d.errors)) {
+        qc_write_explain(stdout, &l.cfg);
+        explain_translation(stdout, &l, &t, translated);
+    } else if (o->out == OUT_CANONICAL && rc == QX_EXIT_OK) {
+        qc_write(stdout, &l.cfg);
+    }
+out:
+    qx_load_dispose(&l);
+    return rc;
 }
 
 int cmd_check(int argc, char **argv)
@@ -93,64 +176,60 @@ int cmd_check(int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {"explain", no_argument, NULL, 'x'},
         {"canonical", no_argument, NULL, 'c'},
-        {"arch", required_argument, NULL, 'a'},
+        {"target", required_argument, NULL, 'T'},
+        {"arch", required_argument, NULL, 'T'}, /* the old name, kept hidden */
+        {"syntax-only", no_argument, NULL, 'S'},
+        {"no-files", no_argument, NULL, 'F'},
         {"list-checks", no_argument, NULL, 'L'},
         {"asinfo", required_argument, NULL, 'A'},
-        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    /* '+': stop at FILE, so the words after it stay qvmconf words. */
-    struct qx_getopt g = {
-        .cmd = "check", .optstring = "+hW:E:", .longopts = longopts, .min_args = 1, .max_args = -1};
+    static const char *const hidden[] = {"arch", NULL};
+    struct qx_getopt g = {.cmd = "check",
+                          .optstring = "W:E:",
+                          .longopts = longopts,
+                          .hidden = hidden,
+                          .min_args = 1,
+                          .max_args = -1,
+                          .words = true};
     struct names disabled = {0}, promoted = {0};
-    bool as_json = false, explain = false, canonical = false;
-    struct qc_parse_opts popts = {.arch = QC_ARCH_ANY};
-    struct qx_asinfo asinfo;
-    const char *asinfo_file = NULL;
-    const struct qc_subst subst = {
-        .env = env_lookup, .asinfo = qx_asinfo_lookup, .opaque = &asinfo};
-    const struct qc_read_opts ropts = {.subst = &subst};
-    struct qc_sources src;
-    struct qc_words words;
-    struct qc_diags d;
-    struct qc_config cfg;
-    char **wv = NULL;
-    int rc, opt;
+    struct check_opts o = {.lo = {.arch = QC_ARCH_ANY}};
+    const char *out_opt = NULL;
+    int rc, opt, nstdin = 0;
 
-    qx_asinfo_init(&asinfo);
-    qc_sources_init(&src);
-    qc_words_init(&words);
-    qc_diags_init(&d);
-    qc_config_init(&cfg);
     while ((opt = qx_getopt(&g, argc, argv)) != -1) {
+        enum output want = OUT_TEXT;
         switch (opt) {
         case 'j':
-            as_json = true;
+            want = OUT_JSON;
             break;
         case 'x':
-            explain = true;
+            want = OUT_EXPLAIN;
             break;
         case 'c':
-            canonical = true;
+            want = OUT_CANONICAL;
             break;
-        case 'a':
-            if (strcmp(optarg, "x86_64") == 0)
-                popts.arch = QC_ARCH_X86;
-            else if (strcmp(optarg, "aarch64") == 0)
-                popts.arch = QC_ARCH_ARM;
-            else {
-                fprintf(stderr, "qvm-xl check: --arch is x86_64 or aarch64\n");
+        case 'T':
+            if (qx_target_parse(&o.t, optarg, stderr)) {
                 rc = QX_EXIT_USAGE;
                 goto out;
             }
+            o.have_target = true;
+            o.lo.arch = qx_target_qc_arch(&o.t);
+            break;
+        case 'S':
+            o.syntax_only = true;
+            break;
+        case 'F':
+            o.no_files = true;
             break;
         case 'W':
             if (strncmp(optarg, "no-", 3) == 0) {
-                if (!known_check(optarg + 3) || names_add(&disabled, optarg + 3)) {
+                if (!known_check(&g, "-W", optarg + 3) || names_add(&disabled, optarg + 3)) {
                     rc = QX_EXIT_USAGE;
                     goto out;
                 }
-            } else if (known_check(optarg)) {
+            } else if (known_check(&g, "-W", optarg)) {
                 names_del(&disabled, optarg);
             } else {
                 rc = QX_EXIT_USAGE;
@@ -158,68 +237,59 @@ int cmd_check(int argc, char **argv)
             }
             break;
         case 'E':
-            if (!known_check(optarg) || names_add(&promoted, optarg)) {
+            if (!known_check(&g, "-E", optarg) || names_add(&promoted, optarg)) {
                 rc = QX_EXIT_USAGE;
                 goto out;
             }
             break;
         case 'A':
-            asinfo_file = optarg;
+            o.lo.asinfo = optarg;
             break;
         case 'L':
-            list_checks();
+            qx_checks_print(stdout);
             rc = QX_EXIT_OK;
             goto out;
         default: /* QX_OPT_EXIT: help or misuse */
             rc = g.rc;
             goto out;
         }
+        if (want != OUT_TEXT) {
+            /* stdout carries one thing: the diagnostics as JSON, the
+             * explanation, or the canonical text. */
+            if (o.out != OUT_TEXT && o.out != want) {
+                qx_usage_error(&g, "%s and %s both choose what standard output carries; give one",
+                               out_opt, argv[optind - 1]);
+                rc = QX_EXIT_USAGE;
+                goto out;
+            }
+            o.out = want;
+            out_opt = argv[optind - 1];
+        }
     }
-    /* $asinfo_* come from the host description, as qvm takes them from the host. */
-    if (qx_asinfo_load(&asinfo, asinfo_file ? asinfo_file : QX_ASINFO_DEFAULT, asinfo_file != NULL,
-                       stderr)) {
-        rc = QX_EXIT_CONFIG;
+    for (int i = 0; i < g.nargs; i++)
+        nstdin += !strcmp(g.args[i], "-");
+    if (nstdin > 1) {
+        qx_usage_error(&g, "standard input ('-') can be read once");
+        rc = g.rc;
         goto out;
     }
-    d.disabled = disabled.v;
-    d.promoted = promoted.v;
-
-    /* FILE is read as qvm reads "@FILE"; the remaining words are literal. */
-    int nw = argc - optind;
-    wv = calloc((size_t)nw, sizeof(*wv));
-    if (!wv || asprintf(&wv[0], "@%s", argv[optind]) < 0) {
-        rc = QX_EXIT_CONFIG;
+    if (g.nargs > 1 && (o.out == OUT_EXPLAIN || o.out == OUT_CANONICAL)) {
+        qx_usage_error(&g, "%s takes one FILE", o.out == OUT_EXPLAIN ? "--explain" : "--canonical");
+        rc = g.rc;
         goto out;
     }
-    for (int i = 1; i < nw; i++)
-        wv[i] = argv[optind + i];
-    qc_read_args(&src, &words, nw, (const char *const *)wv, &ropts, &d);
-    qc_parse(&words, &popts, &cfg, &d);
-    qc_validate(&cfg, &d);
-    rc = d.errors ? QX_EXIT_CONFIG : QX_EXIT_OK;
-
-    if (as_json)
-        json(stdout, &d, rc);
-    else {
-        qc_diags_print(stderr, &d, &src);
-        qc_diags_print_summary(stderr, &d); /* "2 errors, 1 warning", as a compiler ends */
+    o.lo.disabled = disabled.v;
+    o.lo.promoted = promoted.v;
+    o.verbosity = g.verbosity;
+    o.nfiles = g.nargs;
+    rc = QX_EXIT_OK;
+    for (int i = 0; i < g.nargs; i++) {
+        int r = check_one(g.args[i], &o, g.nwords, g.wordv);
+        if (r > rc) /* the worst: 65 over 1 over 0 */
+            rc = r;
     }
-    if (!d.errors && explain) {
-        qc_write_explain(stdout, &cfg);
-        explain_translation(stdout, &cfg);
-    } else if (!d.errors && canonical)
-        qc_write(stdout, &cfg);
-
 out:
-    if (wv)
-        free(wv[0]);
-    free(wv);
     free(disabled.v);
     free(promoted.v);
-    qc_config_dispose(&cfg);
-    qc_diags_dispose(&d);
-    qc_words_dispose(&words);
-    qc_sources_dispose(&src);
-    qx_asinfo_dispose(&asinfo);
     return rc;
 }

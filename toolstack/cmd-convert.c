@@ -1,11 +1,12 @@
 /* `qvm-xl convert --to=xl|json|qvmconf FILE [WORD...]`: the translation as
  * xl.cfg text or libxl JSON (or the canonical qvmconf), no hypervisor needed. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd-util.h"
 #include "export.h"
-#include "kernel.h"
 #include "load.h"
 #include "qvm-xl.h"
 #include "steps.h"
@@ -19,18 +20,18 @@ int cmd_convert(int argc, char **argv)
         {"to", required_argument, NULL, 't'},
         {"target", required_argument, NULL, 'T'},
         {"asinfo", required_argument, NULL, 'A'},
-        {"help", no_argument, NULL, 'h'},
+        {"no-files", no_argument, NULL, 'X'},
         {NULL, 0, NULL, 0},
     };
     struct qx_getopt g = {
-        .cmd = "convert", .optstring = "+qh", .longopts = longopts, .min_args = 1, .max_args = -1};
+        .cmd = "convert", .longopts = longopts, .min_args = 1, .max_args = 1, .words = true};
     struct qx_load_opts lo = {.arch = QC_ARCH_ANY};
-    const char *target = NULL;
+    bool have_target = false, no_files = false;
     struct xlate_target t;
     struct qx_load l;
     enum to to = TO_NONE;
     char *why = NULL;
-    int opt, rc;
+    int opt, rc, r;
 
     qx_load_init(&l);
     while ((opt = qx_getopt(&g, argc, argv)) != -1) {
@@ -41,16 +42,24 @@ int cmd_convert(int argc, char **argv)
                  : strcmp(optarg, "qvmconf") == 0 ? TO_QVMCONF
                                                   : TO_NONE;
             if (to == TO_NONE) {
-                fprintf(stderr, "qvm-xl convert: --to is xl, json or qvmconf\n");
-                rc = QX_EXIT_USAGE;
+                qx_usage_error(&g, "--to is xl, json or qvmconf, not '%s'", optarg);
+                rc = g.rc;
                 goto out;
             }
             break;
         case 'T':
-            target = optarg;
+            if (qx_target_parse(&t, optarg, stderr)) {
+                rc = QX_EXIT_USAGE;
+                goto out;
+            }
+            have_target = true;
+            lo.arch = qx_target_qc_arch(&t);
             break;
         case 'A':
             lo.asinfo = optarg;
+            break;
+        case 'X':
+            no_files = true;
             break;
         default: /* QX_OPT_EXIT: help or misuse */
             rc = g.rc;
@@ -58,37 +67,47 @@ int cmd_convert(int argc, char **argv)
         }
     }
     if (to == TO_NONE) {
-        qx_cmd_usage(stderr, qx_cmd_lookup("convert"));
-        rc = QX_EXIT_USAGE;
+        qx_usage_error(&g, "--to=xl, --to=json or --to=qvmconf is needed");
+        rc = g.rc;
         goto out;
     }
-    if (target && qx_target_parse(&t, target, stderr)) {
-        rc = QX_EXIT_USAGE;
-        goto out;
-    }
-    if (to == TO_QVMCONF && qx_is_xlcfg(argv[optind])) {
+    if (to == TO_QVMCONF && qx_is_xlcfg(g.args[0])) {
         /* The reverse direction: an xl.cfg back to qvmconf (cmd-export.c). */
-        rc = qx_convert_xlcfg(argv[optind], target ? &t : NULL, stdout, stderr);
+        if (access(g.args[0], R_OK)) {
+            fprintf(stderr, "qvm-xl: cannot read '%s': %s\n", g.args[0], strerror(errno));
+            rc = QX_EXIT_FAIL;
+            goto out;
+        }
+        rc = qx_convert_xlcfg(g.args[0], have_target ? &t : NULL, stdout, stderr);
+        goto out;
+    }
+    r = qx_load_read(&l, g.args[0], g.nwords, g.wordv, &lo, stderr);
+    if (r) {
+        qx_load_print(&l, stderr, g.verbosity);
+        rc = r == QX_LOAD_EIO ? QX_EXIT_FAIL : QX_EXIT_CONFIG;
         goto out;
     }
     rc = QX_EXIT_CONFIG;
-    if (qx_load_read(&l, argv[optind], argc - optind - 1, argv + optind + 1, &lo, stderr)) {
-        qc_diags_print(stderr, &l.d, &l.src);
-        goto out;
-    }
     if (to == TO_QVMCONF) {
-        qc_diags_print(stderr, &l.d, &l.src);
+        /* The language only: nothing is translated, no file is read. */
+        qx_load_print(&l, stderr, g.verbosity);
         qc_write(stdout, &l.cfg);
         rc = QX_EXIT_OK;
         goto out;
     }
-    if (!target)
-        qx_target_for(&t, &l.cfg);
-    /* The kernel is checked when it can be read: convert needs no files. */
-    int bad = qx_load_translate(&l, &t) || qx_kernel_check(&l.cfg, &l.plan, &t, false, &l.d);
-    qc_diags_print(stderr, &l.d, &l.src);
-    if (bad)
+    if (!have_target)
+        qx_load_default_target(&l, &t, g.args[0]);
+    /* The files are read unless --no-files: this machine may not be the VM's host. */
+    r = qx_load_translate(&l, &t);
+    r |= qx_load_files(&l, &t, !no_files,
+                       "the files are looked for on this machine; --no-files skips this");
+    qx_load_print(&l, stderr, g.verbosity);
+    if (r)
         goto out;
+    if (g.verbosity > 0) {
+        fputs("qvm-xl convert: translated for ", stderr);
+        xlate_target_print(stderr, &t);
+    }
     if (to == TO_JSON) {
         rc = xlate_emit_json(stdout, &l.plan.config) ? QX_EXIT_FAIL : QX_EXIT_OK;
     } else if ((rc = xlate_emit_xlcfg(stdout, &l.plan.config, &why))) {

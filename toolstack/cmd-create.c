@@ -7,7 +7,6 @@
 #include "backend.h"
 #include "cmd-util.h"
 #include "host.h"
-#include "kernel.h"
 #include "load.h"
 #include "monitor.h"
 #include "qvm-xl.h"
@@ -15,27 +14,30 @@
 #include "xlate.h"
 
 struct create_opts {
-    bool console, paused, dryrun, foreground;
+    bool console, paused, dryrun, foreground, no_files, have_target;
     int verbosity;
-    const char *host_reserve, *target;
+    const char *host_reserve;
+    struct xlate_target target; /* --target, when have_target */
     struct qx_load_opts load;
+    const char *file; /* FILE, then the qvmconf words */
+    int nwords;
+    char **words;
 };
 
-/* Parses create's options; returns -1 to go on with FILE at argv[*first],
- * or an exit code. */
-static int parse_opts(int argc, char **argv, struct create_opts *o, int *first)
+/* Parses create's options; returns -1 to go on, or an exit code. */
+static int parse_opts(int argc, char **argv, struct create_opts *o)
 {
     static const struct option longopts[] = {
         {"dry-run", no_argument, NULL, 'n'},      {"host-reserve", required_argument, NULL, 'R'},
         {"target", required_argument, NULL, 'T'}, {"asinfo", required_argument, NULL, 'A'},
-        {"quiet", no_argument, NULL, 'q'},        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"no-files", no_argument, NULL, 'X'},     {NULL, 0, NULL, 0},
     };
     struct qx_getopt g = {.cmd = "create",
-                          .optstring = "+cpnNFqvh",
+                          .optstring = "cpnNF",
                           .longopts = longopts,
                           .min_args = 1,
-                          .max_args = -1};
+                          .max_args = 1,
+                          .words = true};
     int opt;
 
     while ((opt = qx_getopt(&g, argc, argv)) != -1) {
@@ -57,29 +59,43 @@ static int parse_opts(int argc, char **argv, struct create_opts *o, int *first)
             o->host_reserve = optarg;
             break;
         case 'T':
-            o->target = optarg;
+            if (qx_target_parse(&o->target, optarg, stderr))
+                return QX_EXIT_USAGE;
+            o->have_target = true;
+            o->load.arch = qx_target_qc_arch(&o->target);
             break;
         case 'A':
             o->load.asinfo = optarg;
+            break;
+        case 'X':
+            o->no_files = true;
             break;
         default: /* QX_OPT_EXIT: help or misuse */
             return g.rc;
         }
     }
+    if (o->no_files && !o->dryrun) {
+        qx_usage_error(&g, "--no-files needs -n: a domain is built from the files");
+        return g.rc;
+    }
     o->verbosity = g.verbosity;
-    *first = optind;
+    o->file = g.args[0];
+    o->nwords = g.nwords;
+    o->words = g.wordv;
     return -1;
 }
 
 /* The live host's target, unless --target says otherwise. */
-static int host_target(libxl_ctx *ctx, const char *spec, struct xlate_target *t)
+static int host_target(libxl_ctx *ctx, const struct create_opts *o, struct xlate_target *t)
 {
     const libxl_version_info *ver;
     libxl_physinfo phys;
     int rc;
 
-    if (spec)
-        return qx_target_parse(t, spec, stderr);
+    if (o->have_target) {
+        *t = o->target;
+        return 0;
+    }
     libxl_physinfo_init(&phys);
     ver = libxl_get_version_info(ctx);
     rc = ver && !libxl_get_physinfo(ctx, &phys) ? xlate_target_from_host(t, ver, &phys) : -1;
@@ -194,43 +210,46 @@ int cmd_create(int argc, char **argv)
     struct qx_ctx c = {0};
     struct qx_load l;
     struct xlate_target t;
-    int rc, first = 0;
+    int rc, r;
 
     qx_load_init(&l);
-    rc = parse_opts(argc, argv, &o, &first);
+    rc = parse_opts(argc, argv, &o);
     if (rc >= 0)
         goto out;
-    rc = QX_EXIT_CONFIG;
-    if (qx_load_read(&l, argv[first], argc - first - 1, argv + first + 1, &o.load, stderr)) {
-        qc_diags_print(stderr, &l.d, &l.src);
+    r = qx_load_read(&l, o.file, o.nwords, o.words, &o.load, stderr);
+    if (r) {
+        qx_load_print(&l, stderr, o.verbosity);
+        rc = r == QX_LOAD_EIO ? QX_EXIT_FAIL : QX_EXIT_CONFIG;
         goto out;
     }
     if (o.dryrun) {
-        if (o.target ? qx_target_parse(&t, o.target, stderr) : (qx_target_for(&t, &l.cfg), 0)) {
-            rc = QX_EXIT_USAGE;
-            goto out;
-        }
+        if (o.have_target)
+            t = o.target;
+        else
+            qx_load_default_target(&l, &t, o.file);
     } else {
         /* The context comes first: the translation is for this host. */
         if (qx_ctx_open(&c, o.verbosity) || qx_fail_injected(QX_STEP_CTX, stderr)) {
             rc = qx_step_exit(QX_STEP_CTX);
             goto out;
         }
-        if (host_target(c.ctx, o.target, &t)) {
+        if (host_target(c.ctx, &o, &t)) {
             rc = QX_EXIT_FAIL;
             goto out;
         }
     }
-    /* The kernel file is read here, before anything is built; -n reads it
-     * only when it is there, as the files may live on the VM's host. */
-    if (qx_load_translate(&l, &t) || qx_kernel_check(&l.cfg, &l.plan, &t, !o.dryrun, &l.d) ||
-        qx_fail_injected(QX_STEP_CONFIG, stderr)) {
-        qc_diags_print(stderr, &l.d, &l.src);
+    /* The files are read here, before anything is built (with -n too,
+     * unless --no-files: they may live on the VM's host). */
+    r = qx_load_translate(&l, &t);
+    r |= qx_load_files(&l, &t, !o.no_files,
+                       o.dryrun ? "the files are looked for on this machine; --no-files skips this"
+                                : NULL);
+    if (r || qx_fail_injected(QX_STEP_CONFIG, stderr)) {
+        qx_load_print(&l, stderr, o.verbosity);
         rc = QX_EXIT_CONFIG;
         goto out;
     }
-    if (o.verbosity >= 0)
-        qc_diags_print(stderr, &l.d, &l.src);
+    qx_load_print(&l, stderr, o.verbosity);
     if (o.dryrun) {
         rc = xlate_emit_json(stdout, &l.plan.config) ? QX_EXIT_FAIL : QX_EXIT_OK;
         goto out;

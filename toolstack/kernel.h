@@ -27,8 +27,9 @@ enum qx_kernel_format qx_kernel_format(const unsigned char *buf, size_t len);
  * item, a kernel Xen cannot load on @t: an ELF on aarch64 (Xen on ARM loads
  * only Linux Image/zImage files), anything but an ELF (or a bzImage/gzip
  * wrapping one) for an x86 PVH guest: error "xlate-kernel-format". A file
- * that cannot be read is error "load-unreadable" when @must_read (create),
- * skipped otherwise (convert and create -n work without the files).
+ * that cannot be read is error "load-unreadable" when @must_read, skipped
+ * otherwise (the commands check every loaded file first, qx_load_files in
+ * load.h, and call this without @must_read).
  * Returns 0, or -1 when it added an error. */
 int qx_kernel_check(const struct qc_config *cfg, const struct xlate_plan *plan,
                     const struct xlate_target *t, bool must_read, struct qc_diags *d);

@@ -1,9 +1,18 @@
 /* Configuration input for check, create and convert: read, validate, translate. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "kernel.h"
 #include "load.h"
+#include "source.h"
+#include "suggest.h"
 #include "xlate.h"
+
+/* The largest configuration read from standard input (as an @file). */
+#define STDIN_MAX (16u << 20)
 
 void qx_load_init(struct qx_load *l)
 {
@@ -25,6 +34,62 @@ void qx_load_dispose(struct qx_load *l)
     qx_asinfo_dispose(&l->asinfo);
 }
 
+const char *qx_load_name(const char *file)
+{
+    return strcmp(file, "-") ? file : QX_STDIN_NAME;
+}
+
+/* Whether @path can be opened as a regular file; else a message naming it
+ * (and @what, e.g. "--asinfo", when not NULL) on @err. */
+static bool readable(const char *path, const char *what, FILE *err)
+{
+    struct stat st;
+    int fd = qc_open_regular(path, &st);
+
+    if (fd >= 0) {
+        close(fd);
+        return true;
+    }
+    fprintf(err, "qvm-xl: %s%scannot read '%s': %s\n", what ? what : "", what ? ": " : "", path,
+            qc_file_strerror(errno));
+    return false;
+}
+
+/* Standard input, whole (at most STDIN_MAX bytes); NULL with a message. */
+static char *read_stdin(size_t *len_r, FILE *err)
+{
+    size_t len = 0, cap = 0;
+    char *buf = NULL;
+
+    for (;;) {
+        if (len == cap) {
+            size_t ncap = cap ? cap * 2 : 65536;
+            char *n = ncap > STDIN_MAX + 1 ? NULL : realloc(buf, ncap);
+            if (!n) {
+                fprintf(err, "qvm-xl: cannot read standard input: %s\n",
+                        ncap > STDIN_MAX + 1 ? "larger than 16 MiB" : "out of memory");
+                free(buf);
+                return NULL;
+            }
+            buf = n;
+            cap = ncap;
+        }
+        ssize_t r = read(0, buf + len, cap - len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            fprintf(err, "qvm-xl: cannot read standard input: %s\n", strerror(errno));
+            free(buf);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    *len_r = len;
+    return buf;
+}
+
 int qx_load_read(struct qx_load *l, const char *file, int nwords, char *const *words,
                  const struct qx_load_opts *o, FILE *err)
 {
@@ -32,11 +97,24 @@ int qx_load_read(struct qx_load *l, const char *file, int nwords, char *const *w
         .env = qc_subst_getenv, .asinfo = qx_asinfo_lookup, .opaque = &l->asinfo};
     const struct qc_read_opts ropts = {.subst = &subst};
     const struct qc_parse_opts popts = {.arch = o->arch};
+    bool is_stdin = !strcmp(file, "-");
     char **wv = calloc((size_t)nwords + 1, sizeof(*wv));
+    char *text = NULL;
+    size_t len = 0;
     int rc = -1;
 
     if (!wv || asprintf(&wv[0], "@%s", file) < 0) {
         fprintf(err, "qvm-xl: out of memory\n");
+        goto out;
+    }
+    /* Input that is not there at all is an I/O error naming it, not a
+     * configuration error at "<command-line>:1:1". */
+    if (o->asinfo && !readable(o->asinfo, "--asinfo", err)) {
+        rc = QX_LOAD_EIO;
+        goto out;
+    }
+    if (is_stdin ? !(text = read_stdin(&len, err)) : !readable(file, NULL, err)) {
+        rc = QX_LOAD_EIO;
         goto out;
     }
     if (qx_asinfo_load(&l->asinfo, o->asinfo ? o->asinfo : QX_ASINFO_DEFAULT, o->asinfo != NULL,
@@ -46,7 +124,13 @@ int qx_load_read(struct qx_load *l, const char *file, int nwords, char *const *w
         wv[i + 1] = words[i];
     l->d.disabled = o->disabled;
     l->d.promoted = o->promoted;
-    qc_read_args(&l->src, &l->words, nwords + 1, (const char *const *)wv, &ropts, &l->d);
+    if (is_stdin) {
+        qc_read_text(&l->src, &l->words, QX_STDIN_NAME, text, len, &ropts, &l->d);
+        if (nwords)
+            qc_read_args(&l->src, &l->words, nwords, (const char *const *)wv + 1, &ropts, &l->d);
+    } else {
+        qc_read_args(&l->src, &l->words, nwords + 1, (const char *const *)wv, &ropts, &l->d);
+    }
     qc_parse(&l->words, &popts, &l->cfg, &l->d);
     qc_validate(&l->cfg, &l->d);
     rc = l->d.errors ? -1 : 0;
@@ -54,6 +138,7 @@ out:
     if (wv)
         free(wv[0]);
     free(wv);
+    free(text);
     return rc;
 }
 
@@ -64,26 +149,140 @@ int qx_load_translate(struct qx_load *l, const struct xlate_target *t)
     return xlate_translate(&l->cfg, t, &l->plan, &l->d) || l->d.errors ? -1 : 0;
 }
 
+int qx_load_files(struct qx_load *l, const struct xlate_target *t, bool files, const char *hint)
+{
+    size_t errors = l->d.errors;
+    bool noted = false;
+
+    for (size_t i = 0; files && i < l->cfg.nloads; i++) {
+        const struct qc_load *ld = &l->cfg.loads[i];
+        struct stat st;
+        int fd = qc_open_regular(ld->path, &st), di;
+
+        if (fd >= 0) {
+            close(fd);
+            continue;
+        }
+        di = qc_diag_add(&l->d, QC_SEV_ERROR, "load-unreadable", ld->loc,
+                         "cannot read '%s'%s%s%s: %s", ld->path, ld->blob >= 0 ? " (" : "",
+                         ld->blob >= 0 ? qc_blobs[ld->blob].name : "", ld->blob >= 0 ? ")" : "",
+                         qc_file_strerror(errno));
+        if (hint && !noted && di >= 0)
+            qc_diag_note(&l->d, di, ld->loc, "%s", hint);
+        noted = true;
+    }
+    /* The readable kernel's format; the unreadable ones are reported above. */
+    qx_kernel_check(&l->cfg, &l->plan, t, false, &l->d);
+    return l->d.errors > errors ? -1 : 0;
+}
+
+void qx_load_print(const struct qx_load *l, FILE *out, int verbosity)
+{
+    struct qc_diags e = l->d;
+
+    if (verbosity >= 0 || !l->d.count) {
+        qc_diags_print(out, &l->d, &l->src);
+        return;
+    }
+    e.items = malloc(l->d.count * sizeof(*e.items));
+    if (!e.items) {
+        qc_diags_print(out, &l->d, &l->src);
+        return;
+    }
+    e.count = 0;
+    for (size_t i = 0; i < l->d.count; i++)
+        if (l->d.items[i].sev == QC_SEV_ERROR)
+            e.items[e.count++] = l->d.items[i];
+    qc_diags_print(out, &e, &l->src);
+    free(e.items); /* the items themselves belong to l->d */
+}
+
+/* Other distributions' names of the architectures (Debian, Go), suggested, not taken. */
+static const struct {
+    const char *alias, *name;
+} arch_aliases[] = {
+    {"arm64", "aarch64"}, {"armv8", "aarch64"}, {"amd64", "x86_64"},
+    {"x86-64", "x86_64"}, {"x64", "x86_64"},    {"x86", "x86_64"},
+};
+
+static void unknown_arch(const char *arch, FILE *err)
+{
+    const char *hit = NULL;
+    struct qc_suggest s;
+
+    for (size_t i = 0; i < sizeof(arch_aliases) / sizeof(arch_aliases[0]) && !hit; i++)
+        if (!strcasecmp(arch, arch_aliases[i].alias))
+            hit = arch_aliases[i].name;
+    qc_suggest_init(&s, arch, strlen(arch));
+    fprintf(err, "qvm-xl: --target: unknown architecture '%s'; valid:", arch);
+    for (unsigned a = 0; a < XLATE_ARCH_COUNT; a++) {
+        fprintf(err, "%s %s", a ? "," : "", xlate_arch_name(a));
+        qc_suggest_add(&s, xlate_arch_name(a));
+    }
+    if (!hit)
+        hit = qc_suggest_result(&s);
+    if (hit)
+        fprintf(err, " (did you mean '%s'?)", hit);
+    fputc('\n', err);
+}
+
+/* The first name of the comma list @caps that is no capability, else NULL. */
+static char *unknown_cap(const char *caps)
+{
+    static const char *const names[] = {
+#define QX_CAP_NAME(e, name) name,
+        XLATE_CAPS(QX_CAP_NAME)
+#undef QX_CAP_NAME
+    };
+    for (const char *p = caps; *p;) {
+        size_t len = strcspn(p, ","), i;
+        const char *w = p + (*p == '-' || *p == '+');
+        size_t wl = len - (size_t)(w - p);
+
+        for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+            if (strlen(names[i]) == wl && !strncmp(names[i], w, wl))
+                break;
+        if (i == sizeof(names) / sizeof(names[0]))
+            return strndup(w, wl);
+        p += len + (p[len] == ',');
+    }
+    return NULL;
+}
+
 int qx_target_parse(struct xlate_target *t, const char *spec, FILE *err)
 {
     size_t n = strcspn(spec, ",");
-    char *arch = strndup(spec, n);
+    char *arch = strndup(spec, n), *bad = NULL;
     enum xlate_arch a;
     int rc = -1;
 
-    if (!arch || xlate_arch_from_name(arch, &a)) {
-        fprintf(err, "qvm-xl: --target: unknown architecture '%s'\n", arch ? arch : spec);
+    if (!arch) {
+        fprintf(err, "qvm-xl: out of memory\n");
+        goto out;
+    }
+    if (xlate_arch_from_name(arch, &a)) {
+        unknown_arch(arch, err);
         goto out;
     }
     xlate_target_default(t, a);
     if (spec[n] && xlate_target_parse_caps(t, spec + n + 1)) {
-        fprintf(err, "qvm-xl: --target: unknown capability in '%s'\n", spec + n + 1);
+        bad = unknown_cap(spec + n + 1);
+        fprintf(err,
+                "qvm-xl: --target: unknown capability '%s'; valid: pv, pvh, hvm, hap, ioreq, "
+                "gicv2, gicv3, vpl011, virtio-disk (each may start with '-' to remove it)\n",
+                bad ? bad : spec + n + 1);
         goto out;
     }
     rc = 0;
 out:
+    free(bad);
     free(arch);
     return rc;
+}
+
+enum qc_arch qx_target_qc_arch(const struct xlate_target *t)
+{
+    return t->arch == XLATE_ARCH_AARCH64 ? QC_ARCH_ARM : QC_ARCH_X86;
 }
 
 void qx_target_for(struct xlate_target *t, const struct qc_config *cfg)
@@ -94,4 +293,22 @@ void qx_target_for(struct xlate_target *t, const struct qc_config *cfg)
         xlate_target_default(t, XLATE_ARCH_X86_64);
     else
         xlate_target_native(t);
+}
+
+void qx_load_default_target(struct qx_load *l, struct xlate_target *t, const char *file)
+{
+    struct qc_loc at = {qx_load_name(file), 0, 0};
+    const char *other;
+
+    qx_target_for(t, &l->cfg);
+    if (l->cfg.arch != QC_ARCH_ANY)
+        return;
+    for (const char *const *d = l->d.disabled; d && *d; d++)
+        if (!strcmp(*d, "arch-assumed"))
+            return;
+    other = xlate_arch_name(t->arch == XLATE_ARCH_AARCH64 ? XLATE_ARCH_X86_64 : XLATE_ARCH_AARCH64);
+    qc_diag_add(&l->d, QC_SEV_NOTE, "arch-assumed", at,
+                "no item tells the architecture; translated for %s (this machine's); "
+                "--target %s chooses the other",
+                xlate_arch_name(t->arch), other);
 }

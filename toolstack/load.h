@@ -28,21 +28,53 @@ struct qx_load {
 void qx_load_init(struct qx_load *l);
 void qx_load_dispose(struct qx_load *l);
 
-/* Reads FILE (as qvm reads "@FILE") and the words after it, parses and
- * validates. Diagnostics stay in l->d (the caller prints them). Returns 0,
- * or -1 on a configuration error (a bad host description file included;
- * its message goes to @err). */
+/* qx_load_read's answer when FILE or the --asinfo file cannot be read at
+ * all (an I/O error, exit 1; the message, naming the file, is on @err). */
+#define QX_LOAD_EIO (-2)
+
+/* FILE "-" is standard input, whose diagnostics name it "<stdin>". */
+#define QX_STDIN_NAME "<stdin>"
+/* The name diagnostics give FILE. */
+const char *qx_load_name(const char *file);
+
+/* Reads FILE (as qvm reads "@FILE"; "-": standard input) and the words
+ * after it, parses and validates. Diagnostics stay in l->d (the caller
+ * prints them). Returns 0; -1 on a configuration error (a bad host
+ * description file included; its message goes to @err); QX_LOAD_EIO when
+ * FILE, or the --asinfo file, is missing, unreadable or not a regular file. */
 int qx_load_read(struct qx_load *l, const char *file, int nwords, char *const *words,
                  const struct qx_load_opts *o, FILE *err);
 
 /* Translates l->cfg for @t into l->plan; errors go to l->d. Returns 0 or -1. */
 int qx_load_translate(struct qx_load *l, const struct xlate_target *t);
 
+/*
+ * The files the configuration names, after qx_load_translate: with @files,
+ * every load item's file must be a readable regular file (error
+ * "load-unreadable" at the item; @hint, when not NULL, is a note on the
+ * first); then the kernel's format (kernel.h), when the file can be read.
+ * Returns 0, or -1 when it added an error.
+ */
+int qx_load_files(struct qx_load *l, const struct xlate_target *t, bool files, const char *hint);
+
+/* The diagnostics gcc-style on @out: all of them, or only the errors when
+ * @verbosity < 0 (-q). */
+void qx_load_print(const struct qx_load *l, FILE *out, int verbosity);
+
 /* "ARCH[,CAPS]" (e.g. "x86_64,-ioreq") over Xen 4.17's defaults for ARCH.
- * Returns 0, or -1 with a message on @err. */
+ * Returns 0, or -1 with a message on @err: the valid names, and the one
+ * meant when ARCH is another distribution's spelling (arm64, amd64). */
 int qx_target_parse(struct xlate_target *t, const char *spec, FILE *err);
+
+/* The language's architecture for a target (what --target sets for the parser). */
+enum qc_arch qx_target_qc_arch(const struct xlate_target *t);
 
 /* The default offline target: the configuration's arch, else this build's. */
 void qx_target_for(struct xlate_target *t, const struct qc_config *cfg);
+
+/* qx_target_for, plus, when nothing in the configuration tells its
+ * architecture, the note "arch-assumed" in l->d at FILE (unless -W
+ * no-arch-assumed): which one was assumed and that --target chooses. */
+void qx_load_default_target(struct qx_load *l, struct xlate_target *t, const char *file);
 
 #endif

@@ -14,6 +14,7 @@ toolstack_libqvmxl_a_SOURCES = \
 	toolstack/backend.h toolstack/backend.c \
 	toolstack/monitor.h toolstack/monitor.c \
 	toolstack/cmd-util.h toolstack/cmd-util.c \
+	toolstack/checks.h toolstack/checks.c \
 	toolstack/cmd-check.c toolstack/cmd-create.c toolstack/cmd-destroy.c \
 	toolstack/cmd-list.c toolstack/cmd-console.c toolstack/cmd-convert.c \
 	toolstack/export.h toolstack/cmd-export.c
@@ -51,3 +52,9 @@ TESTS += tests/toolstack/golden.sh tests/toolstack/man-commands.sh \
 EXTRA_DIST += tests/toolstack examples
 
 dist_man_MANS += docs/qvm-xl.1
+
+# bash completion of qvm-xl (commands, options, domains, check names, files)
+# and the backend's man page.
+bashcompletiondir = $(datadir)/bash-completion/completions
+dist_bashcompletion_DATA = toolstack/completion/qvm-xl
+dist_man_MANS += docs/qvm-xl-backend.8

@@ -16,13 +16,14 @@ printf 'raw kernel image' >"$tmp/raw"
 # A file with the x86 boot protocol's "HdrS" at 0x202, as a bzImage has.
 { head -c 514 /dev/zero; printf 'HdrS'; } >"$tmp/bzimage"
 
-# run NAME WANT-EXIT WANT-CHECK ARCH KERNEL: both create -n and convert --to=xl.
+# run NAME WANT-EXIT WANT-CHECK ARCH KERNEL [OPTION]: both create -n and convert --to=xl.
+# A kernel that is not there is error load-unreadable, unless --no-files.
 run() {
     if [ "$4" = aarch64 ]; then ram=0x40000000,64m; else ram=1m,64m; fi
     printf 'system k\nram %s\nload %s\n' "$ram" "$5" >"$tmp/$1.qvmconf"
     for cmd in "create -n" "convert --to=xl"; do
         # shellcheck disable=SC2086
-        "$QVMXL" $cmd --target="$4" "$tmp/$1.qvmconf" >"$tmp/out" 2>"$tmp/err"
+        "$QVMXL" $cmd ${6:-} --target="$4" "$tmp/$1.qvmconf" >"$tmp/out" 2>"$tmp/err"
         rc=$?
         ok=1
         [ "$rc" = "$2" ] || ok=0
@@ -40,7 +41,9 @@ run() {
 
 run arm-elf 65 xlate-kernel-format aarch64 "$tmp/elf"
 run arm-raw 0 "" aarch64 "$tmp/raw"
-run arm-missing 0 "" aarch64 "$tmp/no-such-kernel"
+run arm-missing 65 load-unreadable aarch64 "$tmp/no-such-kernel"
+run arm-missing-nofiles 0 "" aarch64 "$tmp/no-such-kernel" --no-files
+run pvh-dir 65 load-unreadable x86_64 "$tmp"
 run pvh-raw 65 xlate-kernel-format x86_64 "$tmp/raw"
 run pvh-elf 0 "" x86_64 "$tmp/elf"
 run pvh-bzimage 0 "" x86_64 "$tmp/bzimage"

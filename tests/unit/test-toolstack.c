@@ -10,8 +10,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "checks.h"
 #include "qvm-xl.h"
 #include "steps.h"
+#include "suggest.h"
 #include "qx-main.h"
 
 static int run(const char *first, ...)
@@ -87,7 +89,11 @@ static void test_usage_errors(void **state)
     assert_int_equal(run("create", NULL), QX_EXIT_USAGE);
     assert_int_equal(run("create", "--bogus", "f", NULL), QX_EXIT_USAGE);
     assert_int_equal(run("create", "-n", "--target", "mips", "x.qvmconf", NULL),
-                     QX_EXIT_CONFIG); /* file missing: read first */
+                     QX_EXIT_USAGE); /* options are checked before FILE is read */
+    assert_int_equal(run("create", "x.qvmconf", "-n", NULL), QX_EXIT_USAGE); /* after FILE */
+    assert_int_equal(run("check", "a.qvmconf", "--json", NULL), QX_EXIT_USAGE);
+    assert_int_equal(run("check", "--json", "--explain", "a.qvmconf", NULL), QX_EXIT_USAGE);
+    assert_int_equal(run("create", "--no-files", "x.qvmconf", NULL), QX_EXIT_USAGE); /* no -n */
     assert_int_equal(run("destroy", NULL), QX_EXIT_USAGE);
     assert_int_equal(run("destroy", "a", "b", NULL), QX_EXIT_USAGE);
     assert_int_equal(run("list", "extra", NULL), QX_EXIT_USAGE);
@@ -95,23 +101,68 @@ static void test_usage_errors(void **state)
     assert_int_equal(run("convert", "f", NULL), QX_EXIT_USAGE); /* no --to */
     assert_int_equal(run("convert", "--to=yaml", "f", NULL), QX_EXIT_USAGE);
     assert_int_equal(run("convert", "--to=xl", "--target=mips", "f", NULL), QX_EXIT_USAGE);
-    assert_int_equal(run("check", "--asinfo", "does/not/exist", "f", NULL), QX_EXIT_CONFIG);
+    /* A missing input file is an I/O error (1), not a configuration error. */
+    assert_int_equal(run("check", "--asinfo", "does/not/exist", "f", NULL), QX_EXIT_FAIL);
+    assert_int_equal(run("check", "-W", "no-such-check", "f", NULL), QX_EXIT_USAGE);
+    assert_int_equal(run("bogus", NULL), QX_EXIT_USAGE);
+    assert_int_equal(run("--bogus", "list", NULL), QX_EXIT_USAGE);
 }
 
 static void test_help(void **state)
 {
-    static const char *const cmds[] = {"create", "destroy", "list", "console", "convert", "check"};
+    static const char *const cmds[] = {"create",  "destroy", "list",  "console",
+                                       "convert", "check",   "export"};
     (void)state;
-    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
         assert_int_equal(run(cmds[i], "-h", NULL), QX_EXIT_OK);
+        assert_int_equal(run(cmds[i], "--help", NULL), QX_EXIT_OK);
+        assert_int_equal(run("-v", cmds[i], "--help", NULL), QX_EXIT_OK); /* global -v */
+    }
     assert_int_equal(run("help", "create", NULL), QX_EXIT_OK);
 }
 
 static void test_missing_file(void **state)
 {
     (void)state;
-    assert_int_equal(run("create", "-n", "does/not/exist.qvmconf", NULL), QX_EXIT_CONFIG);
-    assert_int_equal(run("convert", "--to=json", "does/not/exist.qvmconf", NULL), QX_EXIT_CONFIG);
+    assert_int_equal(run("create", "-n", "does/not/exist.qvmconf", NULL), QX_EXIT_FAIL);
+    assert_int_equal(run("convert", "--to=json", "does/not/exist.qvmconf", NULL), QX_EXIT_FAIL);
+    assert_int_equal(run("check", "does/not/exist.qvmconf", NULL), QX_EXIT_FAIL);
+}
+
+/* "did you mean": distance, thresholds, prefix, ties, and the check names. */
+static void test_suggest(void **state)
+{
+    static const char *const opts[] = {"ram", "rom", "intr", "loc", "system", "ser8250"};
+    struct qc_suggest s;
+    (void)state;
+    assert_int_equal(qc_edit_distance("intr", 4, "intr", 4, 2), 0);
+    assert_int_equal(qc_edit_distance("intrr", 5, "intr", 4, 2), 1);
+    assert_int_equal(qc_edit_distance("itnr", 4, "intr", 4, 2), 1);     /* a swap is one edit */
+    assert_int_equal(qc_edit_distance("RAM", 3, "ram", 3, 2), 0);       /* case does not count */
+    assert_int_equal(qc_edit_distance("abcdef", 6, "uvwxyz", 6, 2), 3); /* capped at 2 + 1 */
+#define SUGGEST(word, want)                                                                        \
+    do {                                                                                           \
+        qc_suggest_init(&s, word, strlen(word));                                                   \
+        for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)                                \
+            qc_suggest_add(&s, opts[i]);                                                           \
+        if (want)                                                                                  \
+            assert_string_equal(qc_suggest_result(&s), (const char *)(want));                      \
+        else                                                                                       \
+            assert_null(qc_suggest_result(&s));                                                    \
+    } while (0)
+    SUGGEST("rma", "ram");
+    SUGGEST("intrr", "intr");
+    SUGGEST("sytsem", "system");
+    SUGGEST("ser", "ser8250"); /* a prefix of one name */
+    SUGGEST("x", NULL);        /* one letter: no guess */
+    SUGGEST("rxm", "ram");     /* ram and rom are as close: the first wins */
+    SUGGEST("frobnicate", NULL);
+#undef SUGGEST
+    assert_string_equal(qx_check_suggest("ovrlap"), "overlap");
+    assert_string_equal(qx_check_suggest("xlate-ram-relocate"), "xlate-ram-relocated");
+    assert_true(qx_check_known("xlate-vdev-unsupported"));
+    assert_true(qx_check_known("load-unreadable"));
+    assert_false(qx_check_known("no-such-check"));
 }
 
 #undef main
@@ -125,6 +176,7 @@ int main(void)
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_suggest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
