@@ -411,8 +411,8 @@ int main(int argc, char **argv)
     o->para(f, "qvmconf - QNX Hypervisor VM configuration files, as read by qvm-xl");
     o->section(f, "SYNOPSIS");
     o->verbatim(f, "GUEST.qvmconf\n"
-                   "qvm-xl create [-c] [-p] [-n] FILE [WORD...]\n"
-                   "qvm-xl check [--explain] [--canonical] FILE [WORD...]");
+                   "qvm-xl create [-c] [-p] [-n] FILE [[--] WORD...]\n"
+                   "qvm-xl check [--syntax-only] [--explain] [--canonical] FILE... [-- WORD...]");
     description(o, f);
     o->section(f, "LEXICAL RULES");
     o->markdown(f, md);
@@ -425,7 +425,9 @@ int main(int argc, char **argv)
     checks(o, f);
     o->section(f, "EXIT STATUS");
     o->para(f, "qvm-xl check and create exit with 0 when the configuration is valid (warnings "
-               "allowed), 65 when it has an error (as qvm does), and 64 on a usage error.");
+               "allowed), 65 when it has an error (as qvm does) or, unless check is given "
+               "--syntax-only, when Xen cannot run it as written, 1 when a file cannot be "
+               "read, and 64 on a usage error.");
     o->section(f, "SEE ALSO");
     o->para(f, "qvm-xl(1), xl(1), xl.cfg(5)");
     rc = fflush(f) ? 1 : 0;
