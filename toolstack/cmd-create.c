@@ -191,7 +191,8 @@ static int build(struct qx_ctx *c, const struct create_opts *o, struct qx_load *
         fprintf(stderr, "qvm-xl: cannot attach the console\n");
         rc = QX_EXIT_FAIL;
     } else if (o->foreground) {
-        rc = qx_monitor_run(c->ctx, domid, stderr) ? QX_EXIT_FAIL : QX_EXIT_OK;
+        int code = qx_monitor_run(c->ctx, domid, stderr);
+        rc = code < 0 ? QX_EXIT_FAIL : code; /* qvm's code for why the guest stopped */
     }
     goto out;
 fail:

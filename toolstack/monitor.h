@@ -6,9 +6,20 @@
 #include <stdio.h>
 #include <libxl.h>
 
-/* Polls @domid until it is gone. A domain that shut down is destroyed
- * (the plan maps every qvm exit to "destroy"); then its backend is
- * stopped. Returns 0, or -1 when libxl failed. */
+/* qvm's exit codes for why its guest stopped (qvm/guest.h; docs/qvm-xl.1, EXIT STATUS). */
+enum {
+    QX_GUEST_EXIT_NORMAL = 0,      /* the guest shut down or restarted */
+    QX_GUEST_EXIT_KILLED = 3,      /* terminated as if power were cut: destroyed from outside */
+    QX_GUEST_EXIT_WATCHDOG = 4,    /* a watchdog fired */
+    QX_GUEST_EXIT_UNEXPECTED = 7,  /* any other reason */
+    QX_GUEST_EXIT_AFTER_START = 96 /* a fatal error after the guest started: it crashed */
+};
+/* The code for libxl shutdown reason @reason (LIBXL_SHUTDOWN_REASON_*). */
+int qx_exit_for_shutdown(int reason);
+
+/* Waits on libxl's domain-death events for @domid. A domain that shut down is destroyed
+ * (the plan maps every qvm exit to "destroy"); then its backend is stopped. Returns qvm's
+ * exit code for why it stopped, or -1 when libxl failed. */
 int qx_monitor_run(libxl_ctx *ctx, uint32_t domid, FILE *err);
 
 /* Forks a daemon (own session, stdio on /dev/null) that opens its own

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "checks.h"
+#include "monitor.h"
 #include "qvm-xl.h"
 #include "steps.h"
 #include "suggest.h"
@@ -166,9 +167,23 @@ static void test_suggest(void **state)
 }
 
 #undef main
+/* create -F exits as qvm does for why its guest stopped (docs/qvm-xl.1, EXIT STATUS). */
+static void test_guest_exit_codes(void **state)
+{
+    (void)state;
+    assert_int_equal(qx_exit_for_shutdown(LIBXL_SHUTDOWN_REASON_POWEROFF), 0);
+    assert_int_equal(qx_exit_for_shutdown(LIBXL_SHUTDOWN_REASON_REBOOT), 0);
+    assert_int_equal(qx_exit_for_shutdown(LIBXL_SHUTDOWN_REASON_SOFT_RESET), 0);
+    assert_int_equal(qx_exit_for_shutdown(LIBXL_SHUTDOWN_REASON_WATCHDOG), 4);
+    assert_int_equal(qx_exit_for_shutdown(LIBXL_SHUTDOWN_REASON_CRASH), 96);
+    assert_int_equal(qx_exit_for_shutdown(LIBXL_SHUTDOWN_REASON_SUSPEND), 7);
+    assert_int_equal(qx_exit_for_shutdown(255), 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_guest_exit_codes),
         cmocka_unit_test(test_step_table),
         cmocka_unit_test(test_fail_at),
         cmocka_unit_test(test_help_lists_exit_codes),

@@ -9,4 +9,20 @@ end=$(($(qx_now) + 3000))
 while [ -n "$(qx_domains)" ] && [ "$(qx_now)" -lt "$end" ]; do sleep 0.5; done
 is "powered-off guest is gone" "$(qx_domains | tr '\n' ' ')" ""
 
+# create -F waits on libxl's domain-death events and exits as qvm does for why the guest
+# stopped (qvm-xl(1), EXIT STATUS): 0 when it powers off ...
+timeout 150 qvm-xl create -F "$D/pvh-small.qvmconf" >/dev/null 2>&1
+is "create -F: a guest that powers off exits 0" "$?" 0
+is "create -F: the powered-off guest is gone" "$(qx_domains | tr '\n' ' ')" ""
+# ... and 3 when the domain is destroyed from outside (qvm killed: power cut).
+timeout 150 qvm-xl create -F "$D/pvh-small.qvmconf" cmdline "console=hvc0 qxguest.stay=1" \
+    >/dev/null 2>&1 &
+fg=$!
+end=$(($(qx_now) + 3000))
+until [ -n "$(qx_domains)" ] || [ "$(qx_now)" -ge "$end" ]; do sleep 0.2; done
+sleep 1
+xl destroy pvh-small >/dev/null 2>&1
+wait $fg
+is "create -F: a domain destroyed from outside exits 3" "$?" 3
+
 qx_done
