@@ -220,7 +220,7 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 
 /* A JSON string; bytes that are not valid UTF-8 become U+FFFD so the
  * output stays valid JSON whatever the configuration contained. */
-static void json_str(FILE *out, const char *s)
+void qc_json_str(FILE *out, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n;
@@ -258,7 +258,7 @@ static void json_str(FILE *out, const char *s)
 static void json_loc(FILE *out, struct qc_loc loc)
 {
     fputs("\"file\": ", out);
-    json_str(out, loc.file);
+    qc_json_str(out, loc.file);
     fprintf(out, ", \"line\": %u, \"col\": %u", (unsigned)loc.line, (unsigned)loc.col);
 }
 
@@ -270,17 +270,17 @@ void qc_diags_print_json(FILE *out, const struct qc_diags *d)
 
         fputs(i ? ",\n  {" : "\n  {", out);
         fprintf(out, "\"severity\": \"%s\", \"check\": ", qc_severity_name(it->sev));
-        json_str(out, it->check);
+        qc_json_str(out, it->check);
         fputs(", ", out);
         json_loc(out, it->loc);
         fputs(", \"message\": ", out);
-        json_str(out, it->msg);
+        qc_json_str(out, it->msg);
         fputs(", \"note\": ", out);
         if (it->has_note) {
             fputc('{', out);
             json_loc(out, it->note_loc);
             fputs(", \"message\": ", out);
-            json_str(out, it->note);
+            qc_json_str(out, it->note);
             fputc('}', out);
         } else {
             fputs("null", out);

@@ -83,4 +83,7 @@ void qc_diags_print_summary(FILE *out, const struct qc_diags *d);
  * note: {file, line, col, message}}. */
 void qc_diags_print_json(FILE *out, const struct qc_diags *d);
 
+/* @s as a JSON string (quotes, escapes, invalid UTF-8 as U+FFFD), or null for NULL. */
+void qc_json_str(FILE *out, const char *s);
+
 #endif

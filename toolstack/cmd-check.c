@@ -68,17 +68,10 @@ static bool known_check(struct qx_getopt *g, const char *opt, const char *name)
 
 static void json(FILE *out, const char *file, const struct qc_diags *d, int exit_code)
 {
-    fputs("{\"file\": \"", out);
-    for (const char *p = file; *p; p++) /* a path: escape what JSON needs */
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if ((unsigned char)*p < 0x20)
-            fprintf(out, "\\u%04x", (unsigned char)*p);
-        else
-            fputc(*p, out);
-    fprintf(out,
-            "\", \"exit\": %d, \"errors\": %zu, \"warnings\": %zu, \"diagnostics\": ", exit_code,
-            d->errors, d->warnings);
+    fputs("{\"file\": ", out);
+    qc_json_str(out, file);
+    fprintf(out, ", \"exit\": %d, \"errors\": %zu, \"warnings\": %zu, \"diagnostics\": ",
+            exit_code, d->errors, d->warnings);
     qc_diags_print_json(out, d);
     fputs("}\n", out);
 }

@@ -186,21 +186,6 @@ void xlate_report_print(FILE *out, const struct xlate_plan *p)
         fprintf(out, "device tree: %zu bytes generated\n", p->fdt_size);
 }
 
-static void put_json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
 
 void xlate_report_print_json(FILE *out, const struct xlate_plan *p)
 {
@@ -210,17 +195,17 @@ void xlate_report_print_json(FILE *out, const struct xlate_plan *p)
 
         fputs(i ? ",\n {\"file\":" : "{\"file\":", out);
         if (r->loc.file)
-            put_json_str(out, r->loc.file);
+            qc_json_str(out, r->loc.file ? r->loc.file : "");
         else
             fputs("null", out);
         fprintf(out, ",\"line\":%u,\"col\":%u,\"component\":", r->loc.line, r->loc.col);
-        put_json_str(out, r->component);
+        qc_json_str(out, r->component ? r->component : "");
         fputs(",\"fidelity\":", out);
-        put_json_str(out, xlate_fidelity_name(r->fidelity));
+        qc_json_str(out, xlate_fidelity_name(r->fidelity));
         fputs(",\"rule\":", out);
-        put_json_str(out, r->rule);
+        qc_json_str(out, r->rule ? r->rule : "");
         fputs(",\"text\":", out);
-        put_json_str(out, r->text);
+        qc_json_str(out, r->text ? r->text : "");
         fputc('}', out);
     }
     fputs("]\n", out);
