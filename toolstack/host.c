@@ -36,12 +36,18 @@ void qx_host_dispose(struct qx_host *h)
 int qx_host_claim(struct qx_host *h, enum qx_res kind, uint64_t start, uint64_t len,
                   const char *name, const char *holder)
 {
-    struct qx_claim *v = realloc(h->claims, (h->nclaims + 1) * sizeof(*v));
     struct qx_claim c = {kind, start, len, name ? strdup(name) : NULL, strdup(holder)};
 
-    if (v)
-        h->claims = v;
-    if (!v || !c.holder || (name && !c.name)) {
+    if (h->nclaims == h->cap_claims && c.holder && (!name || c.name)) {
+        /* Doubling: a large reservation file stays linear. */
+        size_t cap = h->cap_claims ? 2 * h->cap_claims : 16;
+        struct qx_claim *v = realloc(h->claims, cap * sizeof(*v));
+        if (v) {
+            h->claims = v;
+            h->cap_claims = cap;
+        }
+    }
+    if (h->nclaims == h->cap_claims || !c.holder || (name && !c.name)) {
         free(c.name);
         free(c.holder);
         return -1;
@@ -73,6 +79,13 @@ static int iomem_line(const char *s, size_t len, struct iomem_line *l)
         return -1;
     snprintf(l->name, sizeof(l->name), "%s", buf + n);
     return 0;
+}
+
+/* The length of a line's inclusive range; the whole 64-bit space (2^64
+ * bytes) is kept as 2^64 - 1, since a length of 0 would hold nothing. */
+static uint64_t iomem_len(const struct iomem_line *l)
+{
+    return l->end - l->start == UINT64_MAX ? UINT64_MAX : l->end - l->start + 1;
 }
 
 /* Containers and memory, not device claims (qvm-xl(1), HOST PRECEDENCE). */
@@ -107,7 +120,7 @@ int qx_host_parse_iomem(struct qx_host *h, const char *text)
         if (have && next.depth <= cur.depth && iomem_is_claim(cur.name)) {
             char holder[128];
             snprintf(holder, sizeof(holder), "dom0 (%s)", cur.name);
-            if (qx_host_claim(h, QX_RES_IOMEM, cur.start, cur.end - cur.start + 1, NULL, holder))
+            if (qx_host_claim(h, QX_RES_IOMEM, cur.start, iomem_len(&cur), NULL, holder))
                 return -1;
             added++;
         }
@@ -117,7 +130,7 @@ int qx_host_parse_iomem(struct qx_host *h, const char *text)
     if (have && iomem_is_claim(cur.name)) {
         char holder[128];
         snprintf(holder, sizeof(holder), "dom0 (%s)", cur.name);
-        if (qx_host_claim(h, QX_RES_IOMEM, cur.start, cur.end - cur.start + 1, NULL, holder))
+        if (qx_host_claim(h, QX_RES_IOMEM, cur.start, iomem_len(&cur), NULL, holder))
             return -1;
         added++;
     }
@@ -189,64 +202,261 @@ static int reserve_holder(char *buf, size_t len, struct qc_loc loc)
     return snprintf(buf, len, "host reservation %s:%u", loc.file ? loc.file : "?", loc.line);
 }
 
-int qx_host_parse_reserve(struct qx_host *h, const char *name, const char *text, FILE *err)
+/* Where the argument of the option whose keyword is word @seq is (the
+ * parser takes it from the next word); @kw when there is none. */
+static struct qc_loc arg_loc(const struct qc_words *w, size_t seq, struct qc_loc kw)
 {
+    return seq + 1 < w->count ? w->items[seq + 1].loc : kw;
+}
+
+static void not_allowed(struct qc_diags *d, struct qc_loc loc, const char *what)
+{
+    qc_diag_add(d, QC_SEV_ERROR, "host-reserve-item", loc,
+                "`%s` is not allowed in a host reservation file (only `cpu runmask LIST`, "
+                "`reserve loc mem:ADDR[,LEN]` and `reserve intr N`)",
+                what);
+}
+
+/* The VM items: a host reservation file holds none of them. */
+static void check_vm_items(const struct qc_config *cfg, struct qc_diags *d)
+{
+    const struct {
+        const struct qc_str_opt *o;
+        const char *name;
+    } opts[] = {
+        {&cfg->system, "system"}, {&cfg->cmdline, "cmdline"}, {&cfg->dump, "dump"},
+        {&cfg->safety, "safety"}, {&cfg->dryrun, "dryrun"},   {&cfg->debug, "debug"},
+    };
+
+    for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+        if (opts[i].o->set)
+            not_allowed(d, opts[i].o->loc, opts[i].name);
+    if (cfg->tolerance.set)
+        not_allowed(d, cfg->tolerance.loc, "tolerance");
+    for (size_t i = 0; i < cfg->nregions; i++)
+        not_allowed(d, cfg->regions[i].loc, cfg->regions[i].rom ? "rom" : "ram");
+    for (size_t i = 0; i < cfg->nloads; i++)
+        not_allowed(d, cfg->loads[i].loc, "load");
+    for (size_t i = 0; i < cfg->nvdevs; i++)
+        not_allowed(d, cfg->vdevs[i].loc, "vdev");
+    for (size_t i = 0; i < cfg->npasses; i++)
+        not_allowed(d, cfg->passes[i].loc, "pass");
+    for (size_t i = 0; i < cfg->nloggers; i++)
+        not_allowed(d, cfg->loggers[i].loc, "logger");
+    for (size_t i = 0; i < cfg->nsetvars; i++)
+        not_allowed(d, cfg->setvars[i].loc, "set");
+    for (size_t i = 0; i < cfg->nunsupported; i++)
+        not_allowed(d, cfg->unsupported[i].loc, "unsupported");
+}
+
+/* Whether the options written after `cpu` (word @seq) include a runmask,
+ * perhaps one that did not parse (it has its own error then). */
+static bool runmask_written(const struct qc_words *w, size_t seq)
+{
+    static const char *const opts[] = {"runmask", "sched", "partition", "cluster"};
+
+    for (size_t i = seq + 1; i < w->count && w->items[i].seg == w->items[seq].seg; i += 2) {
+        size_t k = 0;
+        while (k < sizeof(opts) / sizeof(opts[0]) && strcmp(w->items[i].text, opts[k]) != 0)
+            k++;
+        if (k == 0)
+            return true;
+        if (k == sizeof(opts) / sizeof(opts[0]))
+            break;
+    }
+    return false;
+}
+
+static void check_cpu(const struct qc_cpu *c, const struct qc_words *w, struct qc_diags *d)
+{
+    static const char only[] = "a host `cpu` takes only `runmask`";
+
+    if (!c->has_runmask && !runmask_written(w, c->seq))
+        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-cpu", c->loc,
+                    "a host `cpu` needs `runmask LIST` (the pCPUs kept for the host)");
+    if (c->partition)
+        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-cpu", c->partition_loc, "%s, not `partition`",
+                    only);
+    if (c->cluster)
+        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-cpu", c->cluster_loc, "%s, not `cluster`", only);
+    if (c->sched.set)
+        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-cpu", c->sched.loc, "%s, not `sched`", only);
+}
+
+/* One side of a `reserve loc`: host physical memory, a range that is not
+ * empty and does not go past 2^64 - 1 (ADDR + LEN fits in 64 bits). */
+static void check_place(const struct qc_place *pl, uint64_t len, struct qc_loc at, const char *side,
+                        struct qc_diags *d)
+{
+    static const char *const spaces[] = {[QC_SPACE_NONE] = "no",
+                                         [QC_SPACE_MEM] = "mem:",
+                                         [QC_SPACE_IO] = "io:",
+                                         [QC_SPACE_PCI_BDF] = "pci:",
+                                         [QC_SPACE_PCI_ID] = "pci:"};
+
+    if (pl->space != QC_SPACE_MEM) {
+        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-space", at,
+                    "a host reservation is a mem: range, not %s space%s",
+                    (unsigned)pl->space < sizeof(spaces) / sizeof(spaces[0]) ? spaces[pl->space]
+                                                                             : "this",
+                    side);
+        return;
+    }
+    if (len > UINT64_MAX - pl->addr)
+        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-range", at,
+                    "range 0x%" PRIx64 ",0x%" PRIx64 "%s goes past the end of the 64-bit "
+                    "address space",
+                    pl->addr, len, side);
+}
+
+static void check_reserve(const struct qc_reserve *r, const struct qc_words *w, struct qc_diags *d)
+{
+    /* A `loc` or `intr` that did not parse has its own error already. */
+    const struct qc_word *next = r->seq + 1 < w->count ? &w->items[r->seq + 1] : NULL;
+    bool tried = next && next->seg == w->items[r->seq].seg &&
+                 (strcmp(next->text, "loc") == 0 || strcmp(next->text, "intr") == 0);
+
+    if (!r->nlocs && !r->nintrs && !tried)
+        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-empty", r->loc,
+                    "`reserve` without `loc` or `intr` reserves nothing");
+    for (size_t j = 0; j < r->nlocs; j++) {
+        const struct qc_locspec *l = &r->locs[j];
+        struct qc_loc at = arg_loc(w, l->seq, l->loc);
+        uint64_t len = l->has_len ? l->len : 4096;
+
+        if (l->has_len && l->len == 0) {
+            qc_diag_add(d, QC_SEV_ERROR, "host-reserve-range", at,
+                        "a host reservation of length 0 reserves nothing");
+            continue;
+        }
+        check_place(&l->guest, len, at, l->has_host ? " (before '=')" : "", d);
+        if (l->has_host)
+            check_place(&l->host, len, at, " (after '=')", d);
+    }
+    for (size_t j = 0; j < r->nintrs; j++) {
+        /* The model keeps 32 bits: read the word again to see a larger one. */
+        const struct qc_intr *it = &r->intrs[j];
+        uint64_t v;
+
+        if (it->seq + 1 < w->count &&
+            qc_num_parse(w->items[it->seq + 1].text, w->items[it->seq + 1].len, QC_NUM_COUNT, &v,
+                         NULL) == QC_NUM_OK &&
+            v > UINT32_MAX)
+            qc_diag_add(d, QC_SEV_ERROR, "host-reserve-intr", arg_loc(w, it->seq, it->loc),
+                        "interrupt %" PRIu64 " is beyond %" PRIu32, v, UINT32_MAX);
+    }
+}
+
+/* The first NUL byte of text[0..len) as a location; false when there is none. */
+static bool find_nul(const char *name, const char *text, size_t len, struct qc_loc *at)
+{
+    const char *nul = memchr(text, '\0', len);
+    uint32_t line = 1;
+    const char *bol = text;
+
+    if (!nul)
+        return false;
+    for (const char *p = text; (p = memchr(p, '\n', (size_t)(nul - p))); bol = ++p)
+        line++;
+    *at = (struct qc_loc){name, line, (uint32_t)(nul - bol + 1)};
+    return true;
+}
+
+/* File order (all diagnostics are of the one file): line, column, errors
+ * before warnings. */
+static int diag_cmp(const void *a, const void *b)
+{
+    const struct qc_diag *x = a, *y = b;
+
+    if (x->loc.line != y->loc.line)
+        return x->loc.line < y->loc.line ? -1 : 1;
+    if (x->loc.col != y->loc.col)
+        return x->loc.col < y->loc.col ? -1 : 1;
+    if (x->sev != y->sev)
+        return x->sev > y->sev ? -1 : 1;
+    /* qsort is not stable: ties are ordered by their text. */
+    int c = strcmp(x->check, y->check);
+    return c ? c : strcmp(x->msg ? x->msg : "", y->msg ? y->msg : "");
+}
+
+/* Claims what @cfg (checked: no error) reserves. */
+static int claim_all(struct qx_host *h, const struct qc_config *cfg)
+{
+    char holder[256];
+
+    for (size_t i = 0; i < cfg->ncpus; i++) {
+        const struct qc_cpu *c = &cfg->cpus[i];
+        reserve_holder(holder, sizeof(holder), c->loc);
+        for (unsigned b = 0; b < 64; b++)
+            if ((c->runmask >> b & 1) && qx_host_claim(h, QX_RES_PCPU, b, 1, NULL, holder))
+                return -1;
+    }
+    for (size_t i = 0; i < cfg->nreserves; i++) {
+        const struct qc_reserve *r = &cfg->reserves[i];
+        for (size_t j = 0; j < r->nlocs; j++) {
+            const struct qc_locspec *l = &r->locs[j];
+            const struct qc_place *pl = l->has_host ? &l->host : &l->guest;
+            reserve_holder(holder, sizeof(holder), l->loc);
+            if (qx_host_claim(h, QX_RES_IOMEM, pl->addr, l->has_len ? l->len : 4096, NULL, holder))
+                return -1;
+        }
+        for (size_t j = 0; j < r->nintrs; j++) {
+            reserve_holder(holder, sizeof(holder), r->intrs[j].loc);
+            if (qx_host_claim(h, QX_RES_IRQ, r->intrs[j].line, 1, NULL, holder))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int qx_host_parse_reserve_n(struct qx_host *h, const char *name, const char *text, size_t len,
+                            FILE *err)
+{
+    /* Self-contained: no @FILE includes, no $ substitutions (qvm-xl(1)). */
+    const struct qc_read_opts ropts = {.no_includes = true};
     struct qc_sources src;
     struct qc_words words;
     struct qc_diags d;
-    struct qc_config cfg;
-    char holder[256];
+    struct qc_config cfg, only;
+    struct qc_loc at;
     int rc = -1;
 
     qc_sources_init(&src);
     qc_words_init(&words);
     qc_diags_init(&d);
     qc_config_init(&cfg);
-    qc_read_text(&src, &words, name, text, strlen(text), NULL, &d);
+    if (find_nul(name, text, len, &at)) {
+        /* Not text: one error, not one per byte of a binary file. */
+        qc_diag_add(&d, QC_SEV_ERROR, "host-reserve-nul", at,
+                    "NUL byte: a host reservation file is text");
+        qc_diags_print(err, &d, NULL);
+        goto out;
+    }
+    qc_read_text(&src, &words, name, text, len, &ropts, &d);
     qc_parse(&words, NULL, &cfg, &d);
-    if (d.errors) {
+    check_vm_items(&cfg, &d);
+    for (size_t i = 0; i < cfg.ncpus; i++)
+        check_cpu(&cfg.cpus[i], &words, &d);
+    for (size_t i = 0; i < cfg.nreserves; i++)
+        check_reserve(&cfg.reserves[i], &words, &d);
+    /* Whatever the checks above do not know (a new kind of item) is an error too:
+     * the model must be its cpus and reserves and nothing else. */
+    qc_config_init(&only);
+    only.arch = cfg.arch;
+    only.cpus = cfg.cpus;
+    only.ncpus = cfg.ncpus;
+    only.reserves = cfg.reserves;
+    only.nreserves = cfg.nreserves;
+    if (!d.errors && !qc_config_equal(&cfg, &only))
+        qc_diag_add(&d, QC_SEV_ERROR, "host-reserve-item",
+                    words.count ? words.items[0].loc : (struct qc_loc){name, 1, 1},
+                    "this file holds more than `cpu runmask` and `reserve` items");
+    if (d.count) {
+        qsort(d.items, d.count, sizeof(*d.items), diag_cmp);
         qc_diags_print(err, &d, &src);
-        goto out;
     }
-    /* Only reservations belong here: a VM item would be silently ignored. */
-    if (cfg.nregions || cfg.nloads || cfg.nvdevs || cfg.npasses || cfg.system.set ||
-        cfg.cmdline.set) {
-        fprintf(err, "%s: error: a host reservation file holds only `reserve` and `cpu runmask`\n",
-                name);
-        goto out;
-    }
-    for (size_t i = 0; i < cfg.ncpus; i++) {
-        const struct qc_cpu *c = &cfg.cpus[i];
-        if (!c->has_runmask) {
-            fprintf(err, "%s:%u: error: a host `cpu` needs a runmask\n", name, c->loc.line);
-            goto out;
-        }
-        reserve_holder(holder, sizeof(holder), c->loc);
-        for (unsigned b = 0; b < 64; b++)
-            if ((c->runmask >> b & 1) && qx_host_claim(h, QX_RES_PCPU, b, 1, NULL, holder))
-                goto out;
-    }
-    for (size_t i = 0; i < cfg.nreserves; i++) {
-        const struct qc_reserve *r = &cfg.reserves[i];
-        for (size_t j = 0; j < r->nlocs; j++) {
-            const struct qc_locspec *l = &r->locs[j];
-            const struct qc_place *pl = l->has_host ? &l->host : &l->guest;
-            if (pl->space != QC_SPACE_MEM) {
-                fprintf(err, "%s:%u: error: a host reservation is a mem: range\n", name,
-                        l->loc.line);
-                goto out;
-            }
-            reserve_holder(holder, sizeof(holder), l->loc);
-            if (qx_host_claim(h, QX_RES_IOMEM, pl->addr, l->has_len ? l->len : 4096, NULL, holder))
-                goto out;
-        }
-        for (size_t j = 0; j < r->nintrs; j++) {
-            reserve_holder(holder, sizeof(holder), r->intrs[j].loc);
-            if (qx_host_claim(h, QX_RES_IRQ, r->intrs[j].line, 1, NULL, holder))
-                goto out;
-        }
-    }
-    rc = 0;
+    if (!d.errors && (rc = claim_all(h, &cfg)))
+        fprintf(err, "%s: error: out of memory\n", name);
 out:
     qc_config_dispose(&cfg);
     qc_diags_dispose(&d);
@@ -255,25 +465,31 @@ out:
     return rc;
 }
 
+int qx_host_parse_reserve(struct qx_host *h, const char *name, const char *text, FILE *err)
+{
+    return qx_host_parse_reserve_n(h, name, text, strlen(text), err);
+}
+
 int qx_host_load_reserve(struct qx_host *h, const char *path, int must_exist, FILE *err)
 {
-    FILE *f = fopen(path, "r");
     char *text = NULL;
     size_t len = 0;
-    int rc = -1;
+    int e = qc_read_regular_file(path, QX_HOST_RESERVE_MAX, &text, &len), rc;
 
-    if (!f) {
-        if (!must_exist && errno == ENOENT)
-            return 0;
-        fprintf(err, "qvm-xl: %s: %s\n", path, strerror(errno));
+    if (e == ENOENT && !must_exist)
+        return 0;
+    if (e == EFBIG) {
+        fprintf(err, "qvm-xl: %s: cannot read the host reservation file: larger than %d bytes\n",
+                path, QX_HOST_RESERVE_MAX);
         return -1;
     }
-    if (getdelim(&text, &len, '\0', f) < 0 && ferror(f))
-        fprintf(err, "qvm-xl: %s: read error\n", path);
-    else
-        rc = qx_host_parse_reserve(h, path, text ? text : "", err);
+    if (e) {
+        fprintf(err, "qvm-xl: %s: cannot read the host reservation file: %s\n", path,
+                qc_file_strerror(e));
+        return -1;
+    }
+    rc = qx_host_parse_reserve_n(h, path, text, len, err);
     free(text);
-    fclose(f);
     return rc;
 }
 
@@ -314,13 +530,24 @@ static int conflict(struct qx_conflicts *out, enum qx_res kind, const char *hold
     return 0;
 }
 
-/* The first claim of @kind overlapping [start, start+len), or NULL. */
+/* The last byte of [start, start+len) (len > 0), at most 2^64 - 1: a range
+ * that would wrap ends at the top of the address space. */
+static uint64_t last_byte(uint64_t start, uint64_t len)
+{
+    return len - 1 > UINT64_MAX - start ? UINT64_MAX : start + (len - 1);
+}
+
+/* The first claim of @kind overlapping [start, start+len), or NULL. Empty
+ * ranges overlap nothing; a range reaching 2^64 does not wrap to 0. */
 static const struct qx_claim *held(const struct qx_host *h, enum qx_res kind, uint64_t start,
                                    uint64_t len)
 {
+    if (!len)
+        return NULL;
     for (size_t i = 0; i < h->nclaims; i++) {
         const struct qx_claim *c = &h->claims[i];
-        if (c->kind == kind && start < c->start + c->len && c->start < start + len)
+        if (c->kind == kind && c->len && start <= last_byte(c->start, c->len) &&
+            c->start <= last_byte(start, len))
             return c;
     }
     return NULL;

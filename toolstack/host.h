@@ -45,6 +45,7 @@ struct qx_host {
     uint64_t free_kb;
     struct qx_claim *claims;
     size_t nclaims;
+    size_t cap_claims; /* allocated claims */
 };
 
 void qx_host_init(struct qx_host *h);
@@ -65,12 +66,22 @@ int qx_host_parse_interrupts(struct qx_host *h, const char *text);
 int qx_host_add_domain(struct qx_host *h, const char *name, const libxl_domain_config *dc);
 
 /* The host reservation file, in qvmconf syntax (qvm-xl(1), HOST
- * RESERVATION): `reserve loc ...` (host physical ranges; "=HOST" wins when
- * given), `reserve intr N`, and `cpu runmask LIST` (pCPUs kept for the
- * host). Anything else is an error. @name labels messages on @err.
+ * RESERVATION): `reserve loc mem:...` (host physical ranges; "=HOST" wins
+ * when given), `reserve intr N`, and `cpu runmask LIST` (pCPUs kept for the
+ * host). Anything else is an error, as are a NUL byte, @FILE includes and $
+ * substitutions, empty or wrapping ranges. Every error is printed on @err as
+ * "NAME:LINE:COL: error: ... [CHECK]" (@name labels them) and nothing is
+ * claimed; warnings are printed too. text[0..len) need not be NUL-terminated.
  * Returns 0 or -1. */
+int qx_host_parse_reserve_n(struct qx_host *h, const char *name, const char *text, size_t len,
+                            FILE *err);
+/* The same for a NUL-terminated @text. */
 int qx_host_parse_reserve(struct qx_host *h, const char *name, const char *text, FILE *err);
-/* Reads @path; with @must_exist 0 a missing file is no error. */
+/* The largest reservation file read (bytes). */
+#define QX_HOST_RESERVE_MAX (1024 * 1024)
+/* Reads @path, a regular file of at most QX_HOST_RESERVE_MAX bytes (a FIFO,
+ * device or directory is an error naming it, and is never waited on); with
+ * @must_exist 0 a missing file is no error. Returns 0 or -1. */
 int qx_host_load_reserve(struct qx_host *h, const char *path, int must_exist, FILE *err);
 
 /* One conflict: the VM asks for what @holder holds. */

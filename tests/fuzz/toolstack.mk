@@ -1,2 +1,63 @@
 # tests/fuzz: libFuzzer targets of the toolstack's own input files (the host
 # reservation file and the asinfo host description); see local.mk for the pattern.
+#
+# fuzz-host: a reservation file is accepted only when it holds the documented
+# items (cpu runmask, reserve loc mem:, reserve intr) and then claims exactly
+# those; qx_host_check of a fixed VM finds the conflicts an independent
+# overlap computation expects. fuzz-asinfo: asinfo text agrees with a
+# reference reader, every entry round-trips through qx_asinfo_lookup and no
+# START+LENGTH wraps. replay-host and replay-asinfo run each target once per
+# seed (tests/fuzz/corpus-host, corpus-asinfo) in every `make check`, with any
+# compiler; `make fuzz-run-host` / `fuzz-run-asinfo` run the libFuzzer builds
+# for $(FUZZ_SECONDS) on a scratch copy of the seeds. FUZZ_SAN comes from
+# local.mk.
+check_PROGRAMS += tests/fuzz/replay-host tests/fuzz/replay-asinfo
+TESTS += tests/fuzz/replay-host tests/fuzz/replay-asinfo
+tests_fuzz_replay_host_SOURCES = tests/fuzz/replay-toolstack.c tests/fuzz/fuzz-host.c
+tests_fuzz_replay_host_CPPFLAGS = $(AM_CPPFLAGS) $(XENLIGHT_CFLAGS) \
+	-DREPLAY_NAME='"replay-host"' -DREPLAY_DIRS='"tests/fuzz/corpus-host"'
+tests_fuzz_replay_host_LDADD = toolstack/libqvmxl.a conf/libqvmconf.a $(XENLIGHT_LIBS)
+tests_fuzz_replay_asinfo_SOURCES = tests/fuzz/replay-toolstack.c tests/fuzz/fuzz-asinfo.c
+tests_fuzz_replay_asinfo_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DREPLAY_NAME='"replay-asinfo"' -DREPLAY_DIRS='"tests/fuzz/corpus-asinfo"'
+tests_fuzz_replay_asinfo_LDADD = toolstack/libqvmxl.a conf/libqvmconf.a
+
+EXTRA_DIST += tests/fuzz/corpus-host tests/fuzz/corpus-asinfo
+
+FUZZ_HOST_CORPUS = tests/fuzz/corpus-host-run
+FUZZ_ASINFO_CORPUS = tests/fuzz/corpus-asinfo-run
+
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-host tests/fuzz/fuzz-asinfo
+# The toolstack file and the conf library are compiled again with the
+# fuzzer's instrumentation, as for fuzz-conf.
+tests_fuzz_fuzz_host_SOURCES = tests/fuzz/fuzz-host.c toolstack/host.h toolstack/host.c \
+	$(conf_libqvmconf_a_SOURCES)
+tests_fuzz_fuzz_host_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g \
+	$(XENLIGHT_CFLAGS)
+tests_fuzz_fuzz_host_LDFLAGS = $(FUZZ_SAN)
+tests_fuzz_fuzz_host_LDADD = $(XENLIGHT_LIBS)
+tests_fuzz_fuzz_asinfo_SOURCES = tests/fuzz/fuzz-asinfo.c toolstack/asinfo.h \
+	toolstack/asinfo.c $(conf_libqvmconf_a_SOURCES)
+tests_fuzz_fuzz_asinfo_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g
+tests_fuzz_fuzz_asinfo_LDFLAGS = $(FUZZ_SAN)
+
+# As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
+fuzz-run-host: tests/fuzz/fuzz-host$(EXEEXT)
+	rm -rf $(FUZZ_HOST_CORPUS) && mkdir -p $(FUZZ_HOST_CORPUS)
+	cp $(srcdir)/tests/fuzz/corpus-host/* $(FUZZ_HOST_CORPUS)/
+	tests/fuzz/fuzz-host$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -dict=$(srcdir)/tests/fuzz/qvmconf.dict -artifact_prefix=tests/fuzz/host- \
+	  -print_final_stats=1 $(FUZZ_HOST_CORPUS)
+
+fuzz-run-asinfo: tests/fuzz/fuzz-asinfo$(EXEEXT)
+	rm -rf $(FUZZ_ASINFO_CORPUS) && mkdir -p $(FUZZ_ASINFO_CORPUS)
+	cp $(srcdir)/tests/fuzz/corpus-asinfo/* $(FUZZ_ASINFO_CORPUS)/
+	tests/fuzz/fuzz-asinfo$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -artifact_prefix=tests/fuzz/asinfo- -print_final_stats=1 $(FUZZ_ASINFO_CORPUS)
+else
+fuzz-run-host fuzz-run-asinfo:
+	@echo "$@: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
+	@exit 1
+endif
+.PHONY: fuzz-run-host fuzz-run-asinfo
