@@ -314,6 +314,10 @@ int qc_p_intrs(struct qc_parser *p, const struct qc_word *w, enum qc_ctx ctx, st
     if (ctx == QC_CTX_RESERVE) {
         if (qc_p_num(p, w, s, w->len, QC_NUM_COUNT, &v))
             return -1;
+        if (v > UINT32_MAX) {
+            qc_p_diag(p, QC_SEV_ERROR, "number-range", w->loc, "interrupt number too large");
+            return -1;
+        }
         struct qc_intr *it = qc_p_push(arr, n, sizeof(*it));
         if (!it)
             return -1;
@@ -330,6 +334,10 @@ int qc_p_intrs(struct qc_parser *p, const struct qc_word *w, enum qc_ctx ctx, st
         if (eq) {
             if (qc_p_num(p, w, eq + 1, (size_t)(end - eq - 1), QC_NUM_COUNT, &v))
                 return -1;
+            if (v > UINT32_MAX) {
+                qc_p_diag(p, QC_SEV_ERROR, "number-range", w->loc, "host vector too large");
+                return -1;
+            }
             it.has_vector = true;
             it.vector = (uint32_t)v;
         }
