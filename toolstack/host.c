@@ -333,18 +333,6 @@ static void check_reserve(const struct qc_reserve *r, const struct qc_words *w, 
         if (l->has_host)
             check_place(&l->host, len, at, " (after '=')", d);
     }
-    for (size_t j = 0; j < r->nintrs; j++) {
-        /* The model keeps 32 bits: read the word again to see a larger one. */
-        const struct qc_intr *it = &r->intrs[j];
-        uint64_t v;
-
-        if (it->seq + 1 < w->count &&
-            qc_num_parse(w->items[it->seq + 1].text, w->items[it->seq + 1].len, QC_NUM_COUNT, &v,
-                         NULL) == QC_NUM_OK &&
-            v > UINT32_MAX)
-            qc_diag_add(d, QC_SEV_ERROR, "host-reserve-intr", arg_loc(w, it->seq, it->loc),
-                        "interrupt %" PRIu64 " is beyond %" PRIu32, v, UINT32_MAX);
-    }
 }
 
 /* The first NUL byte of text[0..len) as a location; false when there is none. */

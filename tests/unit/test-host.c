@@ -434,7 +434,7 @@ static void test_reserve_ranges(void **state)
         {"reserve loc 0xffffffffffffffff,2=mem:0x1000\n", 0,
          "bad:1:13: error: ", "[host-reserve-range]"},
         {"reserve loc mem:0x1000,0x1000,rw\n", 0, "bad:1:", "[loc-syntax]"},
-        {"reserve intr 4294967296\n", 0, "bad:1:14: error: ", "[host-reserve-intr]"},
+        {"reserve intr 4294967296\n", 0, "bad:1:14: error: ", "[number-range]"},
         {"reserve intr ioapic:5\n", 0, "bad:1:14: error: ", "error"},
         {"reserve loc mem:\n", 0, "bad:1:17: error: ", "[number-invalid]"},
     };
