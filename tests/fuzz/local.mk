@@ -7,8 +7,11 @@
 # it for $(FUZZ_SECONDS) on a scratch copy of the seeds.
 check_PROGRAMS += tests/fuzz/replay-conf
 TESTS += tests/fuzz/replay-conf
-tests_fuzz_replay_conf_SOURCES = tests/fuzz/replay-conf.c tests/fuzz/fuzz-conf.c
+tests_fuzz_replay_conf_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-conf.c
 tests_fuzz_replay_conf_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS)
+tests_fuzz_replay_conf_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_NAME='"replay-conf"' \
+	-DREPLAY_DIRS='{"tests/fuzz/corpus-conf", ".qvmconf"}, {"tests/conf/good", ".qvmconf"}, \
+	{"tests/conf/bad", ".qvmconf"}, {"tests/conf/real", ".qvmconf"}'
 tests_fuzz_replay_conf_LDADD = $(XLATE_LIBS) $(XLUTIL_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus-conf tests/fuzz/qvmconf.dict
@@ -54,7 +57,10 @@ endif
 # scratch copy of the seeds.
 check_PROGRAMS += tests/fuzz/replay-xlcfg
 TESTS += tests/fuzz/replay-xlcfg
-tests_fuzz_replay_xlcfg_SOURCES = tests/fuzz/replay-xlcfg.c tests/fuzz/fuzz-xlcfg.c
+tests_fuzz_replay_xlcfg_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-xlcfg.c
+tests_fuzz_replay_xlcfg_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_NAME='"replay-xlcfg"' \
+	-DREPLAY_DIRS='{"tests/fuzz/corpus-xlcfg", ""}, {"tests/reverse/cfg", ".cfg"}, \
+	{"tests/reverse/bad", ".cfg"}'
 tests_fuzz_replay_xlcfg_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) $(XLUTIL_CFLAGS)
 tests_fuzz_replay_xlcfg_LDADD = $(XLATE_LIBS) $(XLUTIL_LIBS)
 

@@ -13,13 +13,13 @@
 # local.mk.
 check_PROGRAMS += tests/fuzz/replay-host tests/fuzz/replay-asinfo
 TESTS += tests/fuzz/replay-host tests/fuzz/replay-asinfo
-tests_fuzz_replay_host_SOURCES = tests/fuzz/replay-toolstack.c tests/fuzz/fuzz-host.c
+tests_fuzz_replay_host_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-host.c
 tests_fuzz_replay_host_CPPFLAGS = $(AM_CPPFLAGS) $(XENLIGHT_CFLAGS) \
-	-DREPLAY_NAME='"replay-host"' -DREPLAY_DIRS='"tests/fuzz/corpus-host"'
+	-DREPLAY_NAME='"replay-host"' -DREPLAY_DIRS='{"tests/fuzz/corpus-host", ""}'
 tests_fuzz_replay_host_LDADD = toolstack/libqvmxl.a conf/libqvmconf.a $(XENLIGHT_LIBS)
-tests_fuzz_replay_asinfo_SOURCES = tests/fuzz/replay-toolstack.c tests/fuzz/fuzz-asinfo.c
+tests_fuzz_replay_asinfo_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-asinfo.c
 tests_fuzz_replay_asinfo_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DREPLAY_NAME='"replay-asinfo"' -DREPLAY_DIRS='"tests/fuzz/corpus-asinfo"'
+	-DREPLAY_NAME='"replay-asinfo"' -DREPLAY_DIRS='{"tests/fuzz/corpus-asinfo", ""}'
 tests_fuzz_replay_asinfo_LDADD = toolstack/libqvmxl.a conf/libqvmconf.a
 
 EXTRA_DIST += tests/fuzz/corpus-host tests/fuzz/corpus-asinfo

@@ -1,6 +1,11 @@
-/* Runs the fuzz target once on each seed file without libFuzzer, so `make
- * check` (with any compiler, and under --enable-sanitizers) keeps the seeds
- * and the round-trip property honest between fuzzing sessions. */
+/* Runs a fuzz target once on each seed file without libFuzzer, so `make check`
+ * (with any compiler, and under --enable-sanitizers) keeps the seeds and the
+ * target's properties honest between fuzzing sessions. Built once per target
+ * (tests/fuzz/local.mk, toolstack.mk) with REPLAY_NAME and REPLAY_DIRS, a comma
+ * list of {"DIR", "EXT"} pairs: seed directories under $top_srcdir and the
+ * ending of the files taken from them ("" for every file but dot files). A
+ * directory that is not there (a tree without tests) is skipped. With
+ * arguments, runs those files instead. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,21 +55,22 @@ static int cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Runs every *.qvmconf of `dir` in name order; counts them in *n. */
-static int run_dir(const char *dir, size_t *n)
+/* Runs the files of @dir ending in @ext in name order; counts them in *n. */
+static int run_dir(const char *dir, const char *ext, size_t *n)
 {
     DIR *dp = opendir(dir);
     struct dirent *e;
     char **names = NULL;
-    size_t count = 0;
+    size_t count = 0, el = strlen(ext);
     int rc = 0;
 
     if (!dp)
-        return 0; /* an optional corpus that does not exist yet */
+        return 0;
     while ((e = readdir(dp))) {
-        char **nn;
         size_t l = strlen(e->d_name);
-        if (e->d_name[0] == '.' || l < 8 || strcmp(e->d_name + l - 8, ".qvmconf") != 0)
+        char **nn;
+
+        if (e->d_name[0] == '.' || l < el || strcmp(e->d_name + l - el, ext))
             continue;
         nn = realloc(names, (count + 1) * sizeof(*names));
         if (!nn) {
@@ -79,7 +85,8 @@ static int run_dir(const char *dir, size_t *n)
         count++;
     }
     closedir(dp);
-    qsort(names, count, sizeof(*names), cmp);
+    if (names)
+        qsort(names, count, sizeof(*names), cmp);
     for (size_t i = 0; i < count; i++) {
         if (!rc && run_file(names[i]))
             rc = -1;
@@ -92,8 +99,7 @@ static int run_dir(const char *dir, size_t *n)
 
 int main(int argc, char **argv)
 {
-    static const char *const dirs[] = {"tests/fuzz/corpus-conf", "tests/conf/good",
-                                       "tests/conf/bad", "tests/conf/real"};
+    static const char *const dirs[][2] = {REPLAY_DIRS};
     const char *top = getenv("top_srcdir");
     size_t n = 0;
     int rc = 0;
@@ -105,15 +111,15 @@ int main(int argc, char **argv)
     } else {
         for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && !rc; i++) {
             char *path;
-            if (asprintf(&path, "%s/%s", top ? top : ".", dirs[i]) < 0)
+            if (asprintf(&path, "%s/%s", top ? top : ".", dirs[i][0]) < 0)
                 return 99;
-            rc = run_dir(path, &n);
+            rc = run_dir(path, dirs[i][1], &n);
             free(path);
         }
     }
-    printf("replay-conf: %zu inputs\n", n);
+    printf("%s: %zu inputs\n", REPLAY_NAME, n);
     if (!rc && n == 0) {
-        fprintf(stderr, "replay-conf: no input found (is top_srcdir set?)\n");
+        fprintf(stderr, "%s: no input found (is top_srcdir set?)\n", REPLAY_NAME);
         return 99;
     }
     return rc ? 99 : 0;
