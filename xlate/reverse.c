@@ -61,32 +61,34 @@ bool xlate_lossy_has(const struct xlate_lossy_list *l, const char *key)
     return false;
 }
 
+/* Adds an item to @l and, when reporting, prints it as @sev ("warning" or "error"). */
+__attribute__((format(printf, 5, 0))) static void rev_vnote(struct rev *st, struct xlate_lossy_list *l, const char *sev,
+                      const char *key, const char *fmt, va_list ap)
+{
+    if (lossy_vadd(l, key, fmt, ap))
+        st->nomem = 1;
+    if (st->report && l->n && !strcmp(l->v[l->n - 1].key, key))
+        fprintf(st->report, "%s: %s: %s: %s\n", st->name, sev, key, l->v[l->n - 1].text);
+}
+
 void rev_lossy(struct rev *st, const char *key, const char *fmt, ...)
 {
-    struct xlate_lossy_list *l = &st->r->lossy;
     va_list ap;
 
     va_start(ap, fmt);
-    if (lossy_vadd(l, key, fmt, ap))
-        st->nomem = 1;
+    rev_vnote(st, &st->r->lossy, "warning", key, fmt, ap);
     va_end(ap);
-    if (st->report && l->n && !strcmp(l->v[l->n - 1].key, key))
-        fprintf(st->report, "%s: warning: %s: %s\n", st->name, key, l->v[l->n - 1].text);
 }
 
 /* ---- refusals ---- */
 
 void rev_refuse(struct rev *st, const char *key, const char *fmt, ...)
 {
-    struct xlate_lossy_list *l = &st->r->refused;
     va_list ap;
 
     va_start(ap, fmt);
-    if (lossy_vadd(l, key, fmt, ap))
-        st->nomem = 1;
+    rev_vnote(st, &st->r->refused, "error", key, fmt, ap);
     va_end(ap);
-    if (st->report && l->n && !strcmp(l->v[l->n - 1].key, key))
-        fprintf(st->report, "%s: error: %s: %s\n", st->name, key, l->v[l->n - 1].text);
 }
 
 /* The bytes conf/lex.c rejects everywhere but in comments (its CTRL class). */
