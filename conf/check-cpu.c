@@ -49,7 +49,9 @@ void qc_check_vcpu_shared_pcpu(struct qc_check_ctx *c)
         /* "0 and 1", "0, 1 and 2", "0, 1, 2, 3 and 9 more" */
         for (size_t k = 0; k < ns && used < sizeof(who); k++)
             used += (size_t)snprintf(who + used, sizeof(who) - used, "%s%zu",
-                                     !k ? "" : k + 1 == ns && g[p].n == ns ? " and " : ", ",
+                                     !k                            ? ""
+                                     : k + 1 == ns && g[p].n == ns ? " and "
+                                                                   : ", ",
                                      shown[k]);
         if (g[p].n > ns && used < sizeof(who))
             snprintf(who + used, sizeof(who) - used, " and %zu more", g[p].n - ns);

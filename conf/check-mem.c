@@ -144,10 +144,11 @@ static void check_locs(struct qc_check_ctx *c, const struct qc_locspec *l, size_
             qc_report(c, l[i].loc, "%s location of length 0", what);
         else if (wraps(l[i].guest.addr, l[i].len) ||
                  (l[i].has_host && wraps(l[i].host.addr, l[i].len)))
-            qc_report(c, l[i].loc, "%s location 0x%llx,0x%llx wraps past the end of the address space",
-                      what, (unsigned long long)(l[i].has_host && wraps(l[i].host.addr, l[i].len)
-                                                     ? l[i].host.addr
-                                                     : l[i].guest.addr),
+            qc_report(c, l[i].loc,
+                      "%s location 0x%llx,0x%llx wraps past the end of the address space", what,
+                      (unsigned long long)(l[i].has_host && wraps(l[i].host.addr, l[i].len)
+                                               ? l[i].host.addr
+                                               : l[i].guest.addr),
                       (unsigned long long)l[i].len);
     }
 }
@@ -164,8 +165,10 @@ void qc_check_range_invalid(struct qc_check_ctx *c)
         if (!r->size) {
             qc_report(c, r->loc, "%s of size 0", what);
         } else if (!r->has_start && wrapped) {
-            qc_report(c, r->loc, "%s without an address has no room: the highest ram/rom before "
-                      "it ends at the top of the address space", what);
+            qc_report(c, r->loc,
+                      "%s without an address has no room: the highest ram/rom before "
+                      "it ends at the top of the address space",
+                      what);
         } else if (wraps(start, r->size)) {
             qc_report(c, r->loc, "%s 0x%llx,0x%llx wraps past the end of the address space", what,
                       (unsigned long long)start, (unsigned long long)r->size);

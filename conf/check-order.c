@@ -120,8 +120,8 @@ static int by_name(const void *a, const void *b)
 
 /* Is `name` a PIC usable from an item at `seq`? Binary search in the PICs
  * sorted by name (first definition first). */
-static bool pic_defined(const struct pic_name *pics, size_t n, bool implicit_gic,
-                        const char *name, size_t seq)
+static bool pic_defined(const struct pic_name *pics, size_t n, bool implicit_gic, const char *name,
+                        size_t seq)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {

@@ -96,8 +96,7 @@ static int str_opt(struct qc_parser *p, int id, struct qc_str_opt *o, const stru
     return 0;
 }
 
-static size_t *set_slot(struct qc_parser *p, enum qc_set_ctx ctx, size_t owner,
-                        const char *name);
+static size_t *set_slot(struct qc_parser *p, enum qc_set_ctx ctx, size_t owner, const char *name);
 
 static int do_set(struct qc_parser *p, const struct qc_word *kw)
 {
@@ -159,9 +158,8 @@ static int do_set(struct qc_parser *p, const struct qc_word *kw)
     }
     sv.name = dup_word(name);
     sv.value = dup_word(val);
-    struct qc_setvar *slot = sv.name && sv.value
-                                 ? qc_p_push(&p->cfg->setvars, &p->cfg->nsetvars, sizeof(*slot))
-                                 : NULL;
+    struct qc_setvar *slot =
+        sv.name && sv.value ? qc_p_push(&p->cfg->setvars, &p->cfg->nsetvars, sizeof(*slot)) : NULL;
     if (!slot) {
         free(sv.name);
         free(sv.value);

@@ -85,10 +85,10 @@ struct qc_vdev_desc {
     const char *name;
     unsigned arch;
     unsigned flags;
-    int space;      /* enum qc_space of a bare loc */
+    int space;       /* enum qc_space of a bare loc */
     uint64_t defloc; /* address in `space` when loc is omitted; 0: no default */
-    uint64_t opts;  /* accepted options beyond QC_VO_COMMON */
-    uint64_t accum; /* options that accumulate on this type though LAST in general */
+    uint64_t opts;   /* accepted options beyond QC_VO_COMMON */
+    uint64_t accum;  /* options that accumulate on this type though LAST in general */
     const char *help;
 };
 struct qc_setvar_desc {

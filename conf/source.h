@@ -8,11 +8,11 @@
 
 /* One input text: a file, or the command line. Owns its name and text. */
 struct qc_source {
-    char *name;  /* path as given, or "<command-line>" */
-    char *text;  /* whole file, NUL-terminated; for the command line the
-                  * words joined by one space (display only, for carets) */
+    char *name; /* path as given, or "<command-line>" */
+    char *text; /* whole file, NUL-terminated; for the command line the
+                 * words joined by one space (display only, for carets) */
     size_t len;
-    int parent;  /* index of the including source, -1 for top level */
+    int parent; /* index of the including source, -1 for top level */
     struct qc_loc included_from;
     /* File identity, for the include-recursion guard (in-memory texts and
      * the command line have none). */

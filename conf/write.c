@@ -363,8 +363,7 @@ static void cpu(FILE *out, const struct qc_config *c, const struct setidx *x, si
     ctx_setvars(out, c, x, QC_SET_CPU, idx);
 }
 
-static void vdev(FILE *out, const struct qc_config *c, const struct setidx *x, size_t idx,
-                 bool ex)
+static void vdev(FILE *out, const struct qc_config *c, const struct setidx *x, size_t idx, bool ex)
 {
     const struct qc_vdev *v = &c->vdevs[idx];
     char *spelling = qc_vdev_spelling(v->type_name);

@@ -173,8 +173,8 @@ static void flags_text(char *buf, size_t len, const struct qc_vdev_desc *v)
         n += (size_t)snprintf(buf + n, len - n, " A loc without prefix is in %s: space.",
                               spaces[v->space]);
     if (n < len && v->defloc)
-        snprintf(buf + n, len - n, " Without loc it is at %s:0x%llx, as on qvm.",
-                 spaces[v->space], (unsigned long long)v->defloc);
+        snprintf(buf + n, len - n, " Without loc it is at %s:0x%llx, as on qvm.", spaces[v->space],
+                 (unsigned long long)v->defloc);
 }
 
 static int vdev_types(const struct ref_out *o, FILE *f)

@@ -70,8 +70,8 @@ static void json(FILE *out, const char *file, const struct qc_diags *d, int exit
 {
     fputs("{\"file\": ", out);
     qc_json_str(out, file);
-    fprintf(out, ", \"exit\": %d, \"errors\": %zu, \"warnings\": %zu, \"diagnostics\": ",
-            exit_code, d->errors, d->warnings);
+    fprintf(out, ", \"exit\": %d, \"errors\": %zu, \"warnings\": %zu, \"diagnostics\": ", exit_code,
+            d->errors, d->warnings);
     qc_diags_print_json(out, d);
     fputs("}\n", out);
 }

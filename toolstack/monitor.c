@@ -31,7 +31,7 @@ int qx_exit_for_shutdown(int reason)
         return QX_GUEST_EXIT_WATCHDOG;
     case LIBXL_SHUTDOWN_REASON_CRASH:
         return QX_GUEST_EXIT_AFTER_START; /* a fatal error after the guest started */
-    default: /* suspend, or a reason this libxl does not name */
+    default:                              /* suspend, or a reason this libxl does not name */
         return QX_GUEST_EXIT_UNEXPECTED;
     }
 }

@@ -17,8 +17,7 @@ uint64_t vdev_mono_now(void)
     return (uint64_t)ts.tv_sec * VDEV_NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
-void vdev_loop_init(struct vdev_loop *l, const struct vdev_loop_transport *t,
-                    struct vdev_bus *bus)
+void vdev_loop_init(struct vdev_loop *l, const struct vdev_loop_transport *t, struct vdev_bus *bus)
 {
     memset(l, 0, sizeof(*l));
     l->t = t;

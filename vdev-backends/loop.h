@@ -20,9 +20,9 @@ struct vdev_loop_transport {
     void *opaque;
     int evtchn_fd; /* readable: requests may be waiting; -1: none */
     int (*handle_evtchn)(void *opaque, struct vdev_bus *bus); /* 0, or nonzero: fatal */
-    int watch_fd;  /* readable: a domain-death hint; -1: none */
-    void (*drain_watch)(void *opaque);   /* cheap: consume the hints */
-    bool (*domain_gone)(void *opaque);   /* the real check (round trips); NULL: never gone */
+    int watch_fd;                      /* readable: a domain-death hint; -1: none */
+    void (*drain_watch)(void *opaque); /* cheap: consume the hints */
+    bool (*domain_gone)(void *opaque); /* the real check (round trips); NULL: never gone */
 };
 
 enum vdev_loop_exit {
@@ -51,8 +51,7 @@ struct vdev_loop {
 uint64_t vdev_mono_now(void);
 
 /* Defaults: no stop fd, no end, the VDEV_LOOP_CHECK_* intervals, zero statistics. */
-void vdev_loop_init(struct vdev_loop *l, const struct vdev_loop_transport *t,
-                    struct vdev_bus *bus);
+void vdev_loop_init(struct vdev_loop *l, const struct vdev_loop_transport *t, struct vdev_bus *bus);
 
 /* Serves requests, device timers (one timerfd armed with the earliest deadline), host input
  * and death checks until one of the exits. Every wake-up has a cause that is either paced by

@@ -10,7 +10,7 @@ struct vdev_fake {
     uint64_t now;
     int irq_level;
     unsigned irq_edges;
-    unsigned irq_calls; /* host set_irq calls (one hypercall each on Xen) */
+    unsigned irq_calls;      /* host set_irq calls (one hypercall each on Xen) */
     uint64_t timer_runs;     /* vdev_fake_run: wake-ups of the simulated event loop */
     uint64_t past_deadlines; /* vdev_fake_run: deadlines at or before now (would spin) */
     unsigned actions;
@@ -74,8 +74,12 @@ static inline void vdev_fake_dispose(struct vdev_fake *f)
 static inline uint64_t vdev_fake_io(struct vdev_fake *f, int type, uint64_t addr, unsigned size,
                                     bool is_read, uint64_t val, enum vdev_disp *disp_r)
 {
-    struct vdev_ioreq r = {.addr = addr, .data = is_read ? 0 : val, .count = 1, .size = size,
-                           .type = (uint8_t)type, .dir = is_read ? VDEV_DIR_READ : VDEV_DIR_WRITE};
+    struct vdev_ioreq r = {.addr = addr,
+                           .data = is_read ? 0 : val,
+                           .count = 1,
+                           .size = size,
+                           .type = (uint8_t)type,
+                           .dir = is_read ? VDEV_DIR_READ : VDEV_DIR_WRITE};
     enum vdev_disp d = vdev_dispatch(&f->bus, &r);
 
     if (disp_r)

@@ -50,22 +50,22 @@ struct vdev;
  * tests supply fakes (a settable clock, recording callbacks). */
 struct vdev_host {
     void *opaque;
-    uint64_t (*now_ns)(void *opaque);                      /* monotonic */
+    uint64_t (*now_ns)(void *opaque);                           /* monotonic */
     void (*set_irq)(void *opaque, struct vdev *dev, int level); /* may be NULL: polled */
     void (*domain_action)(void *opaque, struct vdev *dev, enum vdev_action action);
-    FILE *log;                                              /* may be NULL */
+    FILE *log; /* may be NULL */
 };
 
 struct vdev_ops {
     const char *name;
-    const char *help;        /* one line: the device's own keys */
-    enum vdev_space space;   /* default address space */
-    uint64_t default_base;   /* 0 and !has_default_base: base is mandatory */
+    const char *help;      /* one line: the device's own keys */
+    enum vdev_space space; /* default address space */
+    uint64_t default_base; /* 0 and !has_default_base: base is mandatory */
     bool has_default_base;
-    uint64_t len;            /* bytes (MMIO) or ports (PIO) claimed */
-    unsigned reg_width;      /* 1: byte registers (wider accesses are split); 4: 32-bit */
-    size_t priv_size;        /* zeroed state allocated by the core */
-    bool acts_on_domain;     /* may call vdev_domain_action (the watchdogs) */
+    uint64_t len;        /* bytes (MMIO) or ports (PIO) claimed */
+    unsigned reg_width;  /* 1: byte registers (wider accesses are split); 4: 32-bit */
+    size_t priv_size;    /* zeroed state allocated by the core */
+    bool acts_on_domain; /* may call vdev_domain_action (the watchdogs) */
     /* Reads the device's own keys from opts (consuming them). */
     int (*init)(struct vdev *dev, struct vdev_opts *opts, FILE *err);
     /* offset < len, size == reg_width (the dispatcher guarantees both). */

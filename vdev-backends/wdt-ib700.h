@@ -6,7 +6,10 @@
 #define IB700_START_OFF 2 /* port 0x443: write N starts or kicks it with timeout table[N&15] */
 
 /* Seconds for each value written to the start port (as in Linux's ib700wdt and QEMU). */
-#define IB700_TIMEOUTS {30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0}
+#define IB700_TIMEOUTS                                                                             \
+    {                                                                                              \
+        30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0                                  \
+    }
 
 /* The table's 0 (value 15) means "at once"; the model fires 1 ms after the write instead, the
  * same floor as the SP805 (wdt-sp805.h). The expiry stops the watchdog, so the rate of

@@ -17,7 +17,10 @@
 #define SP805_CTRL_RESEN 0x2
 #define SP805_UNLOCK_KEY 0x1acce551u
 
-#define SP805_IDS {0x05, 0x18, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1}
+#define SP805_IDS                                                                                  \
+    {                                                                                              \
+        0x05, 0x18, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1                                             \
+    }
 
 #define SP805_DEFAULT_HZ 25000000u
 

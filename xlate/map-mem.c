@@ -89,7 +89,8 @@ static void map_ram(struct xlate_ctx *x, const uint64_t *starts)
         if (total + r->size < total) { /* conf refuses a wrapping region, not a wrapping sum */
             xlate_diag(x, QC_SEV_ERROR, "xlate-ram-address", r->loc,
                        "RAM adds up to more than 2^64 bytes");
-            xlate_note(x, r->loc, "ram", XLATE_UNSUPPORTED, XLATE_RULE_RAM, "RAM beyond 2^64 bytes");
+            xlate_note(x, r->loc, "ram", XLATE_UNSUPPORTED, XLATE_RULE_RAM,
+                       "RAM beyond 2^64 bytes");
             return;
         }
         total += r->size;

@@ -170,8 +170,7 @@ static void map_legacy_pc(struct xlate_ctx *x, const struct qc_vdev *v, const ch
     }
     if (qc_vdev_place(v, &at) && at.addr != std && at.addr != (alt ? alt : std))
         xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_LEGACY_PC,
-                   "Xen's HVM %s is at 0x%" PRIx64 ", not 0x%" PRIx64, v->type_name, std,
-                   at.addr);
+                   "Xen's HVM %s is at 0x%" PRIx64 ", not 0x%" PRIx64, v->type_name, std, at.addr);
     else
         xlate_note(x, v->loc, comp, XLATE_EXACT, XLATE_RULE_VDEV_LEGACY_PC,
                    "built into Xen's HVM platform%s",

@@ -186,7 +186,6 @@ void xlate_report_print(FILE *out, const struct xlate_plan *p)
         fprintf(out, "device tree: %zu bytes generated\n", p->fdt_size);
 }
 
-
 void xlate_report_print_json(FILE *out, const struct xlate_plan *p)
 {
     fputc('[', out);

@@ -62,8 +62,10 @@ bool xlate_lossy_has(const struct xlate_lossy_list *l, const char *key)
 }
 
 /* Adds an item to @l and, when reporting, prints it as @sev ("warning" or "error"). */
-__attribute__((format(printf, 5, 0))) static void rev_vnote(struct rev *st, struct xlate_lossy_list *l, const char *sev,
-                      const char *key, const char *fmt, va_list ap)
+__attribute__((format(printf, 5, 0))) static void rev_vnote(struct rev *st,
+                                                            struct xlate_lossy_list *l,
+                                                            const char *sev, const char *key,
+                                                            const char *fmt, va_list ap)
 {
     if (lossy_vadd(l, key, fmt, ap))
         st->nomem = 1;

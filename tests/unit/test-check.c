@@ -85,8 +85,12 @@ static void loc_and_intr_required(void **state)
     expect("vdev virtio-net loc pci:0:1", "intr-required", false);
     expect("vdev virtio-net", "intr-required", false);
     /* Types qvm places by default when loc is omitted (schema.def DEFLOC). */
-    const char *defaulted[] = {"vdev ser8250 intr 8259a:4", "vdev pckeyboard", "vdev hpet",
-                               "vdev timer8254", "vdev mc146818", "vdev wdt-sp805",
+    const char *defaulted[] = {"vdev ser8250 intr 8259a:4",
+                               "vdev pckeyboard",
+                               "vdev hpet",
+                               "vdev timer8254",
+                               "vdev mc146818",
+                               "vdev wdt-sp805",
                                "vdev wdt-ib700"};
     for (size_t i = 0; i < sizeof(defaulted) / sizeof(defaulted[0]); i++)
         expect(defaulted[i], "loc-required", false);

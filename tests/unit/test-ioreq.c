@@ -55,29 +55,81 @@ static void test_validation_table(void **state)
         {{.type = 8, .dir = 0, .size = 1, .count = 1, .data = 5}, VDEV_DISP_IGNORED_TYPE, 5},
         {{.type = 2, .dir = 1, .size = 4, .count = 1}, VDEV_DISP_IGNORED_TYPE, UINT64_MAX},
         {{.type = 255, .dir = 1, .size = 4, .count = 1}, VDEV_DISP_IGNORED_TYPE, UINT64_MAX},
-        {{.type = 0, .addr = 0x3fd, .dir = 1, .size = 3, .count = 1}, VDEV_DISP_BAD_SIZE, UINT64_MAX},
-        {{.type = 0, .addr = 0x3fd, .dir = 1, .size = 0, .count = 1}, VDEV_DISP_BAD_SIZE, UINT64_MAX},
-        {{.type = 0, .addr = 0x3fd, .dir = 1, .size = 16, .count = 1}, VDEV_DISP_BAD_SIZE, UINT64_MAX},
-        {{.type = 0, .addr = 0x3fd, .dir = 1, .size = 1, .count = 0}, VDEV_DISP_BAD_SIZE, UINT64_MAX},
-        {{.type = 0, .addr = 0x3fd, .dir = 1, .size = 1, .count = 2}, VDEV_DISP_BAD_SIZE, UINT64_MAX},
+        {{.type = 0, .addr = 0x3fd, .dir = 1, .size = 3, .count = 1},
+         VDEV_DISP_BAD_SIZE,
+         UINT64_MAX},
+        {{.type = 0, .addr = 0x3fd, .dir = 1, .size = 0, .count = 1},
+         VDEV_DISP_BAD_SIZE,
+         UINT64_MAX},
+        {{.type = 0, .addr = 0x3fd, .dir = 1, .size = 16, .count = 1},
+         VDEV_DISP_BAD_SIZE,
+         UINT64_MAX},
+        {{.type = 0, .addr = 0x3fd, .dir = 1, .size = 1, .count = 0},
+         VDEV_DISP_BAD_SIZE,
+         UINT64_MAX},
+        {{.type = 0, .addr = 0x3fd, .dir = 1, .size = 1, .count = 2},
+         VDEV_DISP_BAD_SIZE,
+         UINT64_MAX},
         {{.type = 0, .addr = 0x3fd, .dir = 1, .size = 1, .count = 1}, VDEV_DISP_OK, 0x60},
-        {{.type = 1, .addr = 0x3fd, .dir = 1, .size = 1, .count = 1}, VDEV_DISP_UNMAPPED, UINT64_MAX},
-        {{.type = 0, .addr = 0x2f8, .dir = 1, .size = 1, .count = 1}, VDEV_DISP_UNMAPPED, UINT64_MAX},
-        {{.type = 0, .addr = UINT64_MAX, .dir = 1, .size = 8, .count = 1}, VDEV_DISP_UNMAPPED, UINT64_MAX},
-        {{.type = 1, .addr = SP + 0xffc, .dir = 1, .size = 8, .count = 1}, VDEV_DISP_UNMAPPED, UINT64_MAX},
+        {{.type = 1, .addr = 0x3fd, .dir = 1, .size = 1, .count = 1},
+         VDEV_DISP_UNMAPPED,
+         UINT64_MAX},
+        {{.type = 0, .addr = 0x2f8, .dir = 1, .size = 1, .count = 1},
+         VDEV_DISP_UNMAPPED,
+         UINT64_MAX},
+        {{.type = 0, .addr = UINT64_MAX, .dir = 1, .size = 8, .count = 1},
+         VDEV_DISP_UNMAPPED,
+         UINT64_MAX},
+        {{.type = 1, .addr = SP + 0xffc, .dir = 1, .size = 8, .count = 1},
+         VDEV_DISP_UNMAPPED,
+         UINT64_MAX},
         {{.type = 1, .addr = SP + 0xffc, .dir = 1, .size = 4, .count = 1}, VDEV_DISP_OK, 0xb1},
-        {{.type = 1, .addr = SP + 2, .dir = 1, .size = 2, .count = 1}, VDEV_DISP_BAD_ACCESS, UINT64_MAX},
-        {{.type = 1, .addr = SP - 1, .dir = 1, .size = 4, .count = 1}, VDEV_DISP_UNMAPPED, UINT64_MAX},
-        {{.type = 0, .addr = 0x3f8, .dir = 1, .size = 1, .count = 5, .data_is_ptr = true,
-          .data = 0}, VDEV_DISP_OK, 0},
+        {{.type = 1, .addr = SP + 2, .dir = 1, .size = 2, .count = 1},
+         VDEV_DISP_BAD_ACCESS,
+         UINT64_MAX},
+        {{.type = 1, .addr = SP - 1, .dir = 1, .size = 4, .count = 1},
+         VDEV_DISP_UNMAPPED,
+         UINT64_MAX},
+        {{.type = 0,
+          .addr = 0x3f8,
+          .dir = 1,
+          .size = 1,
+          .count = 5,
+          .data_is_ptr = true,
+          .data = 0},
+         VDEV_DISP_OK,
+         0},
         {{.type = 0, .addr = 0x3f8, .dir = 1, .size = 8, .count = 4096, .data_is_ptr = true},
-         VDEV_DISP_REP_REFUSED, 0},
-        {{.type = 0, .addr = 0x3f8, .dir = 0, .size = 1, .count = 16, .data_is_ptr = true,
-          .data = sizeof(guest_mem) - 8}, VDEV_DISP_REP_FAULT, sizeof(guest_mem) - 8},
-        {{.type = 0, .addr = 0x3f8, .dir = 0, .size = 4, .count = 4, .data_is_ptr = true,
-          .df = true, .data = 4}, VDEV_DISP_REP_FAULT, 4},
-        {{.type = 0, .addr = 0x3f8, .dir = 0, .size = 4, .count = 0xffffffff, .data_is_ptr = true,
-          .data = UINT64_MAX}, VDEV_DISP_REP_REFUSED, UINT64_MAX},
+         VDEV_DISP_REP_REFUSED,
+         0},
+        {{.type = 0,
+          .addr = 0x3f8,
+          .dir = 0,
+          .size = 1,
+          .count = 16,
+          .data_is_ptr = true,
+          .data = sizeof(guest_mem) - 8},
+         VDEV_DISP_REP_FAULT,
+         sizeof(guest_mem) - 8},
+        {{.type = 0,
+          .addr = 0x3f8,
+          .dir = 0,
+          .size = 4,
+          .count = 4,
+          .data_is_ptr = true,
+          .df = true,
+          .data = 4},
+         VDEV_DISP_REP_FAULT,
+         4},
+        {{.type = 0,
+          .addr = 0x3f8,
+          .dir = 0,
+          .size = 4,
+          .count = 0xffffffff,
+          .data_is_ptr = true,
+          .data = UINT64_MAX},
+         VDEV_DISP_REP_REFUSED,
+         UINT64_MAX},
     };
     struct vdev_fake *f = *state;
 
@@ -94,8 +146,13 @@ static void test_validation_table(void **state)
 static void test_rep_refused_without_copy(void **state)
 {
     struct vdev_fake *f = *state;
-    struct vdev_ioreq r = {.type = 0, .addr = 0x3f8, .dir = 0, .size = 1, .count = 3,
-                           .data_is_ptr = true, .data = 0x1000};
+    struct vdev_ioreq r = {.type = 0,
+                           .addr = 0x3f8,
+                           .dir = 0,
+                           .size = 1,
+                           .count = 3,
+                           .data_is_ptr = true,
+                           .data = 0x1000};
 
     f->bus.copy = NULL;
     assert_int_equal(vdev_dispatch(&f->bus, &r), VDEV_DISP_REP_REFUSED);
@@ -111,13 +168,24 @@ static void test_rep_outs_and_ins(void **state)
     pio_out(f, 0x3f8 + UART_FCR, UART_FCR_ENABLE);
     pio_out(f, 0x3f8 + UART_MCR, UART_MCR_LOOP);
     memcpy(guest_mem + 100, "hello", 5);
-    r = (struct vdev_ioreq){.type = 0, .addr = 0x3f8, .dir = 0, .size = 1, .count = 5,
-                            .data_is_ptr = true, .data = 100};
+    r = (struct vdev_ioreq){.type = 0,
+                            .addr = 0x3f8,
+                            .dir = 0,
+                            .size = 1,
+                            .count = 5,
+                            .data_is_ptr = true,
+                            .data = 100};
     assert_int_equal(vdev_dispatch(&f->bus, &r), VDEV_DISP_OK);
     memset(guest_mem + 200, 0, 8);
     /* REP INSB with the direction flag set fills memory downwards from data */
-    r = (struct vdev_ioreq){.type = 0, .addr = 0x3f8, .dir = 1, .size = 1, .count = 5,
-                            .data_is_ptr = true, .df = true, .data = 204};
+    r = (struct vdev_ioreq){.type = 0,
+                            .addr = 0x3f8,
+                            .dir = 1,
+                            .size = 1,
+                            .count = 5,
+                            .data_is_ptr = true,
+                            .df = true,
+                            .data = 204};
     assert_int_equal(vdev_dispatch(&f->bus, &r), VDEV_DISP_OK);
     assert_memory_equal(guest_mem + 200, "olleh", 5);
 }
@@ -141,8 +209,10 @@ static void test_hammer(void **state)
         r.dir = (x >> 16) & 1;
         r.data_is_ptr = ((x >> 17) % 16) == 0;
         r.df = (x >> 21) & 1;
-        r.count = r.data_is_ptr ? ((y >> 8) % 4 == 0 ? y : (y >> 8) % 600) : ((y >> 20) % 50 ? 1 : y % 3);
-        r.data = r.data_is_ptr ? (uint64_t)(y >> 4) % (2 * sizeof(guest_mem)) : ((uint64_t)x << 32 | y);
+        r.count =
+            r.data_is_ptr ? ((y >> 8) % 4 == 0 ? y : (y >> 8) % 600) : ((y >> 20) % 50 ? 1 : y % 3);
+        r.data =
+            r.data_is_ptr ? (uint64_t)(y >> 4) % (2 * sizeof(guest_mem)) : ((uint64_t)x << 32 | y);
         calls = f->irq_calls;
         vdev_dispatch(&f->bus, &r);
         /* Interrupt changes are delivered once per request and device, however many
@@ -225,8 +295,12 @@ static void test_opts_parse(void **state)
         const char *spec;
         int rc;
     } cases[] = {
-        {"ser8250", 0}, {"", VDEV_ERR_INVAL}, {",io=1", VDEV_ERR_INVAL}, {"x,=3", VDEV_ERR_INVAL},
-        {"x,a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p", 0}, {"x,a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q", VDEV_ERR_INVAL},
+        {"ser8250", 0},
+        {"", VDEV_ERR_INVAL},
+        {",io=1", VDEV_ERR_INVAL},
+        {"x,=3", VDEV_ERR_INVAL},
+        {"x,a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p", 0},
+        {"x,a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q", VDEV_ERR_INVAL},
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -256,8 +330,11 @@ static void test_opts_parse(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_validation_table), T(test_rep_refused_without_copy), T(test_rep_outs_and_ins),
-        T(test_hammer),           cmocka_unit_test(test_privdrop_decide),
+        T(test_validation_table),
+        T(test_rep_refused_without_copy),
+        T(test_rep_outs_and_ins),
+        T(test_hammer),
+        cmocka_unit_test(test_privdrop_decide),
         cmocka_unit_test(test_opts_parse),
     };
 

@@ -118,8 +118,8 @@ static bool watch_gone(void *opaque)
 static void test_watch_storm_checks_bounded(void **state)
 {
     struct watch_fake w = {.gone_after = 0};
-    struct vdev_loop_transport t = {.opaque = &w, .evtchn_fd = -1, .drain_watch = watch_drain,
-                                    .domain_gone = watch_gone};
+    struct vdev_loop_transport t = {
+        .opaque = &w, .evtchn_fd = -1, .drain_watch = watch_drain, .domain_gone = watch_gone};
     struct vdev_fake f;
     struct vdev_loop l;
     uint64_t w0, wall;
@@ -134,8 +134,7 @@ static void test_watch_storm_checks_bounded(void **state)
     assert_int_equal(vdev_loop_run(&l), VDEV_LOOP_UNTIL);
     wall = vdev_mono_now() - w0;
     print_message("watch storm: %llu wake-ups, %u checks in %llu ms\n",
-                  (unsigned long long)l.stats.wakeups, w.checks,
-                  (unsigned long long)(wall / MS));
+                  (unsigned long long)l.stats.wakeups, w.checks, (unsigned long long)(wall / MS));
     assert_true(l.stats.wakeups >= 20);
     assert_true(w.checks >= 1);
     assert_true(w.checks <= wall / VDEV_LOOP_CHECK_MIN_NS + 1);
@@ -149,8 +148,8 @@ static void test_watch_storm_checks_bounded(void **state)
 static void test_gone_detected(void **state)
 {
     struct watch_fake w = {.gone_after = 1};
-    struct vdev_loop_transport t = {.opaque = &w, .evtchn_fd = -1, .drain_watch = watch_drain,
-                                    .domain_gone = watch_gone};
+    struct vdev_loop_transport t = {
+        .opaque = &w, .evtchn_fd = -1, .drain_watch = watch_drain, .domain_gone = watch_gone};
     struct vdev_fake f;
     struct vdev_loop l;
     uint64_t w0;
@@ -271,8 +270,10 @@ static void test_exits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_timers_cpu_bounded), cmocka_unit_test(test_watch_storm_checks_bounded),
-        cmocka_unit_test(test_gone_detected),      cmocka_unit_test(test_input_flow_control),
+        cmocka_unit_test(test_timers_cpu_bounded),
+        cmocka_unit_test(test_watch_storm_checks_bounded),
+        cmocka_unit_test(test_gone_detected),
+        cmocka_unit_test(test_input_flow_control),
         cmocka_unit_test(test_exits),
     };
 

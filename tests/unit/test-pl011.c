@@ -35,11 +35,24 @@ static void test_reset_values(void **state)
         uint32_t val;
     } regs[] = {
         {PL011_FR, PL011_FR_TXFE | PL011_FR_RXFE | PL011_FR_CTS},
-        {PL011_RSR, 0}, {PL011_IBRD, 0}, {PL011_FBRD, 0}, {PL011_LCR_H, 0},
-        {PL011_CR, PL011_CR_TXE | PL011_CR_RXE}, {PL011_IFLS, 0x12}, {PL011_IMSC, 0},
-        {PL011_RIS, 0}, {PL011_MIS, 0}, {PL011_DMACR, 0},
-        {0xfe0, 0x11}, {0xfe4, 0x10}, {0xfe8, 0x14}, {0xfec, 0x00},
-        {0xff0, 0x0d}, {0xff4, 0xf0}, {0xff8, 0x05}, {0xffc, 0xb1},
+        {PL011_RSR, 0},
+        {PL011_IBRD, 0},
+        {PL011_FBRD, 0},
+        {PL011_LCR_H, 0},
+        {PL011_CR, PL011_CR_TXE | PL011_CR_RXE},
+        {PL011_IFLS, 0x12},
+        {PL011_IMSC, 0},
+        {PL011_RIS, 0},
+        {PL011_MIS, 0},
+        {PL011_DMACR, 0},
+        {0xfe0, 0x11},
+        {0xfe4, 0x10},
+        {0xfe8, 0x14},
+        {0xfec, 0x00},
+        {0xff0, 0x0d},
+        {0xff4, 0xf0},
+        {0xff8, 0x05},
+        {0xffc, 0xb1},
     };
     struct vdev_fake *f = *state;
 
@@ -178,8 +191,13 @@ static void test_rep_and_output_bounded(void **state)
         guest_mem[i] = 0xffffffff;
     guest_mem[PL011_DR / 4] = 'z';
     guest_mem[PL011_CR / 4] = PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE;
-    r = (struct vdev_ioreq){.type = VDEV_IOREQ_COPY, .addr = U, .dir = VDEV_DIR_WRITE, .size = 4,
-                            .count = 1024, .data_is_ptr = true, .data = 0};
+    r = (struct vdev_ioreq){.type = VDEV_IOREQ_COPY,
+                            .addr = U,
+                            .dir = VDEV_DIR_WRITE,
+                            .size = 4,
+                            .count = 1024,
+                            .data_is_ptr = true,
+                            .data = 0};
     assert_int_equal(vdev_dispatch(&f->bus, &r), VDEV_DISP_OK);
     assert_true(f->irq_calls <= 1);
     assert_true(d->chr.writes <= 1);
@@ -201,9 +219,14 @@ static void test_rep_and_output_bounded(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_reset_values), T(test_rw_masks),   T(test_loopback_fifo_flags),
-        T(test_interrupts),   T(test_output),     T(test_odd_accesses),
-        T(test_no_timer_worst_case), T(test_rep_and_output_bounded),
+        T(test_reset_values),
+        T(test_rw_masks),
+        T(test_loopback_fifo_flags),
+        T(test_interrupts),
+        T(test_output),
+        T(test_odd_accesses),
+        T(test_no_timer_worst_case),
+        T(test_rep_and_output_bounded),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

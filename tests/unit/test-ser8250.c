@@ -35,9 +35,13 @@ static void test_reset_values(void **state)
         unsigned reg;
         uint8_t val;
     } resets[] = {
-        {UART_IER, 0x00}, {UART_IIR, UART_IIR_NO_INT}, {UART_LCR, 0x00}, {UART_MCR, 0x00},
+        {UART_IER, 0x00},
+        {UART_IIR, UART_IIR_NO_INT},
+        {UART_LCR, 0x00},
+        {UART_MCR, 0x00},
         {UART_LSR, UART_LSR_THRE | UART_LSR_TEMT},
-        {UART_MSR, UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS}, {UART_SCR, 0x00},
+        {UART_MSR, UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS},
+        {UART_SCR, 0x00},
         {UART_RBR, 0x00},
     };
     struct vdev_fake *f = *state;
@@ -124,10 +128,9 @@ static void test_loopback_msr(void **state)
     pio_in(f, BASE + UART_MSR);
     pio_out(f, BASE + UART_MCR, UART_MCR_LOOP);
     /* all modem inputs drop: deltas for CTS, DSR, DCD */
-    assert_int_equal(pio_in(f, BASE + UART_MSR),
-                     UART_MSR_DCTS | UART_MSR_DDSR | UART_MSR_DDCD);
-    pio_out(f, BASE + UART_MCR, UART_MCR_LOOP | UART_MCR_RTS | UART_MCR_DTR | UART_MCR_OUT1 |
-                                    UART_MCR_OUT2);
+    assert_int_equal(pio_in(f, BASE + UART_MSR), UART_MSR_DCTS | UART_MSR_DDSR | UART_MSR_DDCD);
+    pio_out(f, BASE + UART_MCR,
+            UART_MCR_LOOP | UART_MCR_RTS | UART_MCR_DTR | UART_MCR_OUT1 | UART_MCR_OUT2);
     assert_int_equal(pio_in(f, BASE + UART_MSR) & 0xf0,
                      UART_MSR_CTS | UART_MSR_DSR | UART_MSR_RI | UART_MSR_DCD);
     assert_int_equal(pio_in(f, BASE + UART_MSR) & 0x0f, 0); /* deltas cleared by the read */
@@ -277,8 +280,13 @@ static void test_rep_output_batched(void **state)
     f->bus.copy = fake_copy;
     for (size_t i = 0; i < sizeof(guest_mem); i++)
         guest_mem[i] = (uint8_t)('a' + i % 26);
-    r = (struct vdev_ioreq){.type = VDEV_IOREQ_PIO, .addr = BASE + UART_THR, .dir = VDEV_DIR_WRITE,
-                            .size = 1, .count = 4096, .data_is_ptr = true, .data = 0};
+    r = (struct vdev_ioreq){.type = VDEV_IOREQ_PIO,
+                            .addr = BASE + UART_THR,
+                            .dir = VDEV_DIR_WRITE,
+                            .size = 1,
+                            .count = 4096,
+                            .data_is_ptr = true,
+                            .data = 0};
     assert_int_equal(vdev_dispatch(&f->bus, &r), VDEV_DISP_OK);
     assert_true(d->chr.writes <= 4);
     assert_int_equal(read(p[0], got, sizeof(got)), 4096);
@@ -296,8 +304,13 @@ static void test_rep_output_batched(void **state)
     }
     d->chr.writes = 0;
     f->irq_calls = 0;
-    r = (struct vdev_ioreq){.type = VDEV_IOREQ_PIO, .addr = BASE, .dir = VDEV_DIR_WRITE,
-                            .size = 4, .count = 1024, .data_is_ptr = true, .data = 0};
+    r = (struct vdev_ioreq){.type = VDEV_IOREQ_PIO,
+                            .addr = BASE,
+                            .dir = VDEV_DIR_WRITE,
+                            .size = 4,
+                            .count = 1024,
+                            .data_is_ptr = true,
+                            .data = 0};
     assert_int_equal(vdev_dispatch(&f->bus, &r), VDEV_DISP_OK);
     assert_true(f->irq_calls <= 1);
     assert_true(d->chr.writes <= 1);
@@ -338,11 +351,11 @@ static void test_full_sink_drops(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_reset_values), T(test_scratch_and_rw), T(test_dlab),
+        T(test_reset_values),           T(test_scratch_and_rw),     T(test_dlab),
         T(test_fifo_limit_and_overrun), T(test_non_fifo_holds_one), T(test_fcr_clear),
-        T(test_loopback_msr), T(test_iir_and_irq), T(test_out2_gates_irq),
-        T(test_output_and_input), T(test_wide_access_split), T(test_bad_hostdev_specs),
-        T(test_no_timer_worst_case), T(test_rep_output_batched), T(test_full_sink_drops),
+        T(test_loopback_msr),           T(test_iir_and_irq),        T(test_out2_gates_irq),
+        T(test_output_and_input),       T(test_wide_access_split),  T(test_bad_hostdev_specs),
+        T(test_no_timer_worst_case),    T(test_rep_output_batched), T(test_full_sink_drops),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,7 +62,7 @@ static void test_ib700_kick_and_stop(void **state)
     f.now = 100 * SEC;
     run_timers(&f);
     assert_int_equal(f.actions, 0);
-    assert_int_equal(pio_in(&f, 0x443), 0xff); /* write-only */
+    assert_int_equal(pio_in(&f, 0x443), 0xff);    /* write-only */
     assert_true(pio_in(&f, 0x440) == UINT64_MAX); /* not ours: all ones */
     vdev_fake_dispose(&f);
 }
@@ -104,10 +104,20 @@ static void test_sp805_reset_values(void **state)
         unsigned off;
         uint32_t val;
     } regs[] = {
-        {SP805_LOAD, 0xffffffff}, {SP805_VALUE, 0xffffffff}, {SP805_CONTROL, 0},
-        {SP805_RIS, 0},           {SP805_MIS, 0},            {SP805_LOCK, 0},
-        {0xfe0, 0x05}, {0xfe4, 0x18}, {0xfe8, 0x14}, {0xfec, 0x00},
-        {0xff0, 0x0d}, {0xff4, 0xf0}, {0xff8, 0x05}, {0xffc, 0xb1},
+        {SP805_LOAD, 0xffffffff},
+        {SP805_VALUE, 0xffffffff},
+        {SP805_CONTROL, 0},
+        {SP805_RIS, 0},
+        {SP805_MIS, 0},
+        {SP805_LOCK, 0},
+        {0xfe0, 0x05},
+        {0xfe4, 0x18},
+        {0xfe8, 0x14},
+        {0xfec, 0x00},
+        {0xff0, 0x0d},
+        {0xff4, 0xf0},
+        {0xff8, 0x05},
+        {0xffc, 0xb1},
     };
     struct vdev_fake f;
 
@@ -239,12 +249,12 @@ static void test_sp805_min_period(void **state)
     } cases[] = {
         {"wdt-sp805", 0, 1000},
         {"wdt-sp805", 1, 1000},
-        {"wdt-sp805", 24999, 1000},    /* just under 1 ms at 25 MHz */
-        {"wdt-sp805", 250000, 100},    /* 10 ms: not clamped */
+        {"wdt-sp805", 24999, 1000}, /* just under 1 ms at 25 MHz */
+        {"wdt-sp805", 250000, 100}, /* 10 ms: not clamped */
         {"wdt-sp805,frequency=10000000000", 0, 1000},
         {"wdt-sp805,frequency=10000000000", 1, 1000},
         {"wdt-sp805,frequency=10000000000", 0xffffffff, 3}, /* 0.43 s */
-        {"wdt-sp805,frequency=1", 0, 1}, /* 1 s per tick */
+        {"wdt-sp805,frequency=1", 0, 1},                    /* 1 s per tick */
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -355,12 +365,17 @@ static void test_sp805_bad_options(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ib700_table),        cmocka_unit_test(test_ib700_kick_and_stop),
-        cmocka_unit_test(test_ib700_actions),      cmocka_unit_test(test_sp805_reset_values),
-        cmocka_unit_test(test_sp805_lock),         cmocka_unit_test(test_sp805_two_stage),
+        cmocka_unit_test(test_ib700_table),
+        cmocka_unit_test(test_ib700_kick_and_stop),
+        cmocka_unit_test(test_ib700_actions),
+        cmocka_unit_test(test_sp805_reset_values),
+        cmocka_unit_test(test_sp805_lock),
+        cmocka_unit_test(test_sp805_two_stage),
         cmocka_unit_test(test_sp805_intclr_prevents_reset),
-        cmocka_unit_test(test_sp805_bad_options),  cmocka_unit_test(test_ib700_min_timeout),
-        cmocka_unit_test(test_sp805_min_period),   cmocka_unit_test(test_sp805_ack_storm),
+        cmocka_unit_test(test_sp805_bad_options),
+        cmocka_unit_test(test_ib700_min_timeout),
+        cmocka_unit_test(test_sp805_min_period),
+        cmocka_unit_test(test_sp805_ack_storm),
         cmocka_unit_test(test_sp805_floor_timing_and_late),
     };
 

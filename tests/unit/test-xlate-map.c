@@ -192,7 +192,7 @@ static void test_cpu_cluster_pcpu(void **state)
     assert_false(libxl_bitmap_test(&b->vcpu_hard_affinity[0], 0));
     assert_true(libxl_bitmap_test(&b->vcpu_hard_affinity[1], 3));
     assert_true(has_diag(t, "xlate-cpu-shared-pcpu", QC_SEV_WARNING)); /* vCPUs 1 and 2 */
-    assert_string_equal(t->plan.config.c_info.pool_name, "fast");       /* a real cluster */
+    assert_string_equal(t->plan.config.c_info.pool_name, "fast");      /* a real cluster */
     assert_false(has_diag(t, "xlate-cpu-pool", QC_SEV_WARNING));
     done(t);
     t = run("ram 0x80000000,64M load /k cpu cluster _cpu-9 vdev gic version 2", ARM, NULL, 4);
@@ -380,9 +380,9 @@ static void test_disk_names(void **state)
     static const struct {
         unsigned n;
         const char *name;
-    } rows[] = {{0, "xvda"},     {25, "xvdz"},    {26, "xvdaa"},    {27, "xvdab"},
-                {701, "xvdzz"},  {702, "xvdaaa"}, {18277, "xvdzzz"}, {18278, "xvdaaaa"},
-                {(1 << 20) - 1, "xvdbgqcv"}};
+    } rows[] = {{0, "xvda"},       {25, "xvdz"},       {26, "xvdaa"},
+                {27, "xvdab"},     {701, "xvdzz"},     {702, "xvdaaa"},
+                {18277, "xvdzzz"}, {18278, "xvdaaaa"}, {(1 << 20) - 1, "xvdbgqcv"}};
     char buf[16];
 
     (void)state;
