@@ -382,6 +382,15 @@ static void xen_defaults(struct jnode *a, struct jnode *b, bool generated_dt)
         jdrop(b, "b_info/device_tree");
 }
 
+/* iomem "S,N@G" with G == S maps guest frame S to host frame S, which is what libxl does
+ * for no @G: the same meaning, written without the gfn (as qvmconf writes it). */
+static void identity_gfn(libxl_domain_config *dc)
+{
+    for (int i = 0; i < dc->b_info.num_iomem; i++)
+        if (dc->b_info.iomem[i].gfn == dc->b_info.iomem[i].start)
+            dc->b_info.iomem[i].gfn = XLATE_IOMEM_GFN_1TO1;
+}
+
 static char *text_of(const struct jnode *j)
 {
     char *out = NULL;
@@ -562,6 +571,8 @@ static void one_arch(const uint8_t *data, size_t size, enum xlate_arch arch)
         }
         fail("the converted qvmconf does not translate back", arch, data, size, text, diags);
     }
+    identity_gfn(&dc);
+    identity_gfn(&plan.config);
     ja = tree(&dc, &r.lossy);
     jb = tree(&plan.config, &r.lossy);
     if (ja && jb) {
