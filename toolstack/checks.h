@@ -21,6 +21,12 @@
     X("xlate-cpu-pcpu", ERROR, "a runmask or cluster names a pCPU the target does not have")       \
     X("xlate-cpu-shared-pcpu", WARNING, "two vCPUs are pinned to one and the same pCPU only")      \
     X("xlate-cpu-pool", WARNING, "vCPUs ask for different cpupools; a domain runs in one")         \
+    X("xlate-device-moved", WARNING, "a device is at Xen's address, not the one given")            \
+    X("xlate-device-changed", WARNING,                                                             \
+      "a virtio device is given as a Xen PV one: the guest needs Xen's drivers, and new names")    \
+    X("xlate-console-redirected", WARNING, "a UART's output goes to Xen's console or a pty")       \
+    X("xlate-pass-permission", WARNING, "an HVM pass intr grants the permission only")             \
+    X("xlate-option-dropped", WARNING, "a vdev option Xen's device has no counterpart for")        \
     X("xlate-ram-relocated", WARNING, "ARM RAM is placed by Xen, not at the address given")        \
     X("xlate-ram-split", WARNING, "ARM RAM larger than 3 GiB is split over Xen's two banks")       \
     X("xlate-ram-address", ERROR, "RAM lies outside what Xen's guest layout can hold")             \

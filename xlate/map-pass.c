@@ -144,6 +144,7 @@ static void pass_intr(struct xlate_ctx *x, const struct qc_intr *in)
     } else {
         xlate_note(x, in->loc, "pass", XLATE_APPROXIMATE, XLATE_RULE_PASS_INTR,
                    "irqs %u: permission only, no GSI routing to the guest", host);
+        xlate_warn_last(x, "xlate-pass-permission");
     }
 }
 

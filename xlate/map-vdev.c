@@ -131,11 +131,13 @@ static void map_gic(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
     if (value(v, QC_VOPT_ITS) || value(v, QC_VOPT_MSI))
         unsupported(x, v, comp, QC_SEV_WARNING, XLATE_RULE_VDEV_GIC,
                     "no ITS or GICv2m MSI frame for Xen 4.17 guests");
-    if (n)
+    if (n) {
         xlate_note(x, v->loc, comp, moved ? XLATE_APPROXIMATE : XLATE_EXACT, XLATE_RULE_VDEV_GIC,
                    "gic_version=\"v%u\"%s", n,
                    moved ? "; registers at Xen's addresses (GICD 0x03001000), in the DT" : "");
-    else
+        if (moved)
+            xlate_warn_last(x, "xlate-device-moved");
+    } else
         xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_GIC,
                    "no version: libxl picks the host's; registers at Xen's addresses");
 }
@@ -168,10 +170,11 @@ static void map_legacy_pc(struct xlate_ctx *x, const struct qc_vdev *v, const ch
                    "needs HVM, which the target lacks");
         return;
     }
-    if (qc_vdev_place(v, &at) && at.addr != std && at.addr != (alt ? alt : std))
+    if (qc_vdev_place(v, &at) && at.addr != std && at.addr != (alt ? alt : std)) {
         xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_LEGACY_PC,
                    "Xen's HVM %s is at 0x%" PRIx64 ", not 0x%" PRIx64, v->type_name, std, at.addr);
-    else
+        xlate_warn_last(x, "xlate-device-moved");
+    } else
         xlate_note(x, v->loc, comp, XLATE_EXACT, XLATE_RULE_VDEV_LEGACY_PC,
                    "built into Xen's HVM platform%s",
                    v->type == QC_VDEV_PCKEYBOARD ? " (QEMU's i8042)" : "");
@@ -215,6 +218,7 @@ static void map_pl011(struct xlate_ctx *x, const struct qc_vdev *v, const char *
                        "vuart=\"sbsa_uart\" at 0x22000000/SPI 32 (in the DT) instead of 0x%" PRIx64
                        "; output via xenconsoled (xl console -t vuart), not hostdev",
                        v->locspec.guest.addr);
+            xlate_warn_last(x, "xlate-device-moved");
         } else if (!spi32) {
             char irq[32] = "polled mode";
 
@@ -224,10 +228,12 @@ static void map_pl011(struct xlate_ctx *x, const struct qc_vdev *v, const char *
                        "vuart=\"sbsa_uart\" at 0x22000000 with SPI 32 (in the DT) instead of %s"
                        "; output via xenconsoled (xl console -t vuart)%s",
                        irq, hostdev ? ", not hostdev" : "");
+            xlate_warn_last(x, "xlate-device-moved");
         } else {
             xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_PL011,
                        "vuart=\"sbsa_uart\" at 0x22000000/SPI 32; output via xenconsoled (xl "
                        "console -t vuart), not hostdev");
+            xlate_warn_last(x, "xlate-console-redirected");
         }
         return;
     }
@@ -262,6 +268,8 @@ static void map_ser8250(struct xlate_ctx *x, const struct qc_vdev *v, const char
         xlate_check(x, xlate_string_list_append(&x->dc->b_info.u.hvm.serial_list, dev));
         xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_SER8250,
                    "QEMU's 16550 COM%d at 0x%" PRIx64 ", serial \"%s\"", x->nserial + 1, port, dev);
+        if (value(v, QC_VOPT_HOSTDEV) && !out) /* qvm's input or stdout: a pty here */
+            xlate_warn_last(x, "xlate-console-redirected");
         free(dev);
         x->nserial++;
         return;
@@ -280,6 +288,7 @@ static void map_console(struct xlate_ctx *x, const struct qc_vdev *v, const char
         xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_CONSOLE,
                    "the Xen PV console (hvc0, xl console): the guest needs Xen console "
                    "drivers; hostdev is xenconsoled's");
+        xlate_warn_last(x, "xlate-device-changed");
         return;
     }
     ch = xlate_add_channel(x->dc);
@@ -295,6 +304,7 @@ static void map_console(struct xlate_ctx *x, const struct qc_vdev *v, const char
     ch->connection = LIBXL_CHANNEL_CONNECTION_PTY;
     xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_CONSOLE,
                "channel name=%s on a pty (Xen PV console protocol)", name);
+    xlate_warn_last(x, "xlate-device-changed");
 }
 
 /* ---- block and network ---- */
@@ -338,6 +348,7 @@ static void map_blk(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
                disk->readwrite ? "rw" : "ro", path,
                virtio ? ": virtio-mmio at libxl's base (standalone backend)"
                       : ": Xen PV block, the guest needs blkfront");
+    xlate_warn_last(x, "xlate-device-changed");
 }
 
 void xlate_disk_name(char *buf, size_t len, unsigned n)
@@ -392,6 +403,7 @@ static void map_net(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
     xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_NET,
                "vif %d%s%s: Xen PV network on the default bridge%s", nic->devid, mac ? " mac " : "",
                mac ? mac->str : "", p2p ? "; peer/tapdev link not reproduced" : "");
+    xlate_warn_last(x, "xlate-device-changed");
 }
 
 /* ---- watchdogs ---- */
@@ -478,10 +490,12 @@ static void vdev_option_note(struct xlate_ctx *x, const struct qc_vdev *v,
         xlate_note(x, val->loc, comp, XLATE_IGNORED, XLATE_RULE_LOGGER,
                    "per-vdev log routing is qvm's");
     else if (xlate_vdev_has_handler(v->type) && handlers[v->type] != map_optional &&
-             handlers[v->type] != map_required && !(honoured & (UINT64_C(1) << val->opt)))
+             handlers[v->type] != map_required && !(honoured & (UINT64_C(1) << val->opt))) {
         xlate_note(x, val->loc, comp, XLATE_IGNORED, XLATE_RULE_VDEV_OPTION,
                    "%s: qvm's own device model setting; Xen's device has none",
                    qc_vopts[val->opt].name);
+        xlate_warn_last(x, "xlate-option-dropped");
+    }
 }
 
 bool xlate_vdev_has_handler(int type)

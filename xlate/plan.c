@@ -90,6 +90,15 @@ void xlate_diag(struct xlate_ctx *x, enum qc_severity sev, const char *check, st
     va_end(ap);
 }
 
+void xlate_warn_last(struct xlate_ctx *x, const char *check)
+{
+    const struct xlate_plan *p = x->plan;
+
+    if (p->nreports)
+        xlate_diag(x, QC_SEV_WARNING, check, p->reports[p->nreports - 1].loc, "%s: %s",
+                   p->reports[p->nreports - 1].component, p->reports[p->nreports - 1].text);
+}
+
 int xlate_backend(struct xlate_ctx *x, struct qc_loc loc, const char *fmt, ...)
 {
     struct xlate_plan *p = x->plan;

@@ -81,7 +81,7 @@ ok() {
 printf '\177ELF\002\001\001\000' >kernel.elf # what an x86 PVH guest loads
 printf 'raw arm64 Image' >Image
 printf 'system x86g\nram 1m,64m\nvdev wdt-ib700\nload kernel.elf\n' >x86.qvmconf
-printf 'system armg\nram 0x40000000,64m\nvdev gic version 2\nvdev pl011 loc 0x1c090000 intr gic:37\nload Image\n' >arm.qvmconf
+printf 'system armg\nram 0x40000000,64m\nvdev gic version 2\nvdev pl011 loc 0x22000000 intr gic:32\nload Image\n' >arm.qvmconf
 printf 'system neutral\nram 1m,64m\nload kernel.elf\n' >neutral.qvmconf
 # The language takes it; Xen has no shared memory device: the translation refuses it.
 printf 'system refused\nram 1m,64m\nvdev shmem\nload kernel.elf\n' >refused.qvmconf
@@ -196,6 +196,13 @@ t 0 'check --target x86_64 neutral.qvmconf' - -
 t 0 'check -W no-arch-assumed neutral.qvmconf' - -
 t 0 'check x86.qvmconf' - -
 t 0 'check arm.qvmconf' - -
+# A mapping that changes what the guest sees is a warning by default, with its check name
+# (issue: changes that break guests are said); -W no-NAME silences it.
+sed 's/loc 0x22000000 intr gic:32/loc 0x1c090000 intr gic:37/' arm.qvmconf >moved-arm.qvmconf
+t 0 'check moved-arm.qvmconf' - 'warning: vdev pl011: vuart="sbsa_uart" at 0x22000000.*\[xlate-device-moved\]'
+t 0 'check -W no-xlate-device-moved moved-arm.qvmconf' - -
+printf 'system blk\nram 0x100000,64m\nload /absent/bzImage\nvdev virtio-blk hostdev /absent/disk.img\n' >blk.qvmconf
+t 0 'check --no-files --target x86_64 blk.qvmconf' - 'Xen PV block, the guest needs blkfront \[xlate-device-changed\]'
 t 0 'check --syntax-only neutral.qvmconf' - -
 
 # --- C. exit codes: unreadable input is I/O (1), naming the file or option ------
