@@ -23,18 +23,6 @@ enum qx_kernel_format qx_kernel_format(const unsigned char *buf, size_t len)
     return QX_KERNEL_OTHER;
 }
 
-/* The load item that became b_info.kernel (map-mem.c: the first untyped or
- * guest load), for the diagnostic's location. */
-static const struct qc_load *kernel_load(const struct qc_config *cfg, const char *path)
-{
-    for (size_t i = 0; i < cfg->nloads; i++) {
-        const struct qc_load *l = &cfg->loads[i];
-        if ((l->blob == -1 || l->blob == QC_BLOB_GUEST) && strcmp(l->path, path) == 0)
-            return l;
-    }
-    return NULL;
-}
-
 /* Reads up to @len bytes; returns the count, or -1 with errno set. */
 static ssize_t read_head(const char *path, unsigned char *buf, size_t len)
 {
@@ -61,6 +49,50 @@ static ssize_t read_head(const char *path, unsigned char *buf, size_t len)
     }
     close(fd);
     return (ssize_t)got;
+}
+
+enum qc_arch qx_kernel_arch(const unsigned char *buf, size_t len)
+{
+    /* ELF e_machine (little-endian ELF only: both targets are). */
+    if (qx_kernel_format(buf, len) == QX_KERNEL_ELF && len >= 20 && buf[5] == 1) {
+        unsigned m = buf[18] | (unsigned)buf[19] << 8;
+        return m == 62    ? QC_ARCH_X86
+               : m == 183 ? QC_ARCH_ARM
+                          : QC_ARCH_ANY; /* EM_X86_64, EM_AARCH64 */
+    }
+    if (qx_kernel_format(buf, len) == QX_KERNEL_BZIMAGE)
+        return QC_ARCH_X86;
+    if (len >= 0x3c && memcmp(buf + 0x38, "ARM\x64", 4) == 0) /* Linux arm64 Image header */
+        return QC_ARCH_ARM;
+    return QC_ARCH_ANY;
+}
+
+enum qc_arch qx_kernel_file_arch(const struct qc_config *cfg)
+{
+    unsigned char buf[QX_KERNEL_PROBE_LEN];
+
+    for (size_t i = 0; i < cfg->nloads; i++) {
+        const struct qc_load *l = &cfg->loads[i];
+        ssize_t n;
+
+        if (l->blob != -1 && l->blob != QC_BLOB_GUEST)
+            continue;
+        n = read_head(l->path, buf, sizeof(buf));
+        return n > 0 ? qx_kernel_arch(buf, (size_t)n) : QC_ARCH_ANY;
+    }
+    return QC_ARCH_ANY;
+}
+
+/* The load item that became b_info.kernel (map-mem.c: the first untyped or
+ * guest load), for the diagnostic's location. */
+static const struct qc_load *kernel_load(const struct qc_config *cfg, const char *path)
+{
+    for (size_t i = 0; i < cfg->nloads; i++) {
+        const struct qc_load *l = &cfg->loads[i];
+        if ((l->blob == -1 || l->blob == QC_BLOB_GUEST) && strcmp(l->path, path) == 0)
+            return l;
+    }
+    return NULL;
 }
 
 int qx_kernel_check(const struct qc_config *cfg, const struct xlate_plan *plan,

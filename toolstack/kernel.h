@@ -23,6 +23,13 @@ enum qx_kernel_format {
 /* The format of the @len first bytes of a file (@len may be short). */
 enum qx_kernel_format qx_kernel_format(const unsigned char *buf, size_t len);
 
+/* The architecture an image's header names: an ELF's machine (x86_64, aarch64), a bzImage
+ * (x86), a Linux arm64 Image ("ARM\x64" at 0x38); QC_ARCH_ANY for anything else. */
+enum qc_arch qx_kernel_arch(const unsigned char *buf, size_t len);
+/* That of the kernel the configuration loads (its first untyped or guest load), when the
+ * file can be read; QC_ARCH_ANY otherwise. */
+enum qc_arch qx_kernel_file_arch(const struct qc_config *cfg);
+
 /* Reads the kernel the plan loads (b_info.kernel) and reports, at its load
  * item, a kernel Xen cannot load on @t: an ELF on aarch64 (Xen on ARM loads
  * only Linux Image/zImage files), anything but an ELF (or a bzImage/gzip

@@ -303,6 +303,12 @@ void qx_load_default_target(struct qx_load *l, struct xlate_target *t, const cha
     qx_target_for(t, &l->cfg);
     if (l->cfg.arch != QC_ARCH_ANY)
         return;
+    /* No item of the file tells: the kernel's header may (an ELF's machine, an arm64 Image). */
+    enum qc_arch from_image = qx_kernel_file_arch(&l->cfg);
+    if (from_image != QC_ARCH_ANY) {
+        xlate_target_default(t, from_image == QC_ARCH_ARM ? XLATE_ARCH_AARCH64 : XLATE_ARCH_X86_64);
+        return;
+    }
     for (const char *const *d = l->d.disabled; d && *d; d++)
         if (!strcmp(*d, "arch-assumed"))
             return;

@@ -194,6 +194,10 @@ t 0 'create -n neutral.qvmconf' '"name": "neutral"' "$NOTE_ARCH"
 t 0 'convert --to=json neutral.qvmconf' '"name": "neutral"' "$NOTE_ARCH"
 t 0 'check --target x86_64 neutral.qvmconf' - -
 t 0 'check -W no-arch-assumed neutral.qvmconf' - -
+# ... unless the kernel's header tells: an arm64 Image ("ARM\x64" at 0x38) is aarch64.
+{ head -c 56 /dev/zero; printf 'ARM\144'; head -c 8 /dev/zero; } >arm64.Image
+printf 'system img\nram 0x40000000,64m\nload arm64.Image\n' >imgarch.qvmconf
+t 0 'check -v imgarch.qvmconf' - 'translated for aarch64'
 t 0 'check x86.qvmconf' - -
 t 0 'check arm.qvmconf' - -
 # A mapping that changes what the guest sees is a warning by default, with its check name

@@ -97,6 +97,28 @@ static void test_format(void **state)
     assert_int_equal(qx_kernel_format(NULL, 0), QX_KERNEL_OTHER);
 }
 
+/* The architecture an image names, for a file whose items name none. */
+static void test_image_arch(void **state)
+{
+    unsigned char e[20] = {0x7f, 'E', 'L', 'F', 2, 1}, img[0x40] = {0}, bz[0x206] = {0};
+
+    (void)state;
+    e[18] = 62; /* EM_X86_64 */
+    assert_int_equal(qx_kernel_arch(e, sizeof(e)), QC_ARCH_X86);
+    e[18] = 183; /* EM_AARCH64 */
+    assert_int_equal(qx_kernel_arch(e, sizeof(e)), QC_ARCH_ARM);
+    e[18] = 40; /* EM_ARM: neither target */
+    assert_int_equal(qx_kernel_arch(e, sizeof(e)), QC_ARCH_ANY);
+    e[18] = 183, e[5] = 2; /* big-endian: not read */
+    assert_int_equal(qx_kernel_arch(e, sizeof(e)), QC_ARCH_ANY);
+    memcpy(img + 0x38, "ARM\x64", 4);
+    assert_int_equal(qx_kernel_arch(img, sizeof(img)), QC_ARCH_ARM);
+    assert_int_equal(qx_kernel_arch(img, 0x3b), QC_ARCH_ANY);
+    memcpy(bz + 0x202, "HdrS", 4);
+    assert_int_equal(qx_kernel_arch(bz, sizeof(bz)), QC_ARCH_X86);
+    assert_int_equal(qx_kernel_arch(text, sizeof(text)), QC_ARCH_ANY);
+}
+
 static void test_arm_refuses_elf(void **state)
 {
     char *e = temp_kernel(elf, sizeof(elf), 0), *img = temp_kernel(text, sizeof(text), 0);
@@ -160,6 +182,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format),
+        cmocka_unit_test(test_image_arch),
         cmocka_unit_test(test_arm_refuses_elf),
         cmocka_unit_test(test_pvh_needs_elf),
         cmocka_unit_test(test_unreadable),
