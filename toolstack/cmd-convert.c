@@ -14,19 +14,47 @@
 
 enum to { TO_NONE, TO_XL, TO_JSON, TO_QVMCONF };
 
+/* Writes the device tree the translation generated to @path (default: the name the plan
+ * gives it, NAME.dtb, here), and makes device_tree= name that file. */
+static int write_dtb(struct xlate_plan *plan, const char *path, int verbosity)
+{
+    char **name = &plan->config.b_info.device_tree;
+    FILE *f;
+
+    if (path) {
+        char *copy = strdup(path);
+        if (!copy)
+            return -1;
+        free(*name);
+        *name = copy;
+    }
+    f = fopen(*name, "wb");
+    bool ok = f && fwrite(plan->fdt, 1, plan->fdt_size, f) == plan->fdt_size;
+    if (f && fclose(f))
+        ok = false;
+    if (!ok) {
+        fprintf(stderr, "qvm-xl convert: cannot write the device tree to '%s': %s\n", *name,
+                strerror(errno));
+        return -1;
+    }
+    if (verbosity >= 0)
+        fprintf(stderr, "qvm-xl convert: wrote the guest's device tree to %s (device_tree=)\n",
+                *name);
+    return 0;
+}
+
 int cmd_convert(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"to", required_argument, NULL, 't'},
-        {"target", required_argument, NULL, 'T'},
-        {"asinfo", required_argument, NULL, 'A'},
-        {"no-files", no_argument, NULL, 'X'},
-        {NULL, 0, NULL, 0},
+        {"to", required_argument, NULL, 't'},     {"target", required_argument, NULL, 'T'},
+        {"asinfo", required_argument, NULL, 'A'}, {"no-files", no_argument, NULL, 'X'},
+        {"dtb", required_argument, NULL, 'D'},    {NULL, 0, NULL, 0},
     };
     struct qx_getopt g = {
         .cmd = "convert", .longopts = longopts, .min_args = 1, .max_args = 1, .words = true};
     struct qx_load_opts lo = {.arch = QC_ARCH_ANY};
     bool have_target = false, no_files = false;
+    const char *dtb = NULL;
     struct xlate_target t;
     struct qx_load l;
     enum to to = TO_NONE;
@@ -60,6 +88,9 @@ int cmd_convert(int argc, char **argv)
             break;
         case 'X':
             no_files = true;
+            break;
+        case 'D':
+            dtb = optarg;
             break;
         default: /* QX_OPT_EXIT: help or misuse */
             rc = g.rc;
@@ -107,6 +138,11 @@ int cmd_convert(int argc, char **argv)
     if (g.verbosity > 0) {
         fputs("qvm-xl convert: translated for ", stderr);
         xlate_target_print(stderr, &t);
+    }
+    /* The output refers to every file it needs: a generated device tree is written. */
+    if (l.plan.fdt && write_dtb(&l.plan, dtb, g.verbosity)) {
+        rc = QX_EXIT_FAIL;
+        goto out;
     }
     if (to == TO_JSON) {
         rc = xlate_emit_json(stdout, &l.plan.config) ? QX_EXIT_FAIL : QX_EXIT_OK;

@@ -194,6 +194,11 @@ t 0 'create -n neutral.qvmconf' '"name": "neutral"' "$NOTE_ARCH"
 t 0 'convert --to=json neutral.qvmconf' '"name": "neutral"' "$NOTE_ARCH"
 t 0 'check --target x86_64 neutral.qvmconf' - -
 t 0 'check -W no-arch-assumed neutral.qvmconf' - -
+# convert writes every file its output names: the device tree an ARM pass-through generates.
+printf 'system dtg\nram 0x40000000,64m\nvdev gic version 2\nload arm64.Image\npass loc mem:0xfe204000,0x1000,rwn intr gic:44\n' >dt.qvmconf
+t 0 'convert --to=xl --no-files --dtb out.dtb dt.qvmconf' '^device_tree="out.dtb"' 'wrote the guest.s device tree to out.dtb'
+if [ -s out.dtb ] && [ "$(od -An -tx1 -N4 out.dtb | tr -d ' ')" = d00dfeed ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: convert --dtb wrote no device tree"; fi
+t 1 'convert --to=xl --no-files --dtb /nonexistent/dir/x.dtb dt.qvmconf' - 'cannot write the device tree'
 # ... unless the kernel's header tells: an arm64 Image ("ARM\x64" at 0x38) is aarch64.
 { head -c 56 /dev/zero; printf 'ARM\144'; head -c 8 /dev/zero; } >arm64.Image
 printf 'system img\nram 0x40000000,64m\nload arm64.Image\n' >imgarch.qvmconf
