@@ -58,3 +58,15 @@ dist_man_MANS += docs/qvm-xl.1
 bashcompletiondir = $(datadir)/bash-completion/completions
 dist_bashcompletion_DATA = toolstack/completion/qvm-xl
 dist_man_MANS += docs/qvm-xl-backend.8
+
+# make installcheck: what `make install` put in place runs and is complete (the
+# command, its backend, the three man pages, the completion); DESTDIR is honoured.
+installcheck-local:
+	'$(DESTDIR)$(bindir)/qvm-xl' --version
+	'$(DESTDIR)$(bindir)/qvm-xl' check --syntax-only - </dev/null
+	'$(DESTDIR)$(libexecdir)/qvm-xl-backend' --help >/dev/null
+	test -s '$(DESTDIR)$(mandir)/man1/qvm-xl.1'
+	test -s '$(DESTDIR)$(mandir)/man5/qvmconf.5'
+	test -s '$(DESTDIR)$(mandir)/man8/qvm-xl-backend.8'
+	bash -n '$(DESTDIR)$(bashcompletiondir)/qvm-xl'
+	bash -c '. "$(DESTDIR)$(bashcompletiondir)/qvm-xl" && complete -p qvm-xl'
