@@ -92,6 +92,8 @@ void qc_check_ram_before_load(struct qc_check_ctx *c)
     }
     for (size_t i = 0; i < nl; i++) {
         const struct qc_load *l = &cfg->loads[i];
+        if (cfg->bad_region_seq < l->seq)
+            continue; /* a ram/rom before it was refused: that error says it */
         if (first == SIZE_MAX || first > l->seq)
             qc_report(c, l->loc, "'load %s' comes before any ram or rom: nowhere to load it",
                       l->path);

@@ -61,7 +61,7 @@ void qc_check_loc_required(struct qc_check_ctx *c)
     for (size_t i = 0; i < c->cfg->nvdevs; i++) {
         const struct qc_vdev *v = &c->cfg->vdevs[i];
         if (v->type >= 0 && (qc_vdevs[v->type].flags & QC_VF_NEEDLOC) && !v->has_loc &&
-            !qc_vdevs[v->type].defloc)
+            !qc_vdevs[v->type].defloc && !v->damaged)
             qc_report(c, v->loc, "vdev %s is not a PCI device and needs 'loc'", v->type_name);
     }
 }
@@ -70,7 +70,7 @@ void qc_check_intr_required(struct qc_check_ctx *c)
 {
     for (size_t i = 0; i < c->cfg->nvdevs; i++) {
         const struct qc_vdev *v = &c->cfg->vdevs[i];
-        if (v->type < 0 || v->nintrs)
+        if (v->type < 0 || v->nintrs || v->damaged)
             continue;
         unsigned f = qc_vdevs[v->type].flags;
         if (f & QC_VF_NEEDINTR)

@@ -34,6 +34,7 @@ int qc_cpu_single_pcpu(const struct qc_cpu *c)
 void qc_config_init(struct qc_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
+    cfg->bad_region_seq = SIZE_MAX;
 }
 
 void qc_locspec_dispose(struct qc_locspec *l)

@@ -178,10 +178,24 @@ static int parse_pci(struct qc_parser *p, const struct qc_word *w, const char *s
     const char *dot = memchr(colon + 1, '.', (size_t)(end - colon - 1));
     const char *de = dot ? dot : end;
     pl->space = QC_SPACE_PCI_BDF;
+    size_t errors = p->d->errors;
     if (qc_p_num(p, w, s, (size_t)(colon - s), QC_NUM_COUNT, &a) ||
         qc_p_num(p, w, colon + 1, (size_t)(de - colon - 1), QC_NUM_COUNT, &b) ||
-        (dot && qc_p_num(p, w, dot + 1, (size_t)(end - dot - 1), QC_NUM_COUNT, &c)))
+        (dot && qc_p_num(p, w, dot + 1, (size_t)(end - dot - 1), QC_NUM_COUNT, &c))) {
+        /* lspci writes 00:1f.3 in hex; qvm reads the fields as decimal (pci:0:31.3). */
+        uint64_t hb, hd, hf = 0;
+        if (p->d->errors > errors && p->d->count &&
+            !qc_num_parse(s, (size_t)(colon - s), QC_NUM_ADDR, &hb, NULL) &&
+            !qc_num_parse(colon + 1, (size_t)(de - colon - 1), QC_NUM_ADDR, &hd, NULL) &&
+            (!dot || !qc_num_parse(dot + 1, (size_t)(end - dot - 1), QC_NUM_ADDR, &hf, NULL)) &&
+            hb <= 255 && hd <= 31 && hf <= 7)
+            qc_diag_note(p->d, (int)p->d->count - 1, w->loc,
+                         "PCI bus, device and function are decimal here; lspci's hex %.*s is "
+                         "pci:%llu:%llu.%llu",
+                         (int)len, s, (unsigned long long)hb, (unsigned long long)hd,
+                         (unsigned long long)hf);
         return -1;
+    }
     if (a > 255 || b > 31 || c > 7) {
         qc_p_diag(p, QC_SEV_ERROR, "loc-syntax", w->loc,
                   "PCI bus/device/function out of range (255/31/7): '%s'", w->text);

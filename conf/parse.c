@@ -310,8 +310,11 @@ static int do_region(struct qc_parser *p, const struct qc_word *kw, bool rom)
 {
     const struct qc_word *a = arg(p);
     struct qc_region r = {.rom = rom, .loc = kw->loc, .seq = (size_t)(kw - p->w->items)};
-    if (!a || qc_p_memspec(p, a, &r.has_start, &r.start, &r.size))
+    if (!a || qc_p_memspec(p, a, &r.has_start, &r.start, &r.size)) {
+        if (r.seq < p->cfg->bad_region_seq)
+            p->cfg->bad_region_seq = r.seq;
         return -1;
+    }
     struct qc_region *slot = qc_p_push(&p->cfg->regions, &p->cfg->nregions, sizeof(*slot));
     if (!slot)
         return oom(p);
@@ -831,7 +834,8 @@ static void step(struct qc_parser *p)
         int vo = qc_vopt_lookup(kw->text, kw->len);
         int type = p->cfg->vdevs[p->ctx_index].type;
         if (vo >= 0 && qc_vdev_accepts(type, (enum qc_vopt)vo)) {
-            vdev_option(p, vo, kw);
+            if (vdev_option(p, vo, kw))
+                p->cfg->vdevs[p->ctx_index].damaged = true;
             return;
         }
         if (vo >= 0) {

@@ -185,6 +185,7 @@ struct qc_vdev {
     size_t nraw;
     struct qc_loc loc;
     size_t seq;
+    bool damaged; /* an option of it was refused: checks of its place and intr keep quiet */
 };
 
 struct qc_pass {
@@ -259,6 +260,9 @@ struct qc_config {
     enum qc_arch arch;
     bool arch_explicit;     /* given by the caller */
     struct qc_loc arch_loc; /* item that decided an inferred arch */
+    /* seq of the first ram/rom whose argument was refused (SIZE_MAX: none): the checks that
+     * depend on memory do not report what that error already explains. */
+    size_t bad_region_seq;
     struct qc_str_opt system;
     struct qc_str_opt cmdline;
     struct qc_str_opt dump;

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model-test.h"
 
@@ -130,6 +131,28 @@ static void shmem_allow_deny(void **state)
 {
     expect("vdev shmem allow a* deny b*", "shmem-allow-deny", true);
     expect("vdev shmem allow a* allow b*", "shmem-allow-deny", false);
+}
+
+/* One error per mistake: a refused value does not also give the errors of what it would
+ * have set (no RAM before the load, no loc), and lspci's hex BDF gets a hint. */
+static void no_cascades(void **state)
+{
+    (void)state;
+    expect("ram 128MB load /k", "number-invalid", true);
+    expect("ram 128MB load /k", "ram-before-load", false);
+    expect("load /k ram 128MB", "ram-before-load", true); /* the load came first */
+    expect("vdev pl011 loc pci:0:1f.3 intr gic:33", "loc-required", false);
+    expect("vdev pl011 loc 0x1c0z", "intr-required", false);
+    expect("vdev pl011 hostdev /x", "loc-required", true); /* nothing refused: still said */
+
+    struct mt m;
+    mt_check(&m, "pass loc pci:0:1f.3");
+    assert_true(mt_has(&m, "number-invalid"));
+    bool hint = false;
+    for (size_t i = 0; i < m.d.count; i++)
+        hint |= m.d.items[i].has_note && strstr(m.d.items[i].note, "pci:0:31.3") != NULL;
+    assert_true(hint);
+    mt_dispose(&m);
 }
 
 static void range_invalid(void **state)
@@ -386,6 +409,7 @@ int main(void)
         cmocka_unit_test(dup_intr),
         cmocka_unit_test(number_range),
         cmocka_unit_test(shmem_allow_deny),
+        cmocka_unit_test(no_cascades),
         cmocka_unit_test(range_invalid),
         cmocka_unit_test(overlap),
         cmocka_unit_test(sorted_scans_keep_order),
