@@ -1,4 +1,5 @@
 /* `qvm-xl export DOMAIN` and `convert --to=qvmconf FILE.cfg`: a Xen guest back to qvmconf. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,7 +8,11 @@
 #include "qvm-xl.h"
 #include "reverse.h"
 #include "steps.h"
+#include "source.h"
 #include "xlate.h"
+
+/* An xl.cfg is small: anything larger is not one. */
+#define QX_XLCFG_MAX (1u << 20)
 
 bool qx_is_xlcfg(const char *path)
 {
@@ -16,33 +21,18 @@ bool qx_is_xlcfg(const char *path)
     return n > 4 && !strcmp(path + n - 4, ".cfg");
 }
 
+/* The whole xl.cfg (a regular file: a FIFO or /dev/zero is refused at once, never read
+ * without end), or NULL after a message. */
 static char *slurp(const char *path, size_t *len_r, FILE *err)
 {
-    FILE *f = fopen(path, "r");
     char *buf = NULL;
-    size_t len = 0;
-    FILE *m;
-    char chunk[4096];
-    size_t r;
+    int rc = qc_read_regular_file(path, QX_XLCFG_MAX, &buf, len_r);
 
-    if (!f) {
-        fprintf(err, "qvm-xl: %s: %m\n", path);
+    if (rc) {
+        fprintf(err, "qvm-xl: %s: %s\n", path,
+                rc == EFBIG ? "larger than 1 MiB: not an xl.cfg" : qc_file_strerror(rc));
         return NULL;
     }
-    m = open_memstream(&buf, &len);
-    while (m && (r = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        fwrite(chunk, 1, r, m);
-    if (!m || ferror(f)) {
-        fprintf(err, "qvm-xl: %s: read error\n", path);
-        if (m)
-            fclose(m);
-        fclose(f);
-        free(buf);
-        return NULL;
-    }
-    fclose(m);
-    fclose(f);
-    *len_r = len;
     return buf;
 }
 
@@ -79,7 +69,7 @@ int qx_convert_xlcfg(const char *path, const struct xlate_target *t, FILE *out, 
     int rc;
 
     if (!text)
-        return QX_EXIT_CONFIG;
+        return QX_EXIT_FAIL; /* an I/O error, as for a qvmconf FILE */
     xlate_target_native(&native);
     arch = t ? t->arch : native.arch;
     libxl_domain_config_init(&dc);

@@ -199,6 +199,12 @@ printf 'system dtg\nram 0x40000000,64m\nvdev gic version 2\nload arm64.Image\npa
 t 0 'convert --to=xl --no-files --dtb out.dtb dt.qvmconf' '^device_tree="out.dtb"' 'wrote the guest.s device tree to out.dtb'
 if [ -s out.dtb ] && [ "$(od -An -tx1 -N4 out.dtb | tr -d ' ')" = d00dfeed ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: convert --dtb wrote no device tree"; fi
 t 1 'convert --to=xl --no-files --dtb /nonexistent/dir/x.dtb dt.qvmconf' - 'cannot write the device tree'
+# An xl.cfg that is no regular file is an I/O error at once (it was read without end).
+ln -s /dev/zero zero.cfg
+mkfifo fifo.cfg 2>/dev/null
+t 1 'convert --to=qvmconf zero.cfg' - 'zero.cfg: not a regular file'
+t 1 'convert --to=qvmconf fifo.cfg' - 'fifo.cfg: not a regular file'
+t 1 'convert --to=qvmconf missing.cfg' - 'missing.cfg'
 # ... unless the kernel's header tells: an arm64 Image ("ARM\x64" at 0x38) is aarch64.
 { head -c 56 /dev/zero; printf 'ARM\144'; head -c 8 /dev/zero; } >arm64.Image
 printf 'system img\nram 0x40000000,64m\nload arm64.Image\n' >imgarch.qvmconf
