@@ -329,25 +329,16 @@ static void include_word(struct scan *s, size_t idx, struct qc_loc wloc)
 
 /* A line longer than QC_MAX_LINE is an error and its file is not read: no
  * hand-written configuration has one, and every diagnostic prints its line. */
-static bool long_line(struct scan *s)
+static bool long_line(struct scan *s, const struct qc_source *src)
 {
-    const char *p = s->t, *end = s->t + s->n, *nl;
-    uint32_t line = 1;
-
-    for (; p < end; p = nl + 1, line++) {
-        nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            nl = end;
-        if ((size_t)(nl - p) > QC_MAX_LINE) {
-            s->r->failed = true;
-            qc_diag_add(s->r->d, QC_SEV_ERROR, "syntax-line-too-long",
-                        (struct qc_loc){s->file, line, QC_MAX_LINE + 1},
-                        "line of %zu bytes: lines are at most %u bytes; the file is not read",
-                        (size_t)(nl - p), QC_MAX_LINE);
-            return true;
-        }
-    }
-    return false;
+    if (src->longest <= QC_MAX_LINE)
+        return false;
+    s->r->failed = true;
+    qc_diag_add(s->r->d, QC_SEV_ERROR, "syntax-line-too-long",
+                (struct qc_loc){s->file, src->longest_line, QC_MAX_LINE + 1},
+                "line of %zu bytes: lines are at most %u bytes; the file is not read", src->longest,
+                QC_MAX_LINE);
+    return true;
 }
 
 void qc_lex_source_(struct qc_reader *r, size_t idx)
@@ -362,7 +353,7 @@ void qc_lex_source_(struct qc_reader *r, size_t idx)
     };
     uint32_t seg = qc_words_new_seg_(r->out);
 
-    if (long_line(&s))
+    if (long_line(&s, &r->src->items[idx]))
         return;
     /* Only a hint: when it fails, the words grow as they come (and report
      * running out of memory if it comes to that). */

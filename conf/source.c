@@ -34,20 +34,36 @@ void qc_reader_oom_(struct qc_reader *r, struct qc_loc at)
     r->failed = true;
 }
 
+/* One pass over the text: the offset of every QC_LINE_STEP-th line, and the longest line
+ * (which the lexer checks against its limit without another pass). */
 static int index_lines(struct qc_source *it, const char *text, size_t len)
 {
-    size_t n = 1, line = 1;
     const char *p = text, *end = text + len, *nl;
+    size_t cap = len / 4096 + 1, line = 1;
 
-    for (nl = p; (nl = memchr(nl, '\n', (size_t)(end - nl))); nl++)
-        n++;
-    it->line_idx = malloc((n / QC_LINE_STEP + 1) * sizeof(*it->line_idx));
+    it->line_idx = malloc(cap * sizeof(*it->line_idx));
     if (!it->line_idx)
         return -1;
     it->line_idx[it->nline_idx++] = 0;
-    for (; (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1)
-        if (++line % QC_LINE_STEP == 1)
-            it->line_idx[it->nline_idx++] = (size_t)(nl + 1 - text);
+    for (;; p = nl + 1, line++) {
+        nl = memchr(p, '\n', (size_t)(end - p));
+        size_t l = (size_t)((nl ? nl : end) - p);
+        if (l > it->longest) {
+            it->longest = l;
+            it->longest_line = (uint32_t)line;
+        }
+        if (!nl)
+            break;
+        if ((line + 1) % QC_LINE_STEP != 1)
+            continue;
+        if (it->nline_idx == cap) {
+            size_t *n = realloc(it->line_idx, 2 * cap * sizeof(*n));
+            if (!n)
+                return -1;
+            it->line_idx = n, cap *= 2;
+        }
+        it->line_idx[it->nline_idx++] = (size_t)(nl + 1 - text);
+    }
     return 0;
 }
 

@@ -22,6 +22,8 @@ struct qc_source {
      * a line costs at most STEP line scans, not the whole file. */
     size_t *line_idx;
     size_t nline_idx;
+    size_t longest;        /* bytes of its longest line */
+    uint32_t longest_line; /* and that line's number */
 };
 #define QC_LINE_STEP 64
 
