@@ -11,9 +11,9 @@
 
 #include <libxlutil.h>
 
+#include "doc.h"
 #include "gen.h"
 #include "plan.h"
-#include "qvmconf.h"
 #include "target.h"
 
 /* Targets of issue 3: qvmconf at least this fast, and no slower than xl's. */
@@ -89,24 +89,13 @@ static void translate(const struct qc_config *cfg)
 static int qvmconf_job(const struct text *t, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        struct qc_sources src;
-        struct qc_words words;
-        struct qc_config cfg;
-        struct qc_diags d;
+        struct qc_doc doc;
 
-        qc_sources_init(&src);
-        qc_words_init(&words);
-        qc_config_init(&cfg);
-        qc_diags_init(&d);
-        qc_read_text(&src, &words, t[i].name, t[i].data, t[i].len, NULL, &d);
-        qc_parse(&words, NULL, &cfg, &d);
-        qc_validate(&cfg, &d);
+        qc_doc_init(&doc, NULL);
+        qc_doc_load_buffer(&doc, t[i].name, t[i].data, t[i].len);
         if (with_translate)
-            translate(&cfg);
-        qc_diags_dispose(&d);
-        qc_config_dispose(&cfg);
-        qc_words_dispose(&words);
-        qc_sources_dispose(&src);
+            translate(&doc.cfg);
+        qc_doc_dispose(&doc);
     }
     return 0;
 }
@@ -160,24 +149,13 @@ static int xlu_job(const struct text *t, size_t n)
  * input should be clean, or the figures measure error paths). */
 static void diag_counts(const struct text *t, size_t *errors, size_t *warnings)
 {
-    struct qc_sources src;
-    struct qc_words words;
-    struct qc_config cfg;
-    struct qc_diags d;
+    struct qc_doc doc;
 
-    qc_sources_init(&src);
-    qc_words_init(&words);
-    qc_config_init(&cfg);
-    qc_diags_init(&d);
-    qc_read_text(&src, &words, t->name, t->data, t->len, NULL, &d);
-    qc_parse(&words, NULL, &cfg, &d);
-    qc_validate(&cfg, &d);
-    *errors = d.errors;
-    *warnings = d.warnings;
-    qc_diags_dispose(&d);
-    qc_config_dispose(&cfg);
-    qc_words_dispose(&words);
-    qc_sources_dispose(&src);
+    qc_doc_init(&doc, NULL);
+    qc_doc_load_buffer(&doc, t->name, t->data, t->len);
+    *errors = doc.d.errors;
+    *warnings = doc.d.warnings;
+    qc_doc_dispose(&doc);
 }
 
 static int cmp_text(const void *a, const void *b)
@@ -311,9 +289,8 @@ int main(int argc, char **argv)
         if (s < 0 || st < 0)
             return 1;
         printf("%-20s %8zu %6zu | %8.1f %7.1f | %8.1f %7.1f | %8s %7s | %5s %5s\n", label,
-               corpus.bytes, corpus.lines, mbps(corpus.bytes, s),
-               s * 1e9 / (double)corpus.lines, mbps(corpus.bytes, st),
-               st * 1e9 / (double)corpus.lines, "-", "-", "-", "-");
+               corpus.bytes, corpus.lines, mbps(corpus.bytes, s), s * 1e9 / (double)corpus.lines,
+               mbps(corpus.bytes, st), st * 1e9 / (double)corpus.lines, "-", "-", "-", "-");
         if (mbps(corpus.bytes, s) < TARGET_MBPS) {
             printf("WARNING: good corpus: %.1f MB/s is below the %.0f MB/s target\n",
                    mbps(corpus.bytes, s), TARGET_MBPS);
@@ -349,10 +326,10 @@ int main(int argc, char **argv)
         ratio = mbps(q.len, sq) / mbps(x.len, sx);
         ratio_t = mbps(q.len, st) / mbps(x.len, sx);
         snprintf(label, sizeof(label), "generated %zuk lines", sizes[i] / 1000);
-        printf("%-20s %8zu %6zu | %8.1f %7.1f | %8.1f %7.1f | %8.1f %7.1f | %5.2f %5.2f\n",
-               label, q.len, q.lines, mbps(q.len, sq), sq * 1e9 / (double)q.lines,
-               mbps(q.len, st), st * 1e9 / (double)q.lines, mbps(x.len, sx),
-               sx * 1e9 / (double)x.lines, ratio, ratio_t);
+        printf("%-20s %8zu %6zu | %8.1f %7.1f | %8.1f %7.1f | %8.1f %7.1f | %5.2f %5.2f\n", label,
+               q.len, q.lines, mbps(q.len, sq), sq * 1e9 / (double)q.lines, mbps(q.len, st),
+               st * 1e9 / (double)q.lines, mbps(x.len, sx), sx * 1e9 / (double)x.lines, ratio,
+               ratio_t);
         if (mbps(q.len, sq) < TARGET_MBPS) {
             printf("WARNING: %s: %.1f MB/s is below the %.0f MB/s target\n", label, mbps(q.len, sq),
                    TARGET_MBPS);

@@ -1,33 +1,21 @@
-/* The check registry and qc_validate: runs every enabled named check. */
+/* qc_validate: runs the validator's checks of the registry (checks.def). */
 #include <stdarg.h>
 #include <string.h>
 
 #include "check.h"
 
-const struct qc_check qc_check_table[] = {
-#define X(fn, name, sev, help) {name, qc_check_##fn, QC_SEV_##sev, help},
-    QC_CHECKS(X)
-#undef X
-#define X(name, sev, help) {name, NULL, QC_SEV_##sev, help},
-        QC_PARSE_CHECKS(X)
-#undef X
-            {NULL, NULL, QC_SEV_NOTE, NULL},
+/* The validator's functions, by check; NULL for the other kinds. */
+static void (*const validators[QC_CK_COUNT])(struct qc_check_ctx *c) = {
+#define QC_VALIDATOR(id, name, sev, pre, fn, help) [QC_CK_##id] = qc_check_##fn,
+#include "checks.def"
 };
-
-const struct qc_check *qc_check_find(const char *name)
-{
-    for (const struct qc_check *c = qc_check_table; c->name; c++)
-        if (strcmp(c->name, name) == 0)
-            return c;
-    return NULL;
-}
 
 int qc_report_sev(struct qc_check_ctx *c, enum qc_severity sev, struct qc_loc loc, const char *fmt,
                   ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int idx = qc_diag_vadd(c->d, sev, c->name, loc, fmt, ap);
+    int idx = qc_vdiag_sev(c->d, sev, c->id, loc, fmt, ap);
     va_end(ap);
     return idx;
 }
@@ -36,7 +24,7 @@ int qc_report(struct qc_check_ctx *c, struct qc_loc loc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int idx = qc_diag_vadd(c->d, c->sev, c->name, loc, fmt, ap);
+    int idx = qc_vdiag(c->d, c->id, loc, fmt, ap);
     va_end(ap);
     return idx;
 }
@@ -60,18 +48,36 @@ const char *qc_vdev_ref_name(const struct qc_vdev *v)
     return v->name ? v->name : v->type_name;
 }
 
+/* Whether a prerequisite of @k failed (reported an error, or was skipped
+ * for its own prerequisites). */
+static bool prereq_failed(const struct qc_check *k, const bool *failed)
+{
+    for (const enum qc_check_id *p = k->prereqs; p && *p != QC_CK_COUNT; p++)
+        if (failed[*p])
+            return true;
+    return false;
+}
+
+/* Runs the checks in registry order, so prerequisites run first; a check
+ * whose prerequisite failed is skipped (dtc's rule): its findings would be
+ * consequences of an error already reported. */
 int qc_validate_ex(const struct qc_config *cfg, const struct qc_validate_opts *opts,
                    struct qc_diags *d)
 {
     static const struct qc_validate_opts none;
     size_t errors = d->errors;
+    bool failed[QC_CK_COUNT] = {false};
     struct qc_check_ctx c = {.cfg = cfg, .opts = opts ? opts : &none, .d = d};
-    for (const struct qc_check *k = qc_check_table; k->name; k++) {
-        if (!k->fn)
+    for (size_t id = 0; id < QC_CK_COUNT; id++) {
+        if (!validators[id])
             continue;
-        c.name = k->name;
-        c.sev = k->sev;
-        k->fn(&c);
+        size_t before = d->errors;
+        failed[id] = prereq_failed(&qc_checks[id], failed);
+        if (failed[id])
+            continue;
+        c.id = (enum qc_check_id)id;
+        validators[id](&c);
+        failed[id] = d->errors > before;
     }
     return d->errors > errors ? -1 : 0;
 }

@@ -20,6 +20,23 @@ void qc_diags_dispose(struct qc_diags *d)
     memset(d, 0, sizeof(*d));
 }
 
+/* The registry: the rows of checks.def, indexed by their enum. */
+#define QC_PRE(...) ((const enum qc_check_id[]){__VA_ARGS__, QC_CK_COUNT})
+const struct qc_check qc_checks[QC_CK_COUNT] = {
+#define QC_CHECK(id, name, sev, pre, kind, help)                                                   \
+    [QC_CK_##id] = {name, QC_SEV_##sev, QC_KIND_##kind, pre, help},
+#include "checks.def"
+};
+#undef QC_PRE
+
+const struct qc_check *qc_check_find(const char *name)
+{
+    for (size_t i = 0; i < QC_CK_COUNT; i++)
+        if (!strcmp(qc_checks[i].name, name))
+            return &qc_checks[i];
+    return NULL;
+}
+
 static bool listed(const char *const *list, const char *check)
 {
     for (; list && *list; list++)
@@ -28,9 +45,10 @@ static bool listed(const char *const *list, const char *check)
     return false;
 }
 
-int qc_diag_vadd(struct qc_diags *d, enum qc_severity sev, const char *check, struct qc_loc loc,
+int qc_vdiag_sev(struct qc_diags *d, enum qc_severity sev, enum qc_check_id id, struct qc_loc loc,
                  const char *fmt, va_list ap)
 {
+    const char *check = qc_checks[id].name;
     struct qc_diag *it;
     char *msg = NULL;
 
@@ -54,6 +72,7 @@ int qc_diag_vadd(struct qc_diags *d, enum qc_severity sev, const char *check, st
     it = &d->items[d->count];
     memset(it, 0, sizeof(*it));
     it->sev = sev;
+    it->id = id;
     it->check = check;
     it->loc = loc;
     it->msg = msg;
@@ -64,16 +83,41 @@ int qc_diag_vadd(struct qc_diags *d, enum qc_severity sev, const char *check, st
     return (int)d->count++;
 }
 
-int qc_diag_add(struct qc_diags *d, enum qc_severity sev, const char *check, struct qc_loc loc,
+int qc_vdiag(struct qc_diags *d, enum qc_check_id id, struct qc_loc loc, const char *fmt,
+             va_list ap)
+{
+    return qc_vdiag_sev(d, qc_checks[id].sev, id, loc, fmt, ap);
+}
+
+int qc_diag_sev(struct qc_diags *d, enum qc_severity sev, enum qc_check_id id, struct qc_loc loc,
                 const char *fmt, ...)
 {
     va_list ap;
     int idx;
 
     va_start(ap, fmt);
-    idx = qc_diag_vadd(d, sev, check, loc, fmt, ap);
+    idx = qc_vdiag_sev(d, sev, id, loc, fmt, ap);
     va_end(ap);
     return idx;
+}
+
+int qc_diag(struct qc_diags *d, enum qc_check_id id, struct qc_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    int idx;
+
+    va_start(ap, fmt);
+    idx = qc_vdiag_sev(d, qc_checks[id].sev, id, loc, fmt, ap);
+    va_end(ap);
+    return idx;
+}
+
+bool qc_diags_failed(const struct qc_diags *d, enum qc_check_id id)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].id == id && d->items[i].sev == QC_SEV_ERROR)
+            return true;
+    return false;
 }
 
 void qc_diag_note(struct qc_diags *d, int idx, struct qc_loc loc, const char *fmt, ...)

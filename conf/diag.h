@@ -26,13 +26,48 @@ enum qc_severity {
     QC_SEV_ERROR = 2,
 };
 
+/* Every check of conf/checks.def, in its order: QC_CK_SYSTEM_FIRST for
+ * "system-first", QC_CK_XLATE_GIC for "xlate-gic"... */
+enum qc_check_id {
+#define QC_CHECK(id, name, sev, pre, kind, help) QC_CK_##id,
+#include "checks.def"
+    QC_CK_COUNT
+};
+
+/* Who reports a check; the validator runs its checks itself. */
+enum qc_check_kind {
+    QC_KIND_VALIDATOR, /* conf/check-*.c, run by qc_validate */
+    QC_KIND_PARSER,    /* conf/parse*.c */
+    QC_KIND_READER,    /* lexical rules, substitution, includes */
+    QC_KIND_XLATE,     /* the translation, and the toolstack's checks of its input */
+    QC_KIND_XLCFG,     /* the xl.cfg reader and the way back to qvmconf */
+    QC_KIND_TOOL,      /* the toolstack's own files (host reservation) */
+};
+
+/* One row of the registry. */
+struct qc_check {
+    const char *name; /* what users type (-W NAME) and tests assert on */
+    enum qc_severity sev;
+    enum qc_check_kind kind;
+    /* Validator checks that must not have reported an error for this one to
+     * run, ending with QC_CK_COUNT; NULL when none. */
+    const enum qc_check_id *prereqs;
+    const char *help;
+};
+
+/* Indexed by enum qc_check_id. */
+extern const struct qc_check qc_checks[QC_CK_COUNT];
+/* The row named @name (for -W/-E), or NULL. */
+const struct qc_check *qc_check_find(const char *name);
+
 /* One diagnostic. `check` is a stable, documented name (e.g.
  * "ram-before-load", "syntax-unterminated-quote") that tests assert on;
  * the message wording may change, the name may not. A diagnostic may carry
  * one note at a second location ("previous definition is here"). */
 struct qc_diag {
     enum qc_severity sev;
-    const char *check; /* static string */
+    enum qc_check_id id;
+    const char *check; /* qc_checks[id].name */
     struct qc_loc loc;
     char *msg;
     bool has_note;
@@ -55,12 +90,22 @@ struct qc_diags {
 void qc_diags_init(struct qc_diags *d);
 void qc_diags_dispose(struct qc_diags *d);
 
-/* Adds a diagnostic; returns its index, or -1 when out of memory or when
- * the check is disabled. */
-int qc_diag_add(struct qc_diags *d, enum qc_severity sev, const char *check, struct qc_loc loc,
+/* Adds a diagnostic of check @id with the registry's severity; returns its
+ * index, or -1 when out of memory or when the check is disabled. */
+int qc_diag(struct qc_diags *d, enum qc_check_id id, struct qc_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int qc_vdiag(struct qc_diags *d, enum qc_check_id id, struct qc_loc loc, const char *fmt,
+             va_list ap) __attribute__((format(printf, 4, 0)));
+/* The same with another severity, for the checks that are an error in one
+ * case and a warning in another (their help says when). */
+int qc_diag_sev(struct qc_diags *d, enum qc_severity sev, enum qc_check_id id, struct qc_loc loc,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-int qc_diag_vadd(struct qc_diags *d, enum qc_severity sev, const char *check, struct qc_loc loc,
+int qc_vdiag_sev(struct qc_diags *d, enum qc_severity sev, enum qc_check_id id, struct qc_loc loc,
                  const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+/* Whether check @id reported an error into @d (a later stage can keep quiet
+ * about what an earlier one refused). */
+bool qc_diags_failed(const struct qc_diags *d, enum qc_check_id id);
+
 /* Attaches a note at a second location to diagnostic `idx`. */
 void qc_diag_note(struct qc_diags *d, int idx, struct qc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

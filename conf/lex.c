@@ -213,10 +213,9 @@ static void control_char(struct scan *s)
     s->r->failed = true;
     if (++s->ctrl_errors > MAX_CTRL_ERRORS)
         return;
-    qc_diag_add(s->r->d, QC_SEV_ERROR, "syntax-control-char", here(s, s->i),
-                "control character 0x%02x is not allowed outside comments%s", c,
-                s->ctrl_errors == MAX_CTRL_ERRORS ? " (further ones in this file not reported)"
-                                                  : "");
+    qc_diag(s->r->d, QC_CK_SYNTAX_CONTROL_CHAR, here(s, s->i),
+            "control character 0x%02x is not allowed outside comments%s", c,
+            s->ctrl_errors == MAX_CTRL_ERRORS ? " (further ones in this file not reported)" : "");
 }
 
 static void dollar(struct scan *s)
@@ -305,8 +304,8 @@ static bool scan_word(struct scan *s, bool *quoted_r)
     }
     if (inq) {
         s->r->failed = true;
-        qc_diag_add(s->r->d, QC_SEV_ERROR, "syntax-unterminated-quote", qloc,
-                    "missing closing '\"' for this quote");
+        qc_diag(s->r->d, QC_CK_SYNTAX_UNTERMINATED_QUOTE, qloc,
+                "missing closing '\"' for this quote");
         return false;
     }
     return true;
@@ -334,10 +333,10 @@ static bool long_line(struct scan *s, const struct qc_source *src)
     if (src->longest <= QC_MAX_LINE)
         return false;
     s->r->failed = true;
-    qc_diag_add(s->r->d, QC_SEV_ERROR, "syntax-line-too-long",
-                (struct qc_loc){s->file, src->longest_line, QC_MAX_LINE + 1},
-                "line of %zu bytes: lines are at most %u bytes; the file is not read", src->longest,
-                QC_MAX_LINE);
+    qc_diag(s->r->d, QC_CK_SYNTAX_LINE_TOO_LONG,
+            (struct qc_loc){s->file, src->longest_line, QC_MAX_LINE + 1},
+            "line of %zu bytes: lines are at most %u bytes; the file is not read", src->longest,
+            QC_MAX_LINE);
     return true;
 }
 

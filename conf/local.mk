@@ -7,3 +7,6 @@ include conf/lex.mk
 include conf/model.mk
 # "Did you mean": the closest known name, for the parser and qvm-xl's command line.
 conf_libqvmconf_a_SOURCES += conf/suggest.c conf/suggest.h
+conf_libqvmconf_a_SOURCES += conf/doc.c conf/doc.h
+# The one check registry (read by conf/diag.h, conf/check.c, toolstack/checks.c, docs).
+conf_libqvmconf_a_SOURCES += conf/checks.def

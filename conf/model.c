@@ -80,10 +80,9 @@ static void vdev_dispose(struct qc_vdev *v)
 
 void qc_config_dispose(struct qc_config *cfg)
 {
-    struct qc_str_opt *strs[] = {&cfg->system, &cfg->cmdline, &cfg->dump,
-                                 &cfg->safety, &cfg->dryrun,  &cfg->debug};
-    for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-        free(strs[i]->value);
+#define FREE_STR(ID, member) free(cfg->member.value);
+    QC_STR_OPTS(FREE_STR)
+#undef FREE_STR
     free(cfg->regions);
     for (size_t i = 0; i < cfg->nloads; i++)
         free(cfg->loads[i].path);
@@ -279,13 +278,12 @@ static bool unsup_eq(const struct qc_unsupported *a, const struct qc_unsupported
 
 bool qc_config_equal(const struct qc_config *a, const struct qc_config *b)
 {
-    return a->arch == b->arch && str_opt_eq(&a->system, &b->system) &&
-           str_opt_eq(&a->cmdline, &b->cmdline) && str_opt_eq(&a->dump, &b->dump) &&
-           str_opt_eq(&a->safety, &b->safety) && str_opt_eq(&a->dryrun, &b->dryrun) &&
-           str_opt_eq(&a->debug, &b->debug) && a->tolerance.set == b->tolerance.set &&
+#define STR_EQ(ID, member) &&str_opt_eq(&a->member, &b->member)
+    return a->arch == b->arch QC_STR_OPTS(STR_EQ) && a->tolerance.set == b->tolerance.set &&
            a->tolerance.value == b->tolerance.value && ARRAY_EQ(a, b, regions, region_eq) &&
            ARRAY_EQ(a, b, loads, load_eq) && ARRAY_EQ(a, b, cpus, cpu_eq) &&
            ARRAY_EQ(a, b, vdevs, vdev_eq) && ARRAY_EQ(a, b, passes, pass_eq) &&
            ARRAY_EQ(a, b, reserves, reserve_eq) && ARRAY_EQ(a, b, loggers, logger_eq) &&
            setvars_eq(a, b) && ARRAY_EQ(a, b, unsupported, unsup_eq);
+#undef STR_EQ
 }

@@ -3,7 +3,7 @@
 conf_libqvmconf_a_SOURCES += \
 	conf/qvmconf.h conf/schema.def conf/schema.h conf/schema.c \
 	conf/parse.h conf/parse.c conf/parse-arg.c \
-	conf/model.c conf/write.c \
+	conf/model.c conf/build.h conf/build.c conf/write.c \
 	conf/check.h conf/check.c conf/check-order.c conf/check-vdev.c \
 	conf/check-mem.c conf/check-cpu.c
 

@@ -54,8 +54,8 @@ int qc_p_num(struct qc_parser *p, const struct qc_word *w, const char *s, size_t
     enum qc_num_err e = qc_num_parse(s, len, role, out, &bad);
     if (e == QC_NUM_OK)
         return 0;
-    qc_p_diag(p, QC_SEV_ERROR, "number-invalid", qc_p_at(w, (size_t)(s - w->text) + bad),
-              "invalid number '%.*s': %s", (int)len, s, qc_num_strerror(e));
+    qc_diag(p->d, QC_CK_NUMBER_INVALID, qc_p_at(w, (size_t)(s - w->text) + bad),
+            "invalid number '%.*s': %s", (int)len, s, qc_num_strerror(e));
     return -1;
 }
 
@@ -87,7 +87,7 @@ int qc_p_nums(struct qc_parser *p, const struct qc_word *w, const char *roles, u
         const char *c = memchr(s, ',', (size_t)(end - s));
         const char *fe = c ? c : end;
         if (k >= QC_VALUE_MAX_NUMS || (k >= nroles && !repeat)) {
-            qc_p_diag(p, QC_SEV_ERROR, "arg-count", w->loc, "too many fields in '%s'", w->text);
+            qc_diag(p->d, QC_CK_ARG_COUNT, w->loc, "too many fields in '%s'", w->text);
             return -1;
         }
         char role = roles[k < nroles ? k : nroles - 1];
@@ -99,8 +99,8 @@ int qc_p_nums(struct qc_parser *p, const struct qc_word *w, const char *roles, u
         s = c + 1;
     }
     if (k < required) {
-        qc_p_diag(p, QC_SEV_ERROR, "arg-count", w->loc, "'%s' needs %zu comma-separated fields",
-                  w->text, required);
+        qc_diag(p->d, QC_CK_ARG_COUNT, w->loc, "'%s' needs %zu comma-separated fields", w->text,
+                required);
         return -1;
     }
     *n_r = k;
@@ -127,8 +127,8 @@ int qc_p_filters(struct qc_parser *p, const struct qc_word *w, const char *filte
         size_t l = (size_t)((c ? c : end) - s);
         int i = qc_list_index(filters, ',', s, l);
         if (i < 0) {
-            qc_p_diag(p, QC_SEV_ERROR, "log-filter", qc_p_at(w, (size_t)(s - w->text)),
-                      "unknown log filter '%.*s' (one of %s)", (int)l, s, filters);
+            qc_diag(p->d, QC_CK_LOG_FILTER, qc_p_at(w, (size_t)(s - w->text)),
+                    "unknown log filter '%.*s' (one of %s)", (int)l, s, filters);
             return -1;
         }
         *mask |= 1u << i;
@@ -160,7 +160,7 @@ static int parse_pci(struct qc_parser *p, const struct qc_word *w, const char *s
             (slash2 && qc_p_num(p, w, slash2 + 1, (size_t)(end - slash2 - 1), QC_NUM_COUNT, &c)))
             return -1;
         if (a > 0xffff || b > 0xffff) {
-            qc_p_diag(p, QC_SEV_ERROR, "loc-syntax", w->loc, "PCI IDs are 16-bit");
+            qc_diag(p->d, QC_CK_LOC_SYNTAX, w->loc, "PCI IDs are 16-bit");
             return -1;
         }
         pl->vid = (uint32_t)a;
@@ -171,8 +171,8 @@ static int parse_pci(struct qc_parser *p, const struct qc_word *w, const char *s
     }
     const char *colon = memchr(s, ':', len);
     if (!colon) {
-        qc_p_diag(p, QC_SEV_ERROR, "loc-syntax", w->loc,
-                  "PCI location needs BUS:DEV[.FUNC] or VID/DID: '%s'", w->text);
+        qc_diag(p->d, QC_CK_LOC_SYNTAX, w->loc,
+                "PCI location needs BUS:DEV[.FUNC] or VID/DID: '%s'", w->text);
         return -1;
     }
     const char *dot = memchr(colon + 1, '.', (size_t)(end - colon - 1));
@@ -197,8 +197,8 @@ static int parse_pci(struct qc_parser *p, const struct qc_word *w, const char *s
         return -1;
     }
     if (a > 255 || b > 31 || c > 7) {
-        qc_p_diag(p, QC_SEV_ERROR, "loc-syntax", w->loc,
-                  "PCI bus/device/function out of range (255/31/7): '%s'", w->text);
+        qc_diag(p->d, QC_CK_LOC_SYNTAX, w->loc,
+                "PCI bus/device/function out of range (255/31/7): '%s'", w->text);
         return -1;
     }
     pl->bus = (uint32_t)a;
@@ -270,8 +270,8 @@ int qc_p_locspec(struct qc_parser *p, const struct qc_word *w, enum qc_ctx ctx,
                 if (!out->attrs)
                     return -1;
             } else {
-                qc_p_diag(p, QC_SEV_ERROR, "loc-syntax", qc_p_at(w, (size_t)(f - w->text)),
-                          "unexpected '%.*s' in location '%s'", (int)fl, f, w->text);
+                qc_diag(p->d, QC_CK_LOC_SYNTAX, qc_p_at(w, (size_t)(f - w->text)),
+                        "unexpected '%.*s' in location '%s'", (int)fl, f, w->text);
                 return -1;
             }
             if (!c)
@@ -304,14 +304,14 @@ static int parse_pic_line(struct qc_parser *p, const struct qc_word *w, const ch
     }
     const char *colon = memchr(s, ':', len);
     if (!colon || colon == s) {
-        qc_p_diag(p, QC_SEV_ERROR, "intr-syntax", qc_p_at(w, (size_t)(s - w->text)),
-                  "interrupt '%.*s' is not PIC:LINE", (int)len, s);
+        qc_diag(p->d, QC_CK_INTR_SYNTAX, qc_p_at(w, (size_t)(s - w->text)),
+                "interrupt '%.*s' is not PIC:LINE", (int)len, s);
         return -1;
     }
     if (qc_p_num(p, w, colon + 1, (size_t)(s + len - colon - 1), QC_NUM_COUNT, &line))
         return -1;
     if (line > UINT32_MAX) {
-        qc_p_diag(p, QC_SEV_ERROR, "number-range", w->loc, "interrupt line too large");
+        qc_diag(p->d, QC_CK_NUMBER_RANGE, w->loc, "interrupt line too large");
         return -1;
     }
     it->kind = QC_INTR_PIC;
@@ -329,7 +329,7 @@ int qc_p_intrs(struct qc_parser *p, const struct qc_word *w, enum qc_ctx ctx, st
         if (qc_p_num(p, w, s, w->len, QC_NUM_COUNT, &v))
             return -1;
         if (v > UINT32_MAX) {
-            qc_p_diag(p, QC_SEV_ERROR, "number-range", w->loc, "interrupt number too large");
+            qc_diag(p->d, QC_CK_NUMBER_RANGE, w->loc, "interrupt number too large");
             return -1;
         }
         struct qc_intr *it = qc_p_push(arr, n, sizeof(*it));
@@ -349,7 +349,7 @@ int qc_p_intrs(struct qc_parser *p, const struct qc_word *w, enum qc_ctx ctx, st
             if (qc_p_num(p, w, eq + 1, (size_t)(end - eq - 1), QC_NUM_COUNT, &v))
                 return -1;
             if (v > UINT32_MAX) {
-                qc_p_diag(p, QC_SEV_ERROR, "number-range", w->loc, "host vector too large");
+                qc_diag(p->d, QC_CK_NUMBER_RANGE, w->loc, "host vector too large");
                 return -1;
             }
             it.has_vector = true;
@@ -357,8 +357,8 @@ int qc_p_intrs(struct qc_parser *p, const struct qc_word *w, enum qc_ctx ctx, st
         }
         if (comma) {
             if (ge - comma != 2 || (comma[1] != 't' && comma[1] != 'u')) {
-                qc_p_diag(p, QC_SEV_ERROR, "intr-syntax", qc_p_at(w, (size_t)(comma - s)),
-                          "pass intr attribute must be ',t' or ',u'");
+                qc_diag(p->d, QC_CK_INTR_SYNTAX, qc_p_at(w, (size_t)(comma - s)),
+                        "pass intr attribute must be ',t' or ',u'");
                 return -1;
             }
             it.attr = comma[1];
@@ -409,8 +409,8 @@ int qc_p_sched(struct qc_parser *p, const struct qc_word *w, struct qc_sched *ou
     }
     bool sporadic = memchr(s, ',', len) != NULL;
     if (sporadic != (out->policy == QC_SCHED_SPORADIC)) {
-        qc_p_diag(p, QC_SEV_ERROR, "sched-syntax", w->loc,
-                  "sched is PRIO[r|f|o] or HI,LO,MAX_REPL,PERIOD,BUDGETs: '%s'", w->text);
+        qc_diag(p->d, QC_CK_SCHED_SYNTAX, w->loc,
+                "sched is PRIO[r|f|o] or HI,LO,MAX_REPL,PERIOD,BUDGETs: '%s'", w->text);
         return -1;
     }
     const char *e = s + len;
@@ -423,12 +423,12 @@ int qc_p_sched(struct qc_parser *p, const struct qc_word *w, struct qc_sched *ou
         s = c + 1;
     }
     if (n != (sporadic ? 5u : 1u) || (sporadic && memchr(s, ',', (size_t)(e - s)))) {
-        qc_p_diag(p, QC_SEV_ERROR, "sched-syntax", w->loc,
-                  "sporadic sched needs exactly 5 fields: '%s'", w->text);
+        qc_diag(p->d, QC_CK_SCHED_SYNTAX, w->loc, "sporadic sched needs exactly 5 fields: '%s'",
+                w->text);
         return -1;
     }
     if (f[0] > 255 || (sporadic && f[1] > 255)) {
-        qc_p_diag(p, QC_SEV_ERROR, "number-range", w->loc, "priority out of range 0..255");
+        qc_diag(p->d, QC_CK_NUMBER_RANGE, w->loc, "priority out of range 0..255");
         return -1;
     }
     out->set = true;
@@ -440,4 +440,304 @@ int qc_p_sched(struct qc_parser *p, const struct qc_word *w, struct qc_sched *ou
         out->init_budget = f[4];
     }
     return 0;
+}
+
+/* The grammar readers: one per schema.def grammar, shared by every table. */
+
+static bool word_is(const struct qc_word *w, const char *s)
+{
+    return strlen(s) == w->len && memcmp(w->text, s, w->len) == 0;
+}
+
+static char *dup_word(const struct qc_word *w)
+{
+    return strndup(w->text, w->len);
+}
+
+/* The next argument word of option a->kw, which must come from the same source
+ * segment (spec 1.1): advances p->i onto it and records it in a->w. */
+static const struct qc_word *next_arg(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *opt = &p->w->items[p->i];
+    if (p->i + 1 >= p->w->count || p->w->items[p->i + 1].seg != opt->seg) {
+        bool other = p->i + 1 < p->w->count;
+        int idx =
+            qc_diag(p->d, QC_CK_ARG_MISSING, opt->loc,
+                    other ? "'%s' needs an argument in the same file" : "'%s' needs an argument",
+                    opt->text);
+        if (idx >= 0 && other)
+            qc_diag_note(p->d, idx, p->w->items[p->i + 1].loc,
+                         "the next word comes from another source");
+        return NULL;
+    }
+    const struct qc_word *w = &p->w->items[++p->i];
+    a->w[a->w[0] ? 1 : 0] = w;
+    return w;
+}
+
+static int read_none(struct qc_parser *p, struct qc_arg *a)
+{
+    (void)p, (void)a;
+    return 0;
+}
+
+/* The word must be one of the FIELDS choices when the row has them. */
+static int check_choice(struct qc_parser *p, const struct qc_opt_desc *od, const struct qc_word *w)
+{
+    if (!od->fields || qc_list_index(od->fields, '|', w->text, w->len) >= 0)
+        return 0;
+    qc_diag(p->d, QC_CK_ARG_INVALID, w->loc, "'%s' takes %s, not '%s'", od->name, od->fields,
+            w->text);
+    return -1;
+}
+
+static int read_word(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *w = next_arg(p, a);
+    if (!w || check_choice(p, a->od, w))
+        return -1;
+    a->val.str = dup_word(w);
+    return 0;
+}
+
+/* `debug [WORD]` (project decision, spec 2.17 leaves it unconfirmed): the
+ * optional word is taken when it is in the same source and no keyword. */
+static int read_optword(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *next = p->i + 1 < p->w->count ? &p->w->items[p->i + 1] : NULL;
+    if (!next || next->seg != a->kw->seg || qc_is_keyword(next->text, next->len))
+        return 0;
+    a->w[0] = &p->w->items[++p->i];
+    if (check_choice(p, a->od, a->w[0]))
+        return -1;
+    a->val.str = dup_word(a->w[0]);
+    return 0;
+}
+
+static int read_nums(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *w = next_arg(p, a);
+    return w ? qc_p_nums(p, w, a->od->fields, a->val.nums, &a->val.nnums) : -1;
+}
+
+static int read_num(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *w = next_arg(p, a);
+    a->val.nnums = 1;
+    return w ? qc_p_num(p, w, w->text, w->len, role_of(a->od->fields[0]), &a->val.nums[0]) : -1;
+}
+
+static int read_cpus(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *w = next_arg(p, a);
+    uint64_t mask = 0;
+    if (!w)
+        return -1;
+    const char *s = w->text, *e = w->text + w->len;
+    for (;;) {
+        const char *c = memchr(s, ',', (size_t)(e - s));
+        uint64_t cpuno;
+        if (qc_p_num(p, w, s, (size_t)((c ? c : e) - s), QC_NUM_COUNT, &cpuno))
+            return -1;
+        if (cpuno > 63) {
+            qc_diag(p->d, QC_CK_RUNMASK_RANGE, qc_p_at(w, (size_t)(s - w->text)),
+                    "physical CPU %llu is beyond 63", (unsigned long long)cpuno);
+            return -1;
+        }
+        mask |= UINT64_C(1) << cpuno;
+        if (!c)
+            break;
+        s = c + 1;
+    }
+    a->val.nums[0] = mask;
+    a->val.nnums = 1;
+    return 0;
+}
+
+static int read_delay(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *w = next_arg(p, a);
+    if (!w)
+        return -1;
+    if (word_is(w, "forever")) {
+        a->val.str = dup_word(w);
+        return 0;
+    }
+    a->val.nnums = 1;
+    return qc_p_num(p, w, w->text, w->len, QC_NUM_COUNT, &a->val.nums[0]);
+}
+
+static int read_memspec(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *w = next_arg(p, a);
+    bool has_start;
+    uint64_t start, size;
+    if (!w || qc_p_memspec(p, w, &has_start, &start, &size))
+        return -1;
+    if (has_start)
+        a->val.nums[a->val.nnums++] = start;
+    a->val.nums[a->val.nnums++] = size;
+    return 0;
+}
+
+/* "[address,]path": the part before a comma is an address only when it
+ * parses as one, so paths containing commas still work. */
+static int read_loadspec(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *w = next_arg(p, a);
+    if (!w)
+        return -1;
+    const char *c = memchr(w->text, ',', w->len);
+    const char *path = w->text;
+    if (c && qc_num_parse(w->text, (size_t)(c - w->text), QC_NUM_ADDR, &a->val.nums[0], NULL) ==
+                 QC_NUM_OK) {
+        a->val.nnums = 1;
+        path = c + 1;
+    }
+    if (!*path) {
+        qc_diag(p->d, QC_CK_ARG_INVALID, w->loc, "%s needs a file path", a->od->name);
+        return -1;
+    }
+    a->val.str = strdup(path);
+    return 0;
+}
+
+/* The two words of `set`; what the value must be depends on the variable. */
+static int read_set(struct qc_parser *p, struct qc_arg *a)
+{
+    return next_arg(p, a) && next_arg(p, a) ? 0 : -1;
+}
+
+static int read_log(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *f = next_arg(p, a);
+    const struct qc_word *dst = f ? next_arg(p, a) : NULL;
+    unsigned mask;
+    if (!dst || qc_p_filters(p, f, a->od->fields, &mask))
+        return -1;
+    if (qc_list_index(QC_LOG_DESTS, '|', dst->text, dst->len) < 0) {
+        qc_diag(p->d, QC_CK_ARG_INVALID, dst->loc, "%s destination is " QC_LOG_DESTS ", not '%s'",
+                a->od->name, dst->text);
+        return -1;
+    }
+    a->val.nums[0] = mask;
+    a->val.nnums = 1;
+    a->val.str2 = dup_word(dst);
+    return 0;
+}
+
+#define UNSUP_TYPES   "instruction|reference|register"
+#define UNSUP_ACTIONS "abort|fail|ignore"
+
+static int read_unsup(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *t = next_arg(p, a);
+    const struct qc_word *act = t ? next_arg(p, a) : NULL;
+    if (!act)
+        return -1;
+    int ti = qc_list_index(UNSUP_TYPES, '|', t->text, t->len);
+    int ai = qc_list_index(UNSUP_ACTIONS, '|', act->text, act->len);
+    if (ti < 0 || ai < 0) {
+        qc_diag(p->d, QC_CK_ARG_INVALID, ti < 0 ? t->loc : act->loc,
+                "%s takes " UNSUP_TYPES " " UNSUP_ACTIONS, a->od->name);
+        return -1;
+    }
+    a->val.nums[0] = (uint64_t)ti;
+    a->val.nums[1] = (uint64_t)ai;
+    a->val.nnums = 2;
+    return 0;
+}
+
+/* The sporadic form also comes with its policy letter as a word of its own:
+ * "HI,LO,MAX_REPL,PERIOD,BUDGET s". */
+static int read_sched(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *w = next_arg(p, a);
+    if (!w)
+        return -1;
+    struct qc_word tmp = *w;
+    char *joined = NULL;
+    const struct qc_word *next = p->i + 1 < p->w->count ? &p->w->items[p->i + 1] : NULL;
+    if (memchr(w->text, ',', w->len) && w->text[w->len - 1] != 's' && next && next->seg == w->seg &&
+        word_is(next, "s")) {
+        if (asprintf(&joined, "%ss", w->text) < 0) {
+            qc_diag(p->d, QC_CK_OUT_OF_MEMORY, w->loc, "out of memory");
+            return -1;
+        }
+        tmp.text = joined;
+        tmp.len++;
+        a->w[1] = &p->w->items[++p->i];
+    }
+    int rc = qc_p_sched(p, &tmp, &a->sched);
+    free(joined);
+    return rc;
+}
+
+/* A bare address is in the vdev type's space (a PCI vdev's bare loc is an
+ * MMIO one), elsewhere in memory. */
+static int read_loc(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *w = next_arg(p, a);
+    enum qc_space def = QC_SPACE_MEM;
+    if (!w)
+        return -1;
+    if (p->ctx == QC_CTX_VDEV) {
+        def = (enum qc_space)qc_vdevs[p->cfg->vdevs[p->ctx_index].type].space;
+        if (def == QC_SPACE_PCI_BDF)
+            def = QC_SPACE_MEM;
+    }
+    return qc_p_locspec(p, w, p->ctx, def, &a->ls);
+}
+
+static int read_intr(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *w = next_arg(p, a);
+    return w ? qc_p_intrs(p, w, p->ctx, &a->intrs, &a->nintrs) : -1;
+}
+
+static int read_create(struct qc_parser *p, struct qc_arg *a)
+{
+    const struct qc_word *w = next_arg(p, a);
+    if (!w)
+        return -1;
+    const char *c = memchr(w->text, ',', w->len);
+    if (!c || c == w->text) {
+        qc_diag(p->d, QC_CK_ARG_INVALID, w->loc, "create takes NAME,SIZE[,MODE[,GID]]");
+        return -1;
+    }
+    const char *e = w->text + w->len;
+    const char *c2 = memchr(c + 1, ',', (size_t)(e - c - 1));
+    a->val.str = strndup(w->text, (size_t)(c - w->text));
+    a->val.nnums = 1;
+    if (c2)
+        a->val.str2 = strndup(c2 + 1, (size_t)(e - c2 - 1));
+    return qc_p_num(p, w, c + 1, (size_t)((c2 ? c2 : e) - c - 1), QC_NUM_SIZE, &a->val.nums[0]);
+}
+
+/* The type word; what it names is the vdev's business (unknown types are kept). */
+static int read_vdevtype(struct qc_parser *p, struct qc_arg *a)
+{
+    return next_arg(p, a) ? 0 : -1;
+}
+
+int qc_p_read_arg(struct qc_parser *p, struct qc_arg *a)
+{
+    static int (*const readers[QC_G_COUNT])(struct qc_parser *, struct qc_arg *) = {
+        [QC_G_NONE] = read_none,       [QC_G_WORD] = read_word,         [QC_G_NUMS] = read_nums,
+        [QC_G_NUM] = read_num,         [QC_G_CPUS] = read_cpus,         [QC_G_DELAY] = read_delay,
+        [QC_G_MEMSPEC] = read_memspec, [QC_G_LOADSPEC] = read_loadspec, [QC_G_LOC] = read_loc,
+        [QC_G_INTR] = read_intr,       [QC_G_SCHED] = read_sched,       [QC_G_SET] = read_set,
+        [QC_G_LOG] = read_log,         [QC_G_UNSUP] = read_unsup,       [QC_G_CREATE] = read_create,
+        [QC_G_OPTWORD] = read_optword, [QC_G_VDEVTYPE] = read_vdevtype,
+    };
+    return readers[a->od->grammar](p, a);
+}
+
+void qc_arg_dispose(struct qc_arg *a)
+{
+    qc_value_dispose(&a->val);
+    qc_locspec_dispose(&a->ls);
+    qc_intrs_dispose(a->intrs, a->nintrs);
+    a->intrs = NULL;
+    a->nintrs = 0;
 }

@@ -11,6 +11,7 @@ struct qc_parser {
     struct qc_config *cfg;
     struct qc_diags *d;
     enum qc_ctx ctx;  /* QC_CTX_GLOBAL when no context is open */
+    int blob;         /* blob type written before the current option, or -1 */
     size_t ctx_index; /* index in cpus/vdevs/passes/reserves */
     /* set: the live setvar of each (context, owner, name), open addressing over
      * setvar indexes + 1 (0 = empty); overridden ones become tombstones (name
@@ -19,9 +20,32 @@ struct qc_parser {
     size_t set_cap, set_dead;
 };
 
-/* Adds a diagnostic; returns its index for qc_diag_note (or -1). */
-int qc_p_diag(struct qc_parser *p, enum qc_severity sev, const char *check, struct qc_loc loc,
-              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* An option's argument as the reader of its grammar (schema.def G) left it.
+ * Which members are set follows the grammar:
+ *   WORD, OPTWORD: val.str (NULL: OPTWORD without its word); NUMS, DELAY, LOG,
+ *   CREATE: val as struct qc_value says; NUM: val.nums[0]; CPUS: val.nums[0] =
+ *   the mask; MEMSPEC: val.nums = [start,]size; LOADSPEC: val.nums = [address],
+ *   val.str = path; UNSUP: val.nums = type, action (enum qc_unsup_*); SET: w[0]
+ *   name, w[1] value; VDEVTYPE: w[0]; SCHED: sched; LOC: ls; INTR: intrs.
+ * An apply function moves out what it keeps (leaving NULL behind);
+ * qc_arg_dispose frees the rest. */
+struct qc_arg {
+    const struct qc_opt_desc *od;
+    const struct qc_word *kw;   /* the option's own word */
+    size_t seq;                 /* kw's index in the input */
+    const struct qc_word *w[2]; /* the argument words read, in order */
+    struct qc_value val;
+    struct qc_sched sched;
+    struct qc_locspec ls;
+    struct qc_intr *intrs;
+    size_t nintrs;
+};
+
+/* Reads the argument of a->od, whose keyword a->kw is word p->i, with the
+ * reader of its grammar; p->i ends on the last word read. Reports its own
+ * diagnostics; 0 or -1. */
+int qc_p_read_arg(struct qc_parser *p, struct qc_arg *a);
+void qc_arg_dispose(struct qc_arg *a);
 
 /* The location `off` bytes into word `w` (same line). */
 struct qc_loc qc_p_at(const struct qc_word *w, size_t off);

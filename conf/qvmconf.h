@@ -208,6 +208,7 @@ struct qc_reserve {
 };
 
 enum qc_log_dest { QC_LOG_STDOUT, QC_LOG_STDERR, QC_LOG_SLOG, QC_LOG_NONE };
+#define QC_LOG_DESTS "stdout|stderr|slog|none" /* enum qc_log_dest's words, in order */
 struct qc_logger {
     unsigned filters; /* bit i = i-th filter word of schema.def's logger FIELDS */
     enum qc_log_dest dest;
@@ -256,6 +257,19 @@ struct qc_num_opt {
 
 enum qc_safety { QC_SAFETY_NONE, QC_SAFETY_WARN, QC_SAFETY_REQUIRED };
 
+/* The single-instance global options kept as a struct qc_str_opt member of
+ * struct qc_config, as X(schema.def ID, member), in the order the members are
+ * declared. The parser, the writer, dispose and equality expand this list, so
+ * such an option is its schema.def row and an entry here. safety's value is
+ * "none"|"warn"|"required"; debug is `debug [WORD]` (project decision). */
+#define QC_STR_OPTS(X)                                                                             \
+    X(SYSTEM, system)                                                                              \
+    X(CMDLINE, cmdline)                                                                            \
+    X(DUMP, dump)                                                                                  \
+    X(SAFETY, safety)                                                                              \
+    X(DRYRUN, dryrun)                                                                              \
+    X(DEBUG, debug)
+
 struct qc_config {
     enum qc_arch arch;
     bool arch_explicit;     /* given by the caller */
@@ -263,12 +277,9 @@ struct qc_config {
     /* seq of the first ram/rom whose argument was refused (SIZE_MAX: none): the checks that
      * depend on memory do not report what that error already explains. */
     size_t bad_region_seq;
-    struct qc_str_opt system;
-    struct qc_str_opt cmdline;
-    struct qc_str_opt dump;
-    struct qc_str_opt safety; /* value "none"|"warn"|"required" */
-    struct qc_str_opt dryrun;
-    struct qc_str_opt debug; /* project decision: `debug [WORD]` */
+#define QC_STR_OPT_MEMBER(ID, member) struct qc_str_opt member;
+    QC_STR_OPTS(QC_STR_OPT_MEMBER)
+#undef QC_STR_OPT_MEMBER
     struct qc_num_opt tolerance;
 #define QC_ARRAY(type, name)                                                                       \
     type *name;                                                                                    \

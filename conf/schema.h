@@ -13,6 +13,8 @@ enum qc_grammar {
     QC_G_NONE,
     QC_G_WORD,
     QC_G_NUMS,
+    QC_G_NUM,
+    QC_G_CPUS,
     QC_G_DELAY,
     QC_G_MEMSPEC,
     QC_G_LOADSPEC,
@@ -25,6 +27,7 @@ enum qc_grammar {
     QC_G_CREATE,
     QC_G_OPTWORD,
     QC_G_VDEVTYPE,
+    QC_G_COUNT
 };
 enum qc_repeat { QC_R_LAST, QC_R_MULTI };
 /* Architecture bits of schema rows: QC_AR_ANY = both. */

@@ -29,7 +29,7 @@ void qc_sources_dispose(struct qc_sources *s)
 void qc_reader_oom_(struct qc_reader *r, struct qc_loc at)
 {
     if (!r->oom)
-        qc_diag_add(r->d, QC_SEV_ERROR, "out-of-memory", at, "out of memory");
+        qc_diag(r->d, QC_CK_OUT_OF_MEMORY, at, "out of memory");
     r->oom = true;
     r->failed = true;
 }
@@ -210,28 +210,28 @@ void qc_include_(struct qc_reader *r, const char *path, struct qc_loc at, int pa
 
     if (r->no_includes) {
         r->failed = true;
-        qc_diag_add(r->d, QC_SEV_ERROR, "include-disabled", at,
-                    "cannot include '%s': includes are disabled here", path);
+        qc_diag(r->d, QC_CK_INCLUDE_DISABLED, at, "cannot include '%s': includes are disabled here",
+                path);
         goto out;
     }
     if (r->depth >= r->max_depth) {
         r->failed = true;
-        qc_diag_add(r->d, QC_SEV_ERROR, "include-depth", at,
-                    "cannot include '%s': more than %u files nested", path, r->max_depth);
+        qc_diag(r->d, QC_CK_INCLUDE_DEPTH, at, "cannot include '%s': more than %u files nested",
+                path, r->max_depth);
         goto out;
     }
     fd = qc_open_regular(path, &st);
     if (fd < 0) {
         r->failed = true;
-        qc_diag_add(r->d, QC_SEV_ERROR, "include-unreadable", at, "cannot read '%s': %s", path,
-                    qc_file_strerror(errno));
+        qc_diag(r->d, QC_CK_INCLUDE_UNREADABLE, at, "cannot read '%s': %s", path,
+                qc_file_strerror(errno));
         goto out;
     }
     again = active_with_id(r->src, parent, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
     if (again >= 0) {
         const struct qc_source *o = &r->src->items[again];
-        int di = qc_diag_add(r->d, QC_SEV_ERROR, "include-recursion", at,
-                             "'%s' includes itself (it is being read already)", path);
+        int di = qc_diag(r->d, QC_CK_INCLUDE_RECURSION, at,
+                         "'%s' includes itself (it is being read already)", path);
 
         r->failed = true;
         if (o->included_from.file)
@@ -247,26 +247,25 @@ void qc_include_(struct qc_reader *r, const char *path, struct qc_loc at, int pa
         err = read_all(fd, (size_t)st.st_size, r->max_size, &text, &len);
     if (err == EFBIG) {
         r->failed = true;
-        qc_diag_add(r->d, QC_SEV_ERROR, "include-too-large", at,
-                    "cannot read '%s': larger than %zu bytes", path, r->max_size);
+        qc_diag(r->d, QC_CK_INCLUDE_TOO_LARGE, at, "cannot read '%s': larger than %zu bytes", path,
+                r->max_size);
         goto out;
     }
     if (!err && len + QC_INCLUDE_MIN_COST > r->max_total - r->total) /* it grew meanwhile */
         err = E2BIG;
     if (err == E2BIG) { /* reported once: the includes after it are not read either */
         if (!r->total_exceeded)
-            qc_diag_add(r->d, QC_SEV_ERROR, "include-total", at,
-                        "cannot read '%s': the configuration's files would exceed %zu bytes "
-                        "in all",
-                        path, r->max_total);
+            qc_diag(r->d, QC_CK_INCLUDE_TOTAL, at,
+                    "cannot read '%s': the configuration's files would exceed %zu bytes "
+                    "in all",
+                    path, r->max_total);
         r->failed = r->total_exceeded = true;
         goto out;
     }
     r->total += len + QC_INCLUDE_MIN_COST;
     if (err) {
         r->failed = true;
-        qc_diag_add(r->d, QC_SEV_ERROR, "include-unreadable", at, "cannot read '%s': %s", path,
-                    strerror(err));
+        qc_diag(r->d, QC_CK_INCLUDE_UNREADABLE, at, "cannot read '%s': %s", path, strerror(err));
         goto out;
     }
     idx = add_source(r->src, strdup(path), text, len, parent, at);

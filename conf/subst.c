@@ -94,9 +94,8 @@ size_t qc_subst_expand_(struct qc_reader *r, const char *p, size_t avail, struct
         ;
     if (used + nlen >= avail || name_p[nlen] != '}') {
         r->failed = true;
-        qc_diag_add(r->d, QC_SEV_ERROR, "subst-unterminated", at,
-                    "'$%.*s' has no closing '}' after its name", (int)(kinds[k].len - 1),
-                    kinds[k].prefix);
+        qc_diag(r->d, QC_CK_SUBST_UNTERMINATED, at, "'$%.*s' has no closing '}' after its name",
+                (int)(kinds[k].len - 1), kinds[k].prefix);
         put(r, p, used + nlen, at);
         return used + nlen;
     }
@@ -111,14 +110,13 @@ size_t qc_subst_expand_(struct qc_reader *r, const char *p, size_t avail, struct
      * show what was written. */
     if (kind != SUBST_ENV && memchr(name, '/', nlen)) {
         r->failed = true;
-        qc_diag_add(r->d, QC_SEV_ERROR, "subst-asinfo-path", at,
-                    "'%s' is a path: $asinfo_* takes the leaf name of an asinfo entry", name);
+        qc_diag(r->d, QC_CK_SUBST_ASINFO_PATH, at,
+                "'%s' is a path: $asinfo_* takes the leaf name of an asinfo entry", name);
         put(r, p, used, at);
     } else if (!lookup(r, kind, name, at)) {
         r->failed = true;
-        qc_diag_add(r->d, QC_SEV_ERROR,
-                    kind == SUBST_ENV ? "subst-undefined-env" : "subst-undefined-asinfo", at,
-                    "%s '%s' is not defined", what, name);
+        qc_diag(r->d, kind == SUBST_ENV ? QC_CK_SUBST_UNDEFINED_ENV : QC_CK_SUBST_UNDEFINED_ASINFO,
+                at, "%s '%s' is not defined", what, name);
         put(r, p, used, at);
     }
     free(name);

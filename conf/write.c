@@ -411,14 +411,25 @@ static void str_opt(FILE *out, const char *name, const struct qc_str_opt *o)
     fputc('\n', out);
 }
 
+/* The QC_STR_OPTS members: their option and their place in struct qc_config. */
+static const struct {
+    int opt;
+    size_t offset;
+} str_opts[] = {
+#define STR_OPT(ID, member) {QC_OPT_##ID, offsetof(struct qc_config, member)},
+    QC_STR_OPTS(STR_OPT)
+#undef STR_OPT
+};
+#define N_STR_OPTS (sizeof(str_opts) / sizeof(str_opts[0]))
+
+static const struct qc_str_opt *str_opt_of(const struct qc_config *c, size_t i)
+{
+    return (const struct qc_str_opt *)((const char *)c + str_opts[i].offset);
+}
+
 /* Top-level items, sorted back into input order. */
 enum kind {
-    K_SYSTEM,
-    K_CMDLINE,
-    K_DUMP,
-    K_SAFETY,
-    K_DRYRUN,
-    K_DEBUG,
+    K_STR, /* idx: the QC_STR_OPTS entry */
     K_TOLERANCE,
     K_REGION,
     K_LOAD,
@@ -445,13 +456,7 @@ static int by_seq(const void *a, const void *b)
 /* The location, name and help of a top-level item, for --explain. */
 static void explain_item(FILE *out, const struct qc_config *c, const struct item *it)
 {
-    static const int opt_of[] = {[K_SYSTEM] = QC_OPT_SYSTEM,
-                                 [K_CMDLINE] = QC_OPT_CMDLINE,
-                                 [K_DUMP] = QC_OPT_DUMP,
-                                 [K_SAFETY] = QC_OPT_SAFETY,
-                                 [K_DRYRUN] = QC_OPT_DRYRUN,
-                                 [K_DEBUG] = QC_OPT_DEBUG,
-                                 [K_TOLERANCE] = QC_OPT_TOLERANCE,
+    static const int opt_of[] = {[K_TOLERANCE] = QC_OPT_TOLERANCE,
                                  [K_REGION] = QC_OPT_RAM,
                                  [K_LOAD] = QC_OPT_LOAD,
                                  [K_CPU] = QC_OPT_CPU,
@@ -461,27 +466,13 @@ static void explain_item(FILE *out, const struct qc_config *c, const struct item
                                  [K_LOGGER] = QC_OPT_LOGGER,
                                  [K_SET] = QC_OPT_SET,
                                  [K_UNSUP] = QC_OPT_UNSUPPORTED};
-    const struct qc_opt_desc *od = &qc_opts[opt_of[it->kind]];
+    const struct qc_opt_desc *od =
+        &qc_opts[it->kind == K_STR ? str_opts[it->idx].opt : opt_of[it->kind]];
     struct qc_loc loc = {0};
     const char *name = od->name, *help = od->help;
     switch (it->kind) {
-    case K_SYSTEM:
-        loc = c->system.loc;
-        break;
-    case K_CMDLINE:
-        loc = c->cmdline.loc;
-        break;
-    case K_DUMP:
-        loc = c->dump.loc;
-        break;
-    case K_SAFETY:
-        loc = c->safety.loc;
-        break;
-    case K_DRYRUN:
-        loc = c->dryrun.loc;
-        break;
-    case K_DEBUG:
-        loc = c->debug.loc;
+    case K_STR:
+        loc = str_opt_of(c, it->idx)->loc;
         break;
     case K_TOLERANCE:
         loc = c->tolerance.loc;
@@ -533,18 +524,8 @@ static void item(FILE *out, const struct qc_config *c, const struct setidx *x,
     static const char *const dests[] = {"stdout", "stderr", "slog", "none"};
     char b[32];
     switch (it->kind) {
-    case K_SYSTEM:
-        return str_opt(out, "system", &c->system);
-    case K_CMDLINE:
-        return str_opt(out, "cmdline", &c->cmdline);
-    case K_DUMP:
-        return str_opt(out, "dump", &c->dump);
-    case K_SAFETY:
-        return str_opt(out, "safety", &c->safety);
-    case K_DRYRUN:
-        return str_opt(out, "dryrun", &c->dryrun);
-    case K_DEBUG:
-        return str_opt(out, "debug", &c->debug);
+    case K_STR:
+        return str_opt(out, qc_opts[str_opts[it->idx].opt].name, str_opt_of(c, it->idx));
     case K_TOLERANCE:
         fprintf(out, "tolerance %" PRIu64 "\n", c->tolerance.value);
         return;
@@ -611,18 +592,16 @@ static void item(FILE *out, const struct qc_config *c, const struct setidx *x,
 
 static void write_all(FILE *out, const struct qc_config *c, bool ex)
 {
-    size_t n = 7 + c->nregions + c->nloads + c->ncpus + c->nvdevs + c->npasses + c->nreserves +
-               c->nloggers + c->nsetvars + c->nunsupported;
+    size_t n = N_STR_OPTS + 1 + c->nregions + c->nloads + c->ncpus + c->nvdevs + c->npasses +
+               c->nreserves + c->nloggers + c->nsetvars + c->nunsupported;
     struct item *items = calloc(n, sizeof(*items));
     struct setidx x;
     size_t k = 0;
     if (setidx_build(&x, c) || !items)
         goto out;
-    const struct qc_str_opt *singles[] = {&c->system, &c->cmdline, &c->dump,
-                                          &c->safety, &c->dryrun,  &c->debug};
-    for (size_t i = 0; i < sizeof(singles) / sizeof(singles[0]); i++)
-        if (singles[i]->set)
-            items[k++] = (struct item){singles[i]->seq, (enum kind)(K_SYSTEM + i), 0};
+    for (size_t i = 0; i < N_STR_OPTS; i++)
+        if (str_opt_of(c, i)->set)
+            items[k++] = (struct item){str_opt_of(c, i)->seq, K_STR, i};
     if (c->tolerance.set)
         items[k++] = (struct item){c->tolerance.seq, K_TOLERANCE, 0};
 #define ADD(arr, kind)                                                                             \

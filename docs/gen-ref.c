@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
 #include "qvmconf.h"
 #include "ref-out.h"
 
@@ -235,18 +234,60 @@ static int split_numbers(char *md, char **numbers_r)
     return 0;
 }
 
+/* "help. Skipped when a or b reported an error." as one malloc'd sentence. */
+static char *check_text(const struct qc_check *c)
+{
+    char *s = NULL, *t;
+    const enum qc_check_id *p = c->prereqs;
+
+    if (asprintf(&s, "%s.", c->help) < 0)
+        return NULL;
+    for (size_t n = 0; p && p[n] != QC_CK_COUNT; n++) {
+        const char *sep = !n ? " Skipped when " : p[n + 1] == QC_CK_COUNT ? " or " : ", ";
+        if (asprintf(&t, "%s%s%s%s", s, sep, qc_checks[p[n]].name,
+                     p[n + 1] == QC_CK_COUNT ? " reported an error." : "") < 0) {
+            free(s);
+            return NULL;
+        }
+        free(s);
+        s = t;
+    }
+    return s;
+}
+
 static void checks(const struct ref_out *o, FILE *f)
 {
+    static const struct {
+        enum qc_check_kind kind, also;
+        const char *title;
+    } groups[] = {
+        {QC_KIND_VALIDATOR, QC_KIND_VALIDATOR, "Validator checks"},
+        {QC_KIND_PARSER, QC_KIND_READER, "Parser and reader checks"},
+        {QC_KIND_XLATE, QC_KIND_XLATE, "Translation checks"},
+        {QC_KIND_XLCFG, QC_KIND_XLCFG, "xl.cfg reader checks"},
+        {QC_KIND_TOOL, QC_KIND_TOOL, "Toolstack checks"},
+    };
+
     o->section(f, "CHECKS");
     o->para(f, "Every diagnostic carries a check name, shown in brackets after the message. "
                "Warnings can be turned off (`qvm-xl check -W no-NAME`) or made errors "
-               "(`-E NAME`); errors cannot be turned off.");
-    for (int pass = 0; pass < 2; pass++) {
-        o->subsection(f, pass == 0 ? "Validator checks" : "Parser and reader checks");
-        for (const struct qc_check *c = qc_check_table; c->name; c++) {
-            if ((c->fn != NULL) != (pass == 0))
+               "(`-E NAME`); errors cannot be turned off. The validator runs its checks in "
+               "the order below and skips a check when one it depends on reported an error.");
+    for (size_t g = 0; g < N(groups); g++) {
+        o->subsection(f, groups[g].title);
+        if (groups[g].kind == QC_KIND_XLATE)
+            o->para(f, "qvm-xl's, not the language's: reported when a configuration is translated "
+                       "for Xen (qvm-xl check, convert and create).");
+        if (groups[g].kind == QC_KIND_XLCFG)
+            o->para(f, "Reported when an xl.cfg is read (`qvm-xl convert --to=qvmconf`).");
+        if (groups[g].kind == QC_KIND_TOOL)
+            o->para(f, "Reported for the host reservation file of `qvm-xl create "
+                       "--host-reserve`.");
+        for (size_t i = 0; i < QC_CK_COUNT; i++) {
+            const struct qc_check *c = &qc_checks[i];
+            if (c->kind != groups[g].kind && c->kind != groups[g].also)
                 continue;
-            char *text = describe(c->help, NULL, QC_AR_ANY);
+            char *text = check_text(c);
             if (!text)
                 continue;
             o->item(f, c->name, qc_severity_name(c->sev), text);

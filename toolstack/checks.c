@@ -1,29 +1,13 @@
-/* Check names of the language and of qvm-xl together (checks.h). */
+/* Check names for the command line, from the registry (checks.h). */
 #include <string.h>
 
-#include "check.h"
 #include "checks.h"
+#include "diag.h"
 #include "suggest.h"
-
-static const struct {
-    const char *name;
-    enum qc_severity sev;
-    const char *help;
-} tool_checks[] = {
-#define QX_CHECK_ROW(name, sev, help) {name, QC_SEV_##sev, help},
-    QX_TOOL_CHECKS(QX_CHECK_ROW)
-#undef QX_CHECK_ROW
-};
-#define NTOOL (sizeof(tool_checks) / sizeof(tool_checks[0]))
 
 bool qx_check_known(const char *name)
 {
-    if (qc_check_find(name))
-        return true;
-    for (size_t i = 0; i < NTOOL; i++)
-        if (!strcmp(tool_checks[i].name, name))
-            return true;
-    return false;
+    return qc_check_find(name) != NULL;
 }
 
 const char *qx_check_suggest(const char *name)
@@ -31,20 +15,38 @@ const char *qx_check_suggest(const char *name)
     struct qc_suggest s;
 
     qc_suggest_init(&s, name, strlen(name));
-    for (const struct qc_check *c = qc_check_table; c->name; c++)
-        qc_suggest_add(&s, c->name);
-    for (size_t i = 0; i < NTOOL; i++)
-        qc_suggest_add(&s, tool_checks[i].name);
+    for (size_t i = 0; i < QC_CK_COUNT; i++)
+        qc_suggest_add(&s, qc_checks[i].name);
     return qc_suggest_result(&s);
+}
+
+/* What --list-checks says after the help of the checks of kind @k (a switch:
+ * -Wswitch names a kind added without its note). */
+static const char *kind_note(enum qc_check_kind k)
+{
+    switch (k) {
+    case QC_KIND_VALIDATOR:
+        return "";
+    case QC_KIND_PARSER:
+    case QC_KIND_READER:
+        return " (parser)";
+    case QC_KIND_XLATE:
+        return " (translation)";
+    case QC_KIND_XLCFG:
+        return " (xl.cfg)";
+    case QC_KIND_TOOL:
+        return " (toolstack)";
+    }
+    return "";
 }
 
 void qx_checks_print(FILE *out)
 {
     static const char *const sev[] = {"note", "warning", "error"};
 
-    for (const struct qc_check *c = qc_check_table; c->name; c++)
-        fprintf(out, "%-25s %-8s %s%s\n", c->name, sev[c->sev], c->help, c->fn ? "" : " (parser)");
-    for (size_t i = 0; i < NTOOL; i++)
-        fprintf(out, "%-25s %-8s %s (translation)\n", tool_checks[i].name, sev[tool_checks[i].sev],
-                tool_checks[i].help);
+    for (size_t i = 0; i < QC_CK_COUNT; i++) {
+        const struct qc_check *c = &qc_checks[i];
+
+        fprintf(out, "%-25s %-8s %s%s\n", c->name, sev[c->sev], c->help, kind_note(c->kind));
+    }
 }

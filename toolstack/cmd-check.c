@@ -78,25 +78,15 @@ static void json(FILE *out, const char *file, const struct qc_diags *d, int exit
 
 /* --explain, second part: how each component maps onto Xen 4.17 (the
  * translation report). With --syntax-only the translation is done here
- * only for the report, and its diagnostics do not count. */
-static void explain_translation(FILE *out, const struct qx_load *l, const struct xlate_target *t,
+ * only for the report: the diagnostics are printed already, its own do not count. */
+static void explain_translation(FILE *out, struct qx_load *l, const struct xlate_target *t,
                                 bool translated)
 {
-    struct xlate_plan plan;
-    struct qc_diags td;
-
     fputs("# translation for ", out);
     xlate_target_print(out, t);
-    if (translated) {
-        xlate_report_print(out, &l->plan);
-        return;
-    }
-    xlate_plan_init(&plan);
-    qc_diags_init(&td);
-    xlate_translate(&l->cfg, t, &plan, &td);
-    xlate_report_print(out, &plan);
-    qc_diags_dispose(&td);
-    xlate_plan_dispose(&plan);
+    if (!translated)
+        qx_load_translate(l, t);
+    xlate_report_print(out, &l->plan);
 }
 
 /* One FILE: its exit status (0, 1 or 65). */
@@ -113,7 +103,7 @@ static int check_one(const char *file, const struct check_opts *o, int nwords, c
     if (r == QX_LOAD_EIO) {
         rc = QX_EXIT_FAIL;
         if (o->out == OUT_JSON)
-            json(stdout, name, &l.d, rc);
+            json(stdout, name, &l.doc.d, rc);
         goto out;
     }
     if (o->have_target)
@@ -121,24 +111,23 @@ static int check_one(const char *file, const struct check_opts *o, int nwords, c
     else if (r == 0 && !o->syntax_only)
         qx_load_default_target(&l, &t, file);
     else
-        qx_target_for(&t, &l.cfg);
+        qx_target_for(&t, &l.doc.cfg);
     if (r == 0 && !o->syntax_only) {
         /* What `create -n` does: every error it would stop at is one here. */
         translated = true;
-        qx_load_translate(&l, &t);
-        qx_load_files(&l, &t, !o->no_files,
-                      "the files are looked for on this machine; --no-files skips this");
+        qx_load_prepare(&l, &t, !o->no_files, true);
     }
-    rc = r || l.d.errors ? QX_EXIT_CONFIG : QX_EXIT_OK;
+    rc = r || l.doc.d.errors ? QX_EXIT_CONFIG : QX_EXIT_OK;
 
     if (o->out == OUT_JSON) {
-        json(stdout, name, &l.d, rc);
+        json(stdout, name, &l.doc.d, rc);
     } else {
         qx_load_print(&l, stderr, o->verbosity);
-        if (o->verbosity >= 0 && (l.d.errors || l.d.warnings)) {
+        if (o->verbosity >= 0 && (l.doc.d.errors || l.doc.d.warnings)) {
             if (o->nfiles > 1)
                 fprintf(stderr, "%s: ", name);
-            qc_diags_print_summary(stderr, &l.d); /* "2 errors, 1 warning", as a compiler ends */
+            /* "2 errors, 1 warning", as a compiler ends */
+            qc_diags_print_summary(stderr, &l.doc.d);
         }
     }
     if (o->verbosity > 0) {
@@ -152,11 +141,11 @@ static int check_one(const char *file, const struct check_opts *o, int nwords, c
     }
     /* The language's output needs a valid language; the translation report
      * is most useful when the translation refuses something. */
-    if (o->out == OUT_EXPLAIN && r == 0 && (translated || !l.d.errors)) {
-        qc_write_explain(stdout, &l.cfg);
+    if (o->out == OUT_EXPLAIN && r == 0 && (translated || !l.doc.d.errors)) {
+        qc_write_explain(stdout, &l.doc.cfg);
         explain_translation(stdout, &l, &t, translated);
     } else if (o->out == OUT_CANONICAL && rc == QX_EXIT_OK) {
-        qc_write(stdout, &l.cfg);
+        qc_write(stdout, &l.doc.cfg);
     }
 out:
     qx_load_dispose(&l);

@@ -122,7 +122,7 @@ int cmd_convert(int argc, char **argv)
     if (to == TO_QVMCONF) {
         /* The language only: nothing is translated, no file is read. */
         qx_load_print(&l, stderr, g.verbosity);
-        qc_write(stdout, &l.cfg);
+        qc_write(stdout, &l.doc.cfg);
         rc = QX_EXIT_OK;
         goto out;
     }

@@ -123,7 +123,7 @@ static int precedence(libxl_ctx *ctx, const struct create_opts *o, const struct 
         rc = QX_EXIT_HOST;
         goto out;
     }
-    n = qx_host_check(&h, &l->cfg, &l->plan.config, &c);
+    n = qx_host_check(&h, &l->doc.cfg, &l->plan.config, &c);
     qx_conflicts_print(stderr, &c);
     rc = n == 0 ? QX_EXIT_OK : n > 0 ? QX_EXIT_HOST : QX_EXIT_FAIL;
 out:

@@ -211,10 +211,10 @@ static struct qc_loc arg_loc(const struct qc_words *w, size_t seq, struct qc_loc
 
 static void not_allowed(struct qc_diags *d, struct qc_loc loc, const char *what)
 {
-    qc_diag_add(d, QC_SEV_ERROR, "host-reserve-item", loc,
-                "`%s` is not allowed in a host reservation file (only `cpu runmask LIST`, "
-                "`reserve loc mem:ADDR[,LEN]` and `reserve intr N`)",
-                what);
+    qc_diag(d, QC_CK_HOST_RESERVE_ITEM, loc,
+            "`%s` is not allowed in a host reservation file (only `cpu runmask LIST`, "
+            "`reserve loc mem:ADDR[,LEN]` and `reserve intr N`)",
+            what);
 }
 
 /* The VM items: a host reservation file holds none of them. */
@@ -272,15 +272,14 @@ static void check_cpu(const struct qc_cpu *c, const struct qc_words *w, struct q
     static const char only[] = "a host `cpu` takes only `runmask`";
 
     if (!c->has_runmask && !runmask_written(w, c->seq))
-        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-cpu", c->loc,
-                    "a host `cpu` needs `runmask LIST` (the pCPUs kept for the host)");
+        qc_diag(d, QC_CK_HOST_RESERVE_CPU, c->loc,
+                "a host `cpu` needs `runmask LIST` (the pCPUs kept for the host)");
     if (c->partition)
-        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-cpu", c->partition_loc, "%s, not `partition`",
-                    only);
+        qc_diag(d, QC_CK_HOST_RESERVE_CPU, c->partition_loc, "%s, not `partition`", only);
     if (c->cluster)
-        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-cpu", c->cluster_loc, "%s, not `cluster`", only);
+        qc_diag(d, QC_CK_HOST_RESERVE_CPU, c->cluster_loc, "%s, not `cluster`", only);
     if (c->sched.set)
-        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-cpu", c->sched.loc, "%s, not `sched`", only);
+        qc_diag(d, QC_CK_HOST_RESERVE_CPU, c->sched.loc, "%s, not `sched`", only);
 }
 
 /* One side of a `reserve loc`: host physical memory, a range that is not
@@ -295,18 +294,17 @@ static void check_place(const struct qc_place *pl, uint64_t len, struct qc_loc a
                                          [QC_SPACE_PCI_ID] = "pci:"};
 
     if (pl->space != QC_SPACE_MEM) {
-        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-space", at,
-                    "a host reservation is a mem: range, not %s space%s",
-                    (unsigned)pl->space < sizeof(spaces) / sizeof(spaces[0]) ? spaces[pl->space]
-                                                                             : "this",
-                    side);
+        qc_diag(
+            d, QC_CK_HOST_RESERVE_SPACE, at, "a host reservation is a mem: range, not %s space%s",
+            (unsigned)pl->space < sizeof(spaces) / sizeof(spaces[0]) ? spaces[pl->space] : "this",
+            side);
         return;
     }
     if (len > UINT64_MAX - pl->addr)
-        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-range", at,
-                    "range 0x%" PRIx64 ",0x%" PRIx64 "%s goes past the end of the 64-bit "
-                    "address space",
-                    pl->addr, len, side);
+        qc_diag(d, QC_CK_HOST_RESERVE_RANGE, at,
+                "range 0x%" PRIx64 ",0x%" PRIx64 "%s goes past the end of the 64-bit "
+                "address space",
+                pl->addr, len, side);
 }
 
 static void check_reserve(const struct qc_reserve *r, const struct qc_words *w, struct qc_diags *d)
@@ -317,16 +315,16 @@ static void check_reserve(const struct qc_reserve *r, const struct qc_words *w, 
                  (strcmp(next->text, "loc") == 0 || strcmp(next->text, "intr") == 0);
 
     if (!r->nlocs && !r->nintrs && !tried)
-        qc_diag_add(d, QC_SEV_ERROR, "host-reserve-empty", r->loc,
-                    "`reserve` without `loc` or `intr` reserves nothing");
+        qc_diag(d, QC_CK_HOST_RESERVE_EMPTY, r->loc,
+                "`reserve` without `loc` or `intr` reserves nothing");
     for (size_t j = 0; j < r->nlocs; j++) {
         const struct qc_locspec *l = &r->locs[j];
         struct qc_loc at = arg_loc(w, l->seq, l->loc);
         uint64_t len = l->has_len ? l->len : 4096;
 
         if (l->has_len && l->len == 0) {
-            qc_diag_add(d, QC_SEV_ERROR, "host-reserve-range", at,
-                        "a host reservation of length 0 reserves nothing");
+            qc_diag(d, QC_CK_HOST_RESERVE_RANGE, at,
+                    "a host reservation of length 0 reserves nothing");
             continue;
         }
         check_place(&l->guest, len, at, l->has_host ? " (before '=')" : "", d);
@@ -415,8 +413,7 @@ int qx_host_parse_reserve_n(struct qx_host *h, const char *name, const char *tex
     qc_config_init(&cfg);
     if (find_nul(name, text, len, &at)) {
         /* Not text: one error, not one per byte of a binary file. */
-        qc_diag_add(&d, QC_SEV_ERROR, "host-reserve-nul", at,
-                    "NUL byte: a host reservation file is text");
+        qc_diag(&d, QC_CK_HOST_RESERVE_NUL, at, "NUL byte: a host reservation file is text");
         qc_diags_print(err, &d, NULL);
         goto out;
     }
@@ -436,9 +433,9 @@ int qx_host_parse_reserve_n(struct qx_host *h, const char *name, const char *tex
     only.reserves = cfg.reserves;
     only.nreserves = cfg.nreserves;
     if (!d.errors && !qc_config_equal(&cfg, &only))
-        qc_diag_add(&d, QC_SEV_ERROR, "host-reserve-item",
-                    words.count ? words.items[0].loc : (struct qc_loc){name, 1, 1},
-                    "this file holds more than `cpu runmask` and `reserve` items");
+        qc_diag(&d, QC_CK_HOST_RESERVE_ITEM,
+                words.count ? words.items[0].loc : (struct qc_loc){name, 1, 1},
+                "this file holds more than `cpu runmask` and `reserve` items");
     if (d.count) {
         qsort(d.items, d.count, sizeof(*d.items), diag_cmp);
         qc_diags_print(err, &d, &src);

@@ -115,24 +115,24 @@ int qx_kernel_check(const struct qc_config *cfg, const struct xlate_plan *plan,
     if (n < 0) {
         if (!must_read)
             return 0;
-        qc_diag_add(d, QC_SEV_ERROR, "load-unreadable", loc, "cannot read the kernel %s: %s", path,
-                    qc_file_strerror(errno));
+        qc_diag(d, QC_CK_LOAD_UNREADABLE, loc, "cannot read the kernel %s: %s", path,
+                qc_file_strerror(errno));
         return -1;
     }
     f = qx_kernel_format(buf, (size_t)n);
     if (arm && f == QX_KERNEL_ELF) {
-        qc_diag_add(d, QC_SEV_ERROR, "xlate-kernel-format", loc,
-                    "kernel %s is an ELF file: Xen on ARM loads only Linux Image/zImage "
-                    "kernels (with their header), so this format is not loadable",
-                    path);
+        qc_diag(d, QC_CK_XLATE_KERNEL_FORMAT, loc,
+                "kernel %s is an ELF file: Xen on ARM loads only Linux Image/zImage "
+                "kernels (with their header), so this format is not loadable",
+                path);
         return -1;
     }
     /* On x86 only PVH loads the kernel itself; HVM hands it to QEMU. */
     if (!arm && plan->type == LIBXL_DOMAIN_TYPE_PVH && f == QX_KERNEL_OTHER) {
-        qc_diag_add(d, QC_SEV_ERROR, "xlate-kernel-format", loc,
-                    "kernel %s is not an ELF file: an x86 PVH guest needs an ELF kernel with "
-                    "the XEN_ELFNOTE_PHYS32_ENTRY note (or a Linux bzImage wrapping one)",
-                    path);
+        qc_diag(d, QC_CK_XLATE_KERNEL_FORMAT, loc,
+                "kernel %s is not an ELF file: an x86 PVH guest needs an ELF kernel with "
+                "the XEN_ELFNOTE_PHYS32_ENTRY note (or a Linux bzImage wrapping one)",
+                path);
         return -1;
     }
     return 0;

@@ -16,10 +16,7 @@
 
 void qx_load_init(struct qx_load *l)
 {
-    qc_sources_init(&l->src);
-    qc_words_init(&l->words);
-    qc_diags_init(&l->d);
-    qc_config_init(&l->cfg);
+    qc_doc_init(&l->doc, NULL);
     qx_asinfo_init(&l->asinfo);
     xlate_plan_init(&l->plan);
 }
@@ -27,16 +24,18 @@ void qx_load_init(struct qx_load *l)
 void qx_load_dispose(struct qx_load *l)
 {
     xlate_plan_dispose(&l->plan);
-    qc_config_dispose(&l->cfg);
-    qc_diags_dispose(&l->d);
-    qc_words_dispose(&l->words);
-    qc_sources_dispose(&l->src);
+    qc_doc_dispose(&l->doc);
     qx_asinfo_dispose(&l->asinfo);
+}
+
+static bool is_stdin(const char *file)
+{
+    return !strcmp(file, "-");
 }
 
 const char *qx_load_name(const char *file)
 {
-    return strcmp(file, "-") ? file : QX_STDIN_NAME;
+    return is_stdin(file) ? QX_STDIN_NAME : file;
 }
 
 /* Whether @path can be opened as a regular file; else a message naming it
@@ -93,51 +92,40 @@ static char *read_stdin(size_t *len_r, FILE *err)
 int qx_load_read(struct qx_load *l, const char *file, int nwords, char *const *words,
                  const struct qx_load_opts *o, FILE *err)
 {
-    const struct qc_subst subst = {
-        .env = qc_subst_getenv, .asinfo = qx_asinfo_lookup, .opaque = &l->asinfo};
-    const struct qc_read_opts ropts = {.subst = &subst};
-    const struct qc_parse_opts popts = {.arch = o->arch};
-    bool is_stdin = !strcmp(file, "-");
-    char **wv = calloc((size_t)nwords + 1, sizeof(*wv));
+    const char *const *wv = (const char *const *)words;
     char *text = NULL;
     size_t len = 0;
     int rc = -1;
 
-    if (!wv || asprintf(&wv[0], "@%s", file) < 0) {
-        fprintf(err, "qvm-xl: out of memory\n");
-        goto out;
-    }
     /* Input that is not there at all is an I/O error naming it, not a
      * configuration error at "<command-line>:1:1". */
     if (o->asinfo && !readable(o->asinfo, "--asinfo", err)) {
         rc = QX_LOAD_EIO;
         goto out;
     }
-    if (is_stdin ? !(text = read_stdin(&len, err)) : !readable(file, NULL, err)) {
+    if (is_stdin(file) ? !(text = read_stdin(&len, err)) : !readable(file, NULL, err)) {
         rc = QX_LOAD_EIO;
         goto out;
     }
     if (qx_asinfo_load(&l->asinfo, o->asinfo ? o->asinfo : QX_ASINFO_DEFAULT, o->asinfo != NULL,
                        err))
         goto out;
-    for (int i = 0; i < nwords; i++)
-        wv[i + 1] = words[i];
-    l->d.disabled = o->disabled;
-    l->d.promoted = o->promoted;
-    if (is_stdin) {
-        qc_read_text(&l->src, &l->words, QX_STDIN_NAME, text, len, &ropts, &l->d);
-        if (nwords)
-            qc_read_args(&l->src, &l->words, nwords, (const char *const *)wv + 1, &ropts, &l->d);
+    l->subst =
+        (struct qc_subst){.env = qc_subst_getenv, .asinfo = qx_asinfo_lookup, .opaque = &l->asinfo};
+    l->doc.opts.read.subst = &l->subst;
+    l->doc.opts.parse.arch = o->arch;
+    l->doc.d.disabled = o->disabled;
+    l->doc.d.promoted = o->promoted;
+    if (is_stdin(file)) {
+        qc_doc_read_buffer(&l->doc, QX_STDIN_NAME, text, len);
+        qc_doc_read_words(&l->doc, nwords, wv);
     } else {
-        qc_read_args(&l->src, &l->words, nwords + 1, (const char *const *)wv, &ropts, &l->d);
+        qc_doc_read_file(&l->doc, file, nwords, wv);
     }
-    qc_parse(&l->words, &popts, &l->cfg, &l->d);
-    qc_validate(&l->cfg, &l->d);
-    rc = l->d.errors ? -1 : 0;
+    qc_doc_parse(&l->doc);
+    qc_doc_validate(&l->doc);
+    rc = l->doc.d.errors ? -1 : 0;
 out:
-    if (wv)
-        free(wv[0]);
-    free(wv);
     free(text);
     return rc;
 }
@@ -146,16 +134,16 @@ int qx_load_translate(struct qx_load *l, const struct xlate_target *t)
 {
     xlate_plan_dispose(&l->plan);
     xlate_plan_init(&l->plan);
-    return xlate_translate(&l->cfg, t, &l->plan, &l->d) || l->d.errors ? -1 : 0;
+    return xlate_translate(&l->doc.cfg, t, &l->plan, &l->doc.d) || l->doc.d.errors ? -1 : 0;
 }
 
 int qx_load_files(struct qx_load *l, const struct xlate_target *t, bool files, const char *hint)
 {
-    size_t errors = l->d.errors;
+    size_t errors = l->doc.d.errors;
     bool noted = false;
 
-    for (size_t i = 0; files && i < l->cfg.nloads; i++) {
-        const struct qc_load *ld = &l->cfg.loads[i];
+    for (size_t i = 0; files && i < l->doc.cfg.nloads; i++) {
+        const struct qc_load *ld = &l->doc.cfg.loads[i];
         struct stat st;
         int fd = qc_open_regular(ld->path, &st), di;
 
@@ -163,38 +151,49 @@ int qx_load_files(struct qx_load *l, const struct xlate_target *t, bool files, c
             close(fd);
             continue;
         }
-        di = qc_diag_add(&l->d, QC_SEV_ERROR, "load-unreadable", ld->loc,
-                         "cannot read '%s'%s%s%s: %s", ld->path, ld->blob >= 0 ? " (" : "",
-                         ld->blob >= 0 ? qc_blobs[ld->blob].name : "", ld->blob >= 0 ? ")" : "",
-                         qc_file_strerror(errno));
+        di = qc_diag(&l->doc.d, QC_CK_LOAD_UNREADABLE, ld->loc, "cannot read '%s'%s%s%s: %s",
+                     ld->path, ld->blob >= 0 ? " (" : "",
+                     ld->blob >= 0 ? qc_blobs[ld->blob].name : "", ld->blob >= 0 ? ")" : "",
+                     qc_file_strerror(errno));
         if (hint && !noted && di >= 0)
-            qc_diag_note(&l->d, di, ld->loc, "%s", hint);
+            qc_diag_note(&l->doc.d, di, ld->loc, "%s", hint);
         noted = true;
     }
     /* The readable kernel's format; the unreadable ones are reported above. */
-    qx_kernel_check(&l->cfg, &l->plan, t, false, &l->d);
-    return l->d.errors > errors ? -1 : 0;
+    qx_kernel_check(&l->doc.cfg, &l->plan, t, false, &l->doc.d);
+    return l->doc.d.errors > errors ? -1 : 0;
+}
+
+int qx_load_prepare(struct qx_load *l, const struct xlate_target *t, bool files, bool offline)
+{
+    int r = qx_load_translate(l, t);
+
+    r |= qx_load_files(l, t, files,
+                       offline ? "the files are looked for on this machine; --no-files skips this"
+                               : NULL);
+    return r;
 }
 
 void qx_load_print(const struct qx_load *l, FILE *out, int verbosity)
 {
-    struct qc_diags e = l->d;
+    const struct qc_diags *d = &l->doc.d;
+    struct qc_diags e = *d;
 
-    if (verbosity >= 0 || !l->d.count) {
-        qc_diags_print(out, &l->d, &l->src);
+    if (verbosity >= 0 || !d->count) {
+        qc_diags_print(out, d, &l->doc.src);
         return;
     }
-    e.items = malloc(l->d.count * sizeof(*e.items));
+    e.items = malloc(d->count * sizeof(*e.items));
     if (!e.items) {
-        qc_diags_print(out, &l->d, &l->src);
+        qc_diags_print(out, d, &l->doc.src);
         return;
     }
     e.count = 0;
-    for (size_t i = 0; i < l->d.count; i++)
-        if (l->d.items[i].sev == QC_SEV_ERROR)
-            e.items[e.count++] = l->d.items[i];
-    qc_diags_print(out, &e, &l->src);
-    free(e.items); /* the items themselves belong to l->d */
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].sev == QC_SEV_ERROR)
+            e.items[e.count++] = d->items[i];
+    qc_diags_print(out, &e, &l->doc.src);
+    free(e.items); /* the items themselves belong to l->doc.d */
 }
 
 /* Other distributions' names of the architectures (Debian, Go), suggested, not taken. */
@@ -300,21 +299,21 @@ void qx_load_default_target(struct qx_load *l, struct xlate_target *t, const cha
     struct qc_loc at = {qx_load_name(file), 0, 0};
     const char *other;
 
-    qx_target_for(t, &l->cfg);
-    if (l->cfg.arch != QC_ARCH_ANY)
+    qx_target_for(t, &l->doc.cfg);
+    if (l->doc.cfg.arch != QC_ARCH_ANY)
         return;
     /* No item of the file tells: the kernel's header may (an ELF's machine, an arm64 Image). */
-    enum qc_arch from_image = qx_kernel_file_arch(&l->cfg);
+    enum qc_arch from_image = qx_kernel_file_arch(&l->doc.cfg);
     if (from_image != QC_ARCH_ANY) {
         xlate_target_default(t, from_image == QC_ARCH_ARM ? XLATE_ARCH_AARCH64 : XLATE_ARCH_X86_64);
         return;
     }
-    for (const char *const *d = l->d.disabled; d && *d; d++)
+    for (const char *const *d = l->doc.d.disabled; d && *d; d++)
         if (!strcmp(*d, "arch-assumed"))
             return;
     other = xlate_arch_name(t->arch == XLATE_ARCH_AARCH64 ? XLATE_ARCH_X86_64 : XLATE_ARCH_AARCH64);
-    qc_diag_add(&l->d, QC_SEV_NOTE, "arch-assumed", at,
-                "no item tells the architecture; translated for %s (this machine's); "
-                "--target %s chooses the other",
-                xlate_arch_name(t->arch), other);
+    qc_diag(&l->doc.d, QC_CK_ARCH_ASSUMED, at,
+            "no item tells the architecture; translated for %s (this machine's); "
+            "--target %s chooses the other",
+            xlate_arch_name(t->arch), other);
 }

@@ -7,8 +7,8 @@
 #include <stdio.h>
 
 #include "asinfo.h"
+#include "doc.h"
 #include "plan.h"
-#include "qvmconf.h"
 
 struct qx_load_opts {
     const char *asinfo; /* host description file; NULL: QX_ASINFO_DEFAULT if it exists */
@@ -17,11 +17,9 @@ struct qx_load_opts {
 };
 
 struct qx_load {
-    struct qc_sources src;
-    struct qc_words words;
-    struct qc_diags d;
-    struct qc_config cfg;
+    struct qc_doc doc;
     struct qx_asinfo asinfo;
+    struct qc_subst subst; /* $env{} and $asinfo_*{} (from asinfo) for the doc's reads */
     struct xlate_plan plan;
 };
 
@@ -38,14 +36,14 @@ void qx_load_dispose(struct qx_load *l);
 const char *qx_load_name(const char *file);
 
 /* Reads FILE (as qvm reads "@FILE"; "-": standard input) and the words
- * after it, parses and validates. Diagnostics stay in l->d (the caller
+ * after it, parses and validates. Diagnostics stay in l->doc.d (the caller
  * prints them). Returns 0; -1 on a configuration error (a bad host
  * description file included; its message goes to @err); QX_LOAD_EIO when
  * FILE, or the --asinfo file, is missing, unreadable or not a regular file. */
 int qx_load_read(struct qx_load *l, const char *file, int nwords, char *const *words,
                  const struct qx_load_opts *o, FILE *err);
 
-/* Translates l->cfg for @t into l->plan; errors go to l->d. Returns 0 or -1. */
+/* Translates l->doc.cfg for @t into l->plan; errors go to l->doc.d. Returns 0 or -1. */
 int qx_load_translate(struct qx_load *l, const struct xlate_target *t);
 
 /*
@@ -56,6 +54,11 @@ int qx_load_translate(struct qx_load *l, const struct xlate_target *t);
  * Returns 0, or -1 when it added an error.
  */
 int qx_load_files(struct qx_load *l, const struct xlate_target *t, bool files, const char *hint);
+
+/* What `create -n` checks before it would build: qx_load_translate, then qx_load_files (with
+ * @files). @offline: the machine is not (known to be) the VM's host, and the hint on a missing
+ * file says so. Returns 0, or -1 when either added an error. */
+int qx_load_prepare(struct qx_load *l, const struct xlate_target *t, bool files, bool offline);
 
 /* The diagnostics gcc-style on @out: all of them, or only the errors when
  * @verbosity < 0 (-q). */
@@ -73,7 +76,7 @@ enum qc_arch qx_target_qc_arch(const struct xlate_target *t);
 void qx_target_for(struct xlate_target *t, const struct qc_config *cfg);
 
 /* qx_target_for, plus, when nothing in the configuration tells its
- * architecture, the note "arch-assumed" in l->d at FILE (unless -W
+ * architecture, the note "arch-assumed" in l->doc.d at FILE (unless -W
  * no-arch-assumed): which one was assumed and that --target chooses. */
 void qx_load_default_target(struct qx_load *l, struct xlate_target *t, const char *file);
 

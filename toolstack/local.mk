@@ -20,7 +20,7 @@ toolstack_libqvmxl_a_SOURCES = \
 	toolstack/export.h toolstack/cmd-export.c
 toolstack_libqvmxl_a_CPPFLAGS = $(AM_CPPFLAGS) -DQX_LIBEXECDIR='"$(libexecdir)"' \
 	$(XENLIGHT_CFLAGS) $(XENTOOLLOG_CFLAGS)
-QX_TOOLSTACK_LIBS = toolstack/libqvmxl.a xlate/libxlate.a conf/libqvmconf.a \
+QX_TOOLSTACK_LIBS = toolstack/libqvmxl.a xlate/libxlate.a xlcfg/libxlcfg.a conf/libqvmconf.a \
 	$(XLUTIL_LIBS) $(XENLIGHT_LIBS) $(XENTOOLLOG_LIBS) $(LIBFDT_LIBS)
 
 toolstack_qvm_xl_SOURCES = toolstack/qvm-xl.c

@@ -2,10 +2,8 @@
 noinst_LIBRARIES += xlate/libxlate.a
 xlate_libxlate_a_SOURCES = \
 	xlate/xlate.h \
-	xlate/target.h xlate/target.c \
-	xlate/libxl-util.h xlate/libxl-util.c \
+	xlate/target.h xlate/target.c xlate/error.c \
 	xlate/emit-json.c \
-	xlate/emit-xlcfg.c \
 	xlate/plan.h xlate/plan.c xlate/mapping.def xlate/map-internal.h \
 	xlate/map-guest.c xlate/map-cpu.c xlate/map-mem.c xlate/map-pass.c \
 	xlate/map-vdev.c xlate/map-global.c xlate/map-arm.c xlate/map-doc.c
@@ -17,14 +15,14 @@ XLATE_TEST_CASES = tests/xlate/emit-cases.h tests/xlate/emit-cases.c
 check_PROGRAMS += tests/unit/test-emit
 TESTS += tests/unit/test-emit
 tests_unit_test_emit_SOURCES = tests/unit/test-emit.c $(XLATE_TEST_CASES)
-tests_unit_test_emit_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_emit_LDADD = xlate/libxlate.a $(XENLIGHT_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_emit_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) $(XLUTIL_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_emit_LDADD = xlate/libxlate.a $(XLCFG_LIBS) $(CMOCKA_LIBS)
 
 # emit-dump CASE cfg|json: prints one test configuration as xl.cfg or libxl JSON.
 check_PROGRAMS += tests/xlate/emit-dump
 tests_xlate_emit_dump_SOURCES = tests/xlate/emit-dump.c $(XLATE_TEST_CASES)
-tests_xlate_emit_dump_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS)
-tests_xlate_emit_dump_LDADD = xlate/libxlate.a $(XENLIGHT_LIBS)
+tests_xlate_emit_dump_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) $(XLUTIL_CFLAGS)
+tests_xlate_emit_dump_LDADD = xlate/libxlate.a $(XLCFG_LIBS)
 
 # The LD_PRELOAD shim for running Xen's xl -N without a hypervisor: tests only,
 # never installed. Built by an explicit rule (automake has no check-only .so).
@@ -42,7 +40,8 @@ tests/xlate/xl-roundtrip.log: tests/tools/noxen-shim.so tests/xlate/emit-dump$(E
 EXTRA_DIST += tests/xlate/xl-roundtrip.sh
 
 # The translator (plan.c, map-*.c): users link conf/libqvmconf.a and $(LIBFDT_LIBS) too.
-XLATE_LIBS = xlate/libxlate.a conf/libqvmconf.a $(XENLIGHT_LIBS) $(LIBFDT_LIBS)
+XLATE_LIBS = xlate/libxlate.a xlcfg/libxlcfg.a conf/libqvmconf.a $(XLUTIL_LIBS) $(XENLIGHT_LIBS) \
+	$(LIBFDT_LIBS)
 
 # xlate-dump [--arch A] [--caps C] [--pcpus N] cfg|json|report FILE: the golden driver.
 check_PROGRAMS += tests/xlate/xlate-dump
@@ -68,9 +67,10 @@ endif
 tests/xlate/golden-xl.log: tests/tools/noxen-shim.so tests/xlate/xlate-dump$(EXEEXT)
 EXTRA_DIST += tests/xlate/golden-xl.sh
 
-# Reverse direction (xl.cfg or a libxl config -> qvmconf): xlcfg-parse reads
-# xl.cfg with libxlutil, reverse-rules.c inverts mapping.def row by row
-# (reverse.def), reverse.c drives them and reports what is left over.
+# Reverse direction (xl.cfg or a libxl config -> qvmconf): xlcfg/ reads xl.cfg
+# with libxlutil, xlcfg-parse.c refuses at the key's line what the reverse
+# cannot write, reverse-rules.c inverts mapping.def row by row (reverse.def)
+# into a conf model, reverse.c drives them and reports what is left over.
 # Programs that call them also need $(XLUTIL_LIBS).
 xlate_libxlate_a_SOURCES += xlate/reverse.h xlate/reverse.def xlate/reverse-internal.h \
 	xlate/reverse.c xlate/reverse-rules.c \
@@ -96,3 +96,4 @@ TESTS += tests/reverse/run.sh
 endif
 tests/reverse/run.log: tests/tools/noxen-shim.so tests/reverse/reverse-dump$(EXEEXT)
 EXTRA_DIST += tests/reverse/run.sh tests/reverse/cfg tests/reverse/README.md
+

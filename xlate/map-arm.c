@@ -99,8 +99,7 @@ void xlate_map_arm(struct xlate_ctx *x)
     } while (r == -FDT_ERR_NOSPACE && size < (1 << 24));
     if (r) {
         free(fdt);
-        xlate_diag(x, QC_SEV_ERROR, "xlate-fdt", (struct qc_loc){0}, "device tree: %s",
-                   fdt_strerror(r));
+        qc_diag(x->d, QC_CK_XLATE_FDT, (struct qc_loc){0}, "device tree: %s", fdt_strerror(r));
         return;
     }
     fdt_pack(fdt);

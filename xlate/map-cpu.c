@@ -41,8 +41,8 @@ static void map_runmask(struct xlate_ctx *x, size_t i, const struct qc_cpu *c, c
         if (!(c->runmask >> b & 1))
             continue;
         if (x->t->nr_pcpus && (unsigned)b >= x->t->nr_pcpus) {
-            xlate_diag(x, QC_SEV_ERROR, "xlate-cpu-pcpu", c->runmask_loc,
-                       "runmask names pCPU %d; the target has %u", b, x->t->nr_pcpus);
+            qc_diag(x->d, QC_CK_XLATE_CPU_PCPU, c->runmask_loc,
+                    "runmask names pCPU %d; the target has %u", b, x->t->nr_pcpus);
             bad = true;
         }
         pcpus[n++] = b;
@@ -66,8 +66,8 @@ static void map_cluster_pcpu(struct xlate_ctx *x, size_t i, const struct qc_cpu 
     int p = qc_cpu_single_pcpu(c);
 
     if (x->t->nr_pcpus && (unsigned)p >= x->t->nr_pcpus) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-cpu-pcpu", c->cluster_loc,
-                   "cluster %s is pCPU %d; the target has %u", c->cluster, p, x->t->nr_pcpus);
+        qc_diag(x->d, QC_CK_XLATE_CPU_PCPU, c->cluster_loc,
+                "cluster %s is pCPU %d; the target has %u", c->cluster, p, x->t->nr_pcpus);
         xlate_note(x, c->cluster_loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_CPU_RUNMASK,
                    "pCPU beyond the target's %u", x->t->nr_pcpus);
         return;
@@ -98,8 +98,8 @@ static void check_shared(struct xlate_ctx *x)
             seen[p] = true, first[p] = i;
             continue;
         }
-        xlate_diag(x, QC_SEV_WARNING, "xlate-cpu-shared-pcpu", loc,
-                   "vCPUs %zu and %zu are both pinned to pCPU %d only", first[p], i, p);
+        qc_diag(x->d, QC_CK_XLATE_CPU_SHARED_PCPU, loc,
+                "vCPUs %zu and %zu are both pinned to pCPU %d only", first[p], i, p);
         snprintf(comp, sizeof(comp), "cpu %zu", i);
         xlate_note(x, loc, comp, XLATE_APPROXIMATE, XLATE_RULE_CPU_SHARED,
                    "shares pCPU %d with vCPU %zu", p, first[p]);
@@ -166,8 +166,8 @@ static void map_pool(struct xlate_ctx *x)
             xlate_note(x, loc, comp, XLATE_APPROXIMATE, XLATE_RULE_CPU_POOL,
                        "pool=\"%s\" (the cpupool must exist)", name);
         } else if (strcmp(pool, name)) {
-            xlate_diag(x, QC_SEV_WARNING, "xlate-cpu-pool", loc,
-                       "'%s' differs from '%s': a Xen domain runs in one cpupool", name, pool);
+            qc_diag(x->d, QC_CK_XLATE_CPU_POOL, loc,
+                    "'%s' differs from '%s': a Xen domain runs in one cpupool", name, pool);
             xlate_note(x, loc, comp, XLATE_APPROXIMATE, XLATE_RULE_CPU_POOL,
                        "'%s' ignored: the domain is in pool \"%s\"", name, pool);
         } else {

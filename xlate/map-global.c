@@ -23,8 +23,8 @@ static void map_set(struct xlate_ctx *x, const struct qc_setvar *s)
 
     snprintf(comp, sizeof(comp), "set %s", s->name ? s->name : "?");
     if (s->var < 0) {
-        xlate_diag(x, QC_SEV_WARNING, "xlate-set", s->loc,
-                   "unknown variable '%s' is not translated", s->name ? s->name : "");
+        qc_diag(x->d, QC_CK_XLATE_SET, s->loc, "unknown variable '%s' is not translated",
+                s->name ? s->name : "");
         xlate_note(x, s->loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_SET, "unknown variable");
         return;
     }
@@ -44,8 +44,8 @@ static void map_safety(struct xlate_ctx *x)
         xlate_note(x, o->loc, "safety", XLATE_IGNORED, XLATE_RULE_SAFETY, "safety none");
         return;
     }
-    xlate_diag(x, strcmp(v, "required") ? QC_SEV_WARNING : QC_SEV_ERROR, "xlate-safety", o->loc,
-               "safety %s: no Xen component is a QNX safety-certified variant", v);
+    qc_diag_sev(x->d, strcmp(v, "required") ? QC_SEV_WARNING : QC_SEV_ERROR, QC_CK_XLATE_SAFETY,
+                o->loc, "safety %s: no Xen component is a QNX safety-certified variant", v);
     xlate_note(x, o->loc, "safety", XLATE_UNSUPPORTED, XLATE_RULE_SAFETY,
                "no safety-certified components");
 }
@@ -73,8 +73,8 @@ void xlate_map_global(struct xlate_ctx *x)
         xlate_note(x, cfg->dryrun.loc, "dryrun", XLATE_IGNORED, XLATE_RULE_DRYRUN,
                    "use qvm-xl create -n");
     if (cfg->debug.set) {
-        xlate_diag(x, QC_SEV_WARNING, "xlate-debug", cfg->debug.loc,
-                   "debug is not translated: no guest debug stub");
+        qc_diag(x->d, QC_CK_XLATE_DEBUG, cfg->debug.loc,
+                "debug is not translated: no guest debug stub");
         xlate_note(x, cfg->debug.loc, "debug", XLATE_UNSUPPORTED, XLATE_RULE_DEBUG,
                    "no guest debug stub");
     }

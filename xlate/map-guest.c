@@ -81,9 +81,9 @@ void xlate_map_guest(struct xlate_ctx *x)
     const char *why;
 
     if ((cfg->arch == QC_ARCH_ARM && !x->arm) || (cfg->arch == QC_ARCH_X86 && x->arm)) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-arch", cfg->arch_loc,
-                   "this is an %s configuration; the target is %s", qc_arch_name(cfg->arch),
-                   xlate_arch_name(x->t->arch));
+        qc_diag(x->d, QC_CK_XLATE_ARCH, cfg->arch_loc,
+                "this is an %s configuration; the target is %s", qc_arch_name(cfg->arch),
+                xlate_arch_name(x->t->arch));
         xlate_note(x, cfg->arch_loc, "arch", XLATE_UNSUPPORTED, XLATE_RULE_ARCH,
                    "%s configuration, %s target", qc_arch_name(cfg->arch),
                    xlate_arch_name(x->t->arch));
@@ -103,9 +103,9 @@ void xlate_map_guest(struct xlate_ctx *x)
 
     if (type == LIBXL_DOMAIN_TYPE_HVM ? !xlate_target_has(x->t, XLATE_CAP(HVM))
                                       : !xlate_target_has(x->t, XLATE_CAP(PVH))) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-guest-type", loc,
-                   "the target cannot run %s guests, which this configuration needs",
-                   libxl_domain_type_to_string(type));
+        qc_diag(x->d, QC_CK_XLATE_GUEST_TYPE, loc,
+                "the target cannot run %s guests, which this configuration needs",
+                libxl_domain_type_to_string(type));
         xlate_note(x, loc, "guest type", XLATE_UNSUPPORTED, rule, "%s not available on the target",
                    libxl_domain_type_to_string(type));
     } else {

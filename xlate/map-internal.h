@@ -45,12 +45,10 @@ struct xlate_ctx {
 /* A report line; fmt describes what was done. Returns 0 or -1 (ENOMEM, noted in x). */
 int xlate_note(struct xlate_ctx *x, struct qc_loc loc, const char *component, enum xlate_fidelity f,
                enum xlate_rule rule, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-/* The last report line as warning @check too: for a mapping that changes what the guest
- * (or its user) sees, said by default and suppressible with -W no-CHECK. */
-void xlate_warn_last(struct xlate_ctx *x, const char *check);
-/* A diagnostic with check name @check; severity error or warning. */
-void xlate_diag(struct xlate_ctx *x, enum qc_severity sev, const char *check, struct qc_loc loc,
-                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The last report line as diagnostic @id too (a warning in the registry): for a mapping
+ * that changes what the guest (or its user) sees, said by default and suppressible with
+ * -W no-CHECK. Other diagnostics go to x->d with qc_diag/qc_diag_sev. */
+void xlate_diag_last(struct xlate_ctx *x, enum qc_check_id id);
 /* A qvm-xl-backend --device spec for the vdev at @loc. */
 int xlate_backend(struct xlate_ctx *x, struct qc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -58,15 +58,15 @@ static void map_ram_arm(struct xlate_ctx *x, const struct qc_region *r, uint64_t
         return;
     }
     if (start != ARM_RAM0 || !first)
-        xlate_diag(x, QC_SEV_WARNING, "xlate-ram-relocated", r->loc,
-                   "RAM at 0x%" PRIx64 " is placed by Xen (from 0x40000000) and described "
-                   "in the device tree",
-                   start);
+        qc_diag(x->d, QC_CK_XLATE_RAM_RELOCATED, r->loc,
+                "RAM at 0x%" PRIx64 " is placed by Xen (from 0x40000000) and described "
+                "in the device tree",
+                start);
     if (split)
-        xlate_diag(x, QC_SEV_WARNING, "xlate-ram-split", r->loc,
-                   "one RAM bank of 0x%" PRIx64 " bytes: Xen gives the guest 3 GiB at "
-                   "0x40000000 and the rest at 0x200000000, both in the device tree",
-                   r->size);
+        qc_diag(x->d, QC_CK_XLATE_RAM_SPLIT, r->loc,
+                "one RAM bank of 0x%" PRIx64 " bytes: Xen gives the guest 3 GiB at "
+                "0x40000000 and the rest at 0x200000000, both in the device tree",
+                r->size);
     xlate_note(x, r->loc, "ram", XLATE_APPROXIMATE, XLATE_RULE_RAM_ARM,
                "0x%" PRIx64 ",0x%" PRIx64 " placed in Xen's layout (0x40000000%s; DT /memory)",
                start, r->size, split ? " and 0x200000000" : "");
@@ -87,8 +87,7 @@ static void map_ram(struct xlate_ctx *x, const uint64_t *starts)
         if (!nram++)
             first = r->loc;
         if (total + r->size < total) { /* conf refuses a wrapping region, not a wrapping sum */
-            xlate_diag(x, QC_SEV_ERROR, "xlate-ram-address", r->loc,
-                       "RAM adds up to more than 2^64 bytes");
+            qc_diag(x->d, QC_CK_XLATE_RAM_ADDRESS, r->loc, "RAM adds up to more than 2^64 bytes");
             xlate_note(x, r->loc, "ram", XLATE_UNSUPPORTED, XLATE_RULE_RAM,
                        "RAM beyond 2^64 bytes");
             return;
@@ -102,9 +101,8 @@ static void map_ram(struct xlate_ctx *x, const uint64_t *starts)
                            "0x%" PRIx64 ",0x%" PRIx64 " is in Xen's PC layout%s", starts[i],
                            r->size, f == XLATE_EXACT ? "" : " except the 0xa0000-0x100000 hole");
             } else {
-                xlate_diag(x, QC_SEV_ERROR, "xlate-ram-address", r->loc,
-                           "RAM at 0x%" PRIx64 " is outside Xen's x86 layout (0, 1M, 4G)",
-                           starts[i]);
+                qc_diag(x->d, QC_CK_XLATE_RAM_ADDRESS, r->loc,
+                        "RAM at 0x%" PRIx64 " is outside Xen's x86 layout (0, 1M, 4G)", starts[i]);
                 xlate_note(x, r->loc, "ram", XLATE_UNSUPPORTED, XLATE_RULE_RAM_X86,
                            "RAM at 0x%" PRIx64 " cannot be placed", starts[i]);
             }
@@ -113,14 +111,14 @@ static void map_ram(struct xlate_ctx *x, const uint64_t *starts)
         }
     }
     if (x->arm && total > ARM_RAM_MAX) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-ram-address", first,
-                   "0x%" PRIx64 " bytes of RAM: Xen's two ARM guest banks hold 1019 GiB", total);
+        qc_diag(x->d, QC_CK_XLATE_RAM_ADDRESS, first,
+                "0x%" PRIx64 " bytes of RAM: Xen's two ARM guest banks hold 1019 GiB", total);
         xlate_note(x, first, "ram", XLATE_UNSUPPORTED, XLATE_RULE_RAM_ARM,
                    "more RAM than Xen's ARM guest layout holds");
         return;
     }
     if (!nram) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-ram-none", first, "no ram: a Xen guest needs memory");
+        qc_diag(x->d, QC_CK_XLATE_RAM_NONE, first, "no ram: a Xen guest needs memory");
         xlate_note(x, first, "ram", XLATE_UNSUPPORTED, XLATE_RULE_RAM, "no RAM configured");
         return;
     }
@@ -149,8 +147,8 @@ static void map_rom(struct xlate_ctx *x, const uint64_t *starts)
                        starts[i], r->size);
             continue;
         }
-        xlate_diag(x, QC_SEV_ERROR, "xlate-rom", r->loc,
-                   "Xen has no read-only guest memory at 0x%" PRIx64, starts[i]);
+        qc_diag(x->d, QC_CK_XLATE_ROM, r->loc, "Xen has no read-only guest memory at 0x%" PRIx64,
+                starts[i]);
         xlate_note(x, r->loc, "rom", XLATE_UNSUPPORTED, XLATE_RULE_ROM,
                    "no read-only guest memory in Xen");
     }
@@ -171,7 +169,7 @@ static void load_note(struct xlate_ctx *x, const struct qc_load *l, enum xlate_r
 static void load_error(struct xlate_ctx *x, const struct qc_load *l, enum xlate_rule rule,
                        const char *why)
 {
-    xlate_diag(x, QC_SEV_ERROR, "xlate-load", l->loc, "cannot load %s: %s", l->path, why);
+    qc_diag(x->d, QC_CK_XLATE_LOAD, l->loc, "cannot load %s: %s", l->path, why);
     xlate_note(x, l->loc, "load", XLATE_UNSUPPORTED, rule, "%s", why);
 }
 
@@ -230,8 +228,8 @@ static void map_loads(struct xlate_ctx *x)
         }
     }
     if (!b->kernel && cfg->nloads)
-        xlate_diag(x, QC_SEV_WARNING, "xlate-load-kernel", cfg->loads[0].loc,
-                   "no kernel image among the loads");
+        qc_diag(x->d, QC_CK_XLATE_LOAD_KERNEL, cfg->loads[0].loc,
+                "no kernel image among the loads");
 }
 
 void xlate_map_mem(struct xlate_ctx *x)

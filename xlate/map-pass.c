@@ -43,10 +43,10 @@ static void pass_mem(struct xlate_ctx *x, const struct qc_locspec *l)
     bool dma = l->attrs && strchr(l->attrs, 'd');
 
     if ((g | h | len) & (PAGE - 1) || !len) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-pass-align", l->loc,
-                   "iomem needs 4 KiB pages: guest 0x%" PRIx64 ", host 0x%" PRIx64
-                   ", length 0x%" PRIx64,
-                   g, h, len);
+        qc_diag(x->d, QC_CK_XLATE_PASS_ALIGN, l->loc,
+                "iomem needs 4 KiB pages: guest 0x%" PRIx64 ", host 0x%" PRIx64
+                ", length 0x%" PRIx64,
+                g, h, len);
         xlate_note(x, l->loc, "pass", XLATE_UNSUPPORTED, XLATE_RULE_PASS_MEM, "not page aligned");
         return;
     }
@@ -76,7 +76,7 @@ static void pass_io(struct xlate_ctx *x, const struct qc_locspec *l)
                           : (l->has_host && l->host.addr != p) ? "Xen passes I/O ports 1:1"
                                                                : "outside the 64 KiB port space";
 
-        xlate_diag(x, QC_SEV_ERROR, "xlate-pass-io", l->loc, "%s", why);
+        qc_diag(x->d, QC_CK_XLATE_PASS_IO, l->loc, "%s", why);
         xlate_note(x, l->loc, "pass", XLATE_UNSUPPORTED, XLATE_RULE_PASS_IO, "%s", why);
         return;
     }
@@ -98,7 +98,7 @@ static void pass_pci(struct xlate_ctx *x, const struct qc_locspec *l)
     else if (!x->hvm)
         why = "PCI pass-through needs HVM";
     if (why) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-pass-pci", l->loc, "%s", why);
+        qc_diag(x->d, QC_CK_XLATE_PASS_PCI, l->loc, "%s", why);
         xlate_note(x, l->loc, "pass", XLATE_UNSUPPORTED, XLATE_RULE_PASS_PCI, "%s", why);
         return;
     }
@@ -122,16 +122,16 @@ static void pass_intr(struct xlate_ctx *x, const struct qc_intr *in)
     uint32_t host = xlate_host_irq(x->cfg, in);
 
     if (x->arm && (in->kind != QC_INTR_PIC || host != in->line)) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-pass-intr", in->loc,
-                   "Xen on ARM gives the guest SPI %u as SPI %u: the guest line must equal it",
-                   host, host);
+        qc_diag(x->d, QC_CK_XLATE_PASS_INTR, in->loc,
+                "Xen on ARM gives the guest SPI %u as SPI %u: the guest line must equal it", host,
+                host);
         xlate_note(x, in->loc, "pass", XLATE_UNSUPPORTED, XLATE_RULE_PASS_INTR,
                    "guest line %u != host %u", in->line, host);
         return;
     }
     if (x->arm && (host < 32 || host == ARM_VUART_SPI)) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-pass-intr", in->loc,
-                   host < 32 ? "interrupt %u is not an SPI" : "SPI %u is the vuart's", host);
+        qc_diag(x->d, QC_CK_XLATE_PASS_INTR, in->loc,
+                host < 32 ? "interrupt %u is not an SPI" : "SPI %u is the vuart's", host);
         xlate_note(x, in->loc, "pass", XLATE_UNSUPPORTED, XLATE_RULE_PASS_INTR,
                    "SPI %u unavailable", host);
         return;
@@ -144,7 +144,7 @@ static void pass_intr(struct xlate_ctx *x, const struct qc_intr *in)
     } else {
         xlate_note(x, in->loc, "pass", XLATE_APPROXIMATE, XLATE_RULE_PASS_INTR,
                    "irqs %u: permission only, no GSI routing to the guest", host);
-        xlate_warn_last(x, "xlate-pass-permission");
+        xlate_diag_last(x, QC_CK_XLATE_PASS_PERMISSION);
     }
 }
 
@@ -171,9 +171,8 @@ static void map_reserve(struct xlate_ctx *x, const struct qc_reserve *r)
                 fixed[k].start < l->guest.addr + len)
                 clash = true;
         if (clash)
-            xlate_diag(x, QC_SEV_WARNING, "xlate-reserve", l->loc,
-                       "0x%" PRIx64 " overlaps a region Xen places in every ARM guest",
-                       l->guest.addr);
+            qc_diag(x->d, QC_CK_XLATE_RESERVE, l->loc,
+                    "0x%" PRIx64 " overlaps a region Xen places in every ARM guest", l->guest.addr);
         xlate_note(x, l->loc, "reserve", XLATE_IGNORED, XLATE_RULE_RESERVE,
                    "nothing is placed there dynamically%s",
                    clash ? "; overlaps Xen's fixed layout" : "");
@@ -183,8 +182,8 @@ static void map_reserve(struct xlate_ctx *x, const struct qc_reserve *r)
         bool clash = x->arm && in->line >= ARM_VUART_SPI && in->line <= ARM_VIRTIO_SPI_LAST;
 
         if (clash)
-            xlate_diag(x, QC_SEV_WARNING, "xlate-reserve", in->loc,
-                       "SPI %u may be given to the vuart or a virtio disk by libxl", in->line);
+            qc_diag(x->d, QC_CK_XLATE_RESERVE, in->loc,
+                    "SPI %u may be given to the vuart or a virtio disk by libxl", in->line);
         xlate_note(x, in->loc, "reserve", XLATE_IGNORED, XLATE_RULE_RESERVE, "interrupt %u%s",
                    in->line, clash ? ": libxl allocates SPIs 32-43" : "");
     }
@@ -198,8 +197,8 @@ void xlate_map_pass(struct xlate_ctx *x)
         const struct qc_pass *p = &cfg->passes[i];
 
         if (p->blob >= 0) {
-            xlate_diag(x, QC_SEV_ERROR, "xlate-pass-blob", p->loc,
-                       "'%s pass' has no Xen equivalent", qc_blobs[p->blob].name);
+            qc_diag(x->d, QC_CK_XLATE_PASS_BLOB, p->loc, "'%s pass' has no Xen equivalent",
+                    qc_blobs[p->blob].name);
             xlate_note(x, p->loc, "pass", XLATE_UNSUPPORTED, XLATE_RULE_PASS_BLOB, "blob pass");
             continue;
         }

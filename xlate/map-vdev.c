@@ -21,7 +21,7 @@ static const struct qc_value *value(const struct qc_vdev *v, enum qc_vopt opt)
 static void unsupported(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp,
                         enum qc_severity sev, enum xlate_rule rule, const char *why)
 {
-    xlate_diag(x, sev, "xlate-vdev-unsupported", v->loc, "vdev %s: %s", v->type_name, why);
+    qc_diag_sev(x->d, sev, QC_CK_XLATE_VDEV_UNSUPPORTED, v->loc, "vdev %s: %s", v->type_name, why);
     xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, rule, "%s", why);
 }
 
@@ -41,15 +41,15 @@ static int hostdev_keys(struct xlate_ctx *x, const struct qc_vdev *v, char *buf,
         if (hv->opt != QC_VOPT_HOSTDEV || !p)
             continue;
         if (strchr(p, ',') || strchr(p, '|') || strchr(p, '=')) {
-            xlate_diag(x, QC_SEV_ERROR, "xlate-vdev-hostdev", hv->loc,
-                       "hostdev '%s': qvm-xl-backend takes a path, '-' or 'pty' (no commands, "
-                       "',' or '=')",
-                       p);
+            qc_diag(x->d, QC_CK_XLATE_VDEV_HOSTDEV, hv->loc,
+                    "hostdev '%s': qvm-xl-backend takes a path, '-' or 'pty' (no commands, "
+                    "',' or '=')",
+                    p);
             return -1;
         }
         n = snprintf(buf + used, len - used, ",hostdev=%s", p);
         if (n < 0 || (size_t)n >= len - used) {
-            xlate_diag(x, QC_SEV_ERROR, "xlate-vdev-hostdev", hv->loc, "hostdev too long");
+            qc_diag(x->d, QC_CK_XLATE_VDEV_HOSTDEV, hv->loc, "hostdev too long");
             return -1;
         }
         used += (size_t)n;
@@ -81,9 +81,8 @@ static bool backend(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
     const char *irqtext;
 
     if (!xlate_target_has(x->t, XLATE_CAP(IOREQ))) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-backend", v->loc,
-                   "vdev %s needs qvm-xl-backend, and the target has no ioreq servers",
-                   v->type_name);
+        qc_diag(x->d, QC_CK_XLATE_BACKEND, v->loc,
+                "vdev %s needs qvm-xl-backend, and the target has no ioreq servers", v->type_name);
         xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_BACKEND_CAP,
                    "no ioreq servers on the target");
         return false;
@@ -114,13 +113,12 @@ static void map_gic(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
     if (!n && (value(v, QC_VOPT_GICR) || value(v, QC_VOPT_ITS)))
         n = 3;
     if (n && n != 2 && n != 3) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-gic", v->loc, "GIC version %u: Xen offers v2 or v3", n);
+        qc_diag(x->d, QC_CK_XLATE_GIC, v->loc, "GIC version %u: Xen offers v2 or v3", n);
         xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_VDEV_GIC, "version %u", n);
         return;
     }
     if (n && !xlate_target_has(x->t, n == 2 ? XLATE_CAP(GICV2) : XLATE_CAP(GICV3))) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-gic", v->loc, "the target cannot give guests a vGICv%u",
-                   n);
+        qc_diag(x->d, QC_CK_XLATE_GIC, v->loc, "the target cannot give guests a vGICv%u", n);
         xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_VDEV_GIC,
                    "vGICv%u not on the target", n);
         return;
@@ -136,7 +134,7 @@ static void map_gic(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
                    "gic_version=\"v%u\"%s", n,
                    moved ? "; registers at Xen's addresses (GICD 0x03001000), in the DT" : "");
         if (moved)
-            xlate_warn_last(x, "xlate-device-moved");
+            xlate_diag_last(x, QC_CK_XLATE_DEVICE_MOVED);
     } else
         xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_GIC,
                    "no version: libxl picks the host's; registers at Xen's addresses");
@@ -173,7 +171,7 @@ static void map_legacy_pc(struct xlate_ctx *x, const struct qc_vdev *v, const ch
     if (qc_vdev_place(v, &at) && at.addr != std && at.addr != (alt ? alt : std)) {
         xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_LEGACY_PC,
                    "Xen's HVM %s is at 0x%" PRIx64 ", not 0x%" PRIx64, v->type_name, std, at.addr);
-        xlate_warn_last(x, "xlate-device-moved");
+        xlate_diag_last(x, QC_CK_XLATE_DEVICE_MOVED);
     } else
         xlate_note(x, v->loc, comp, XLATE_EXACT, XLATE_RULE_VDEV_LEGACY_PC,
                    "built into Xen's HVM platform%s",
@@ -218,7 +216,7 @@ static void map_pl011(struct xlate_ctx *x, const struct qc_vdev *v, const char *
                        "vuart=\"sbsa_uart\" at 0x22000000/SPI 32 (in the DT) instead of 0x%" PRIx64
                        "; output via xenconsoled (xl console -t vuart), not hostdev",
                        v->locspec.guest.addr);
-            xlate_warn_last(x, "xlate-device-moved");
+            xlate_diag_last(x, QC_CK_XLATE_DEVICE_MOVED);
         } else if (!spi32) {
             char irq[32] = "polled mode";
 
@@ -228,12 +226,12 @@ static void map_pl011(struct xlate_ctx *x, const struct qc_vdev *v, const char *
                        "vuart=\"sbsa_uart\" at 0x22000000 with SPI 32 (in the DT) instead of %s"
                        "; output via xenconsoled (xl console -t vuart)%s",
                        irq, hostdev ? ", not hostdev" : "");
-            xlate_warn_last(x, "xlate-device-moved");
+            xlate_diag_last(x, QC_CK_XLATE_DEVICE_MOVED);
         } else {
             xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_PL011,
                        "vuart=\"sbsa_uart\" at 0x22000000/SPI 32; output via xenconsoled (xl "
                        "console -t vuart), not hostdev");
-            xlate_warn_last(x, "xlate-console-redirected");
+            xlate_diag_last(x, QC_CK_XLATE_CONSOLE_REDIRECTED);
         }
         return;
     }
@@ -269,7 +267,7 @@ static void map_ser8250(struct xlate_ctx *x, const struct qc_vdev *v, const char
         xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_SER8250,
                    "QEMU's 16550 COM%d at 0x%" PRIx64 ", serial \"%s\"", x->nserial + 1, port, dev);
         if (value(v, QC_VOPT_HOSTDEV) && !out) /* qvm's input or stdout: a pty here */
-            xlate_warn_last(x, "xlate-console-redirected");
+            xlate_diag_last(x, QC_CK_XLATE_CONSOLE_REDIRECTED);
         free(dev);
         x->nserial++;
         return;
@@ -288,7 +286,7 @@ static void map_console(struct xlate_ctx *x, const struct qc_vdev *v, const char
         xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_CONSOLE,
                    "the Xen PV console (hvc0, xl console): the guest needs Xen console "
                    "drivers; hostdev is xenconsoled's");
-        xlate_warn_last(x, "xlate-device-changed");
+        xlate_diag_last(x, QC_CK_XLATE_DEVICE_CHANGED);
         return;
     }
     ch = xlate_add_channel(x->dc);
@@ -304,7 +302,7 @@ static void map_console(struct xlate_ctx *x, const struct qc_vdev *v, const char
     ch->connection = LIBXL_CHANNEL_CONNECTION_PTY;
     xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_CONSOLE,
                "channel name=%s on a pty (Xen PV console protocol)", name);
-    xlate_warn_last(x, "xlate-device-changed");
+    xlate_diag_last(x, QC_CK_XLATE_DEVICE_CHANGED);
 }
 
 /* ---- block and network ---- */
@@ -318,8 +316,8 @@ static void map_blk(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
     char vdev[16];
 
     if (!hd || !hd->str || !hd->str[0] || (hd->str[0] == '<' && !hd->str[1])) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-vdev-hostdev", v->loc,
-                   "virtio-blk without hostdev: no disk image to give Xen");
+        qc_diag(x->d, QC_CK_XLATE_VDEV_HOSTDEV, v->loc,
+                "virtio-blk without hostdev: no disk image to give Xen");
         xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_VDEV_BLK, "no hostdev");
         return;
     }
@@ -330,8 +328,8 @@ static void map_blk(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
         return;
     }
     if (x->ndisks >= XLATE_MAX_DISKS) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-vdev-disk", v->loc,
-                   "more than %d disks: Xen's extended disk numbers end there", XLATE_MAX_DISKS);
+        qc_diag(x->d, QC_CK_XLATE_VDEV_DISK, v->loc,
+                "more than %d disks: Xen's extended disk numbers end there", XLATE_MAX_DISKS);
         xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_VDEV_BLK, "too many disks");
         return;
     }
@@ -348,7 +346,7 @@ static void map_blk(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
                disk->readwrite ? "rw" : "ro", path,
                virtio ? ": virtio-mmio at libxl's base (standalone backend)"
                       : ": Xen PV block, the guest needs blkfront");
-    xlate_warn_last(x, "xlate-device-changed");
+    xlate_diag_last(x, QC_CK_XLATE_DEVICE_CHANGED);
 }
 
 void xlate_disk_name(char *buf, size_t len, unsigned n)
@@ -388,8 +386,8 @@ static void map_net(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
     libxl_mac m;
 
     if (mac && parse_mac(mac->str, m)) {
-        xlate_diag(x, QC_SEV_ERROR, "xlate-vdev-mac", mac->loc, "bad MAC address '%s'",
-                   mac->str ? mac->str : "");
+        qc_diag(x->d, QC_CK_XLATE_VDEV_MAC, mac->loc, "bad MAC address '%s'",
+                mac->str ? mac->str : "");
         xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_VDEV_NET, "bad MAC");
         return;
     }
@@ -403,7 +401,7 @@ static void map_net(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
     xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_NET,
                "vif %d%s%s: Xen PV network on the default bridge%s", nic->devid, mac ? " mac " : "",
                mac ? mac->str : "", p2p ? "; peer/tapdev link not reproduced" : "");
-    xlate_warn_last(x, "xlate-device-changed");
+    xlate_diag_last(x, QC_CK_XLATE_DEVICE_CHANGED);
 }
 
 /* ---- watchdogs ---- */
@@ -421,8 +419,8 @@ static void map_wdt(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
         mapped = "dump";
         x->dc->on_crash = LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY;
     } else if (strcmp(a, "terminate")) {
-        xlate_diag(x, QC_SEV_WARNING, "xlate-vdev-action", act ? act->loc : v->loc,
-                   "watchdog action '%s' is not available; the domain is destroyed instead", a);
+        qc_diag(x->d, QC_CK_XLATE_VDEV_ACTION, act ? act->loc : v->loc,
+                "watchdog action '%s' is not available; the domain is destroyed instead", a);
     }
     snprintf(extra, sizeof(extra), ",action=%s", mapped);
     if (freq && freq->nnums)
@@ -494,7 +492,7 @@ static void vdev_option_note(struct xlate_ctx *x, const struct qc_vdev *v,
         xlate_note(x, val->loc, comp, XLATE_IGNORED, XLATE_RULE_VDEV_OPTION,
                    "%s: qvm's own device model setting; Xen's device has none",
                    qc_vopts[val->opt].name);
-        xlate_warn_last(x, "xlate-option-dropped");
+        xlate_diag_last(x, QC_CK_XLATE_OPTION_DROPPED);
     }
 }
 

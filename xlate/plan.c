@@ -80,23 +80,13 @@ int xlate_note(struct xlate_ctx *x, struct qc_loc loc, const char *component, en
     return 0;
 }
 
-void xlate_diag(struct xlate_ctx *x, enum qc_severity sev, const char *check, struct qc_loc loc,
-                const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    qc_diag_vadd(x->d, sev, check, loc, fmt, ap);
-    va_end(ap);
-}
-
-void xlate_warn_last(struct xlate_ctx *x, const char *check)
+void xlate_diag_last(struct xlate_ctx *x, enum qc_check_id id)
 {
     const struct xlate_plan *p = x->plan;
 
     if (p->nreports)
-        xlate_diag(x, QC_SEV_WARNING, check, p->reports[p->nreports - 1].loc, "%s: %s",
-                   p->reports[p->nreports - 1].component, p->reports[p->nreports - 1].text);
+        qc_diag(x->d, id, p->reports[p->nreports - 1].loc, "%s: %s",
+                p->reports[p->nreports - 1].component, p->reports[p->nreports - 1].text);
 }
 
 int xlate_backend(struct xlate_ctx *x, struct qc_loc loc, const char *fmt, ...)
@@ -162,7 +152,7 @@ int xlate_translate(const struct qc_config *cfg, const struct xlate_target *t,
     xlate_map_arm(&x);
     free(x.dt_nodes);
     if (x.nomem) {
-        xlate_diag(&x, QC_SEV_ERROR, "xlate-nomem", (struct qc_loc){0}, "out of memory");
+        qc_diag(x.d, QC_CK_XLATE_NOMEM, (struct qc_loc){0}, "out of memory");
         return -1;
     }
     return d->errors > errors_before ? -1 : 0;

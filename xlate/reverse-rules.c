@@ -27,7 +27,7 @@
 /* A "load"-type line (load, initrd load, fdt load, acpi load) for xl.cfg key
  * @key, or a refusal: qvm reads "A,PATH" as an address and a path whenever A
  * parses as an address, and has no way to quote the comma. */
-static void load_line(struct rev *st, const char *key, const char *kw, const char *path)
+static void load_line(struct rev *st, const char *key, int blob, const char *kw, const char *path)
 {
     const char *comma = strchr(path, ',');
     uint64_t addr;
@@ -45,7 +45,37 @@ static void load_line(struct rev *st, const char *key, const char *kw, const cha
         return;
     }
     if (rev_word_ok(st, key, "the path", path))
-        rev_line_word(st->f, kw, path);
+        qc_build_load(&st->b, blob, path);
+}
+
+/* vdev TYPE [loc SPACE:ADDR] [intr PIC:LINE | intr apic (@pic NULL) | no intr (@pic "")]. */
+static struct qc_vdev *vdev_at(struct rev *st, enum qc_vdev_type type, enum qc_space space,
+                               uint64_t addr, const char *pic, uint32_t line)
+{
+    struct qc_vdev *v = qc_build_vdev(&st->b, type);
+
+    if (v && space != QC_SPACE_NONE)
+        qc_build_vdev_loc(&st->b, v, space, addr);
+    if (v && (!pic || *pic))
+        qc_build_vdev_intr(&st->b, v, pic, line);
+    return v;
+}
+
+/* pass with one loc, or with one intr PIC:LINE. */
+static void pass_loc(struct rev *st, const struct qc_locspec *l)
+{
+    struct qc_pass *p = qc_build_pass(&st->b);
+
+    if (p)
+        qc_build_pass_loc(&st->b, p, l);
+}
+
+static void pass_intr(struct rev *st, const char *pic, uint32_t line)
+{
+    struct qc_pass *p = qc_build_pass(&st->b);
+
+    if (p)
+        qc_build_pass_intr(&st->b, p, pic, line);
 }
 
 static void rev_type(struct rev *st)
@@ -66,16 +96,13 @@ static void rev_system(struct rev *st)
                   "not set (xl needs one): no system name; qvm-xl would call the "
                   "guest \"qvm-guest\"");
     else if (rev_word_ok(st, "name", "the name", st->d->c_info.name))
-        rev_line_word(st->f, "system", st->d->c_info.name);
+        qc_build_system(&st->b, st->d->c_info.name);
     CONSUME(st, c_info.name);
 }
 
 static void ram(struct rev *st, uint64_t start, uint64_t len)
 {
-    char a[24], l[24];
-
-    fprintf(st->f, "ram %s,%s\n", qc_num_format(a, sizeof(a), start, QC_NUM_ADDR),
-            qc_num_format(l, sizeof(l), len, QC_NUM_SIZE));
+    qc_build_ram(&st->b, start, len);
 }
 
 /* The memory size as RAM at Xen's guest addresses (what qvm spells out). */
@@ -136,14 +163,14 @@ static void rev_ram(struct rev *st)
 static void rev_kernel(struct rev *st)
 {
     if (st->d->b_info.kernel)
-        load_line(st, "kernel", "load", st->d->b_info.kernel);
+        load_line(st, "kernel", -1, "load", st->d->b_info.kernel);
     CONSUME(st, b_info.kernel);
 }
 
 static void rev_ramdisk(struct rev *st)
 {
     if (st->d->b_info.ramdisk)
-        load_line(st, "ramdisk", "initrd load", st->d->b_info.ramdisk);
+        load_line(st, "ramdisk", QC_BLOB_INITRD, "initrd load", st->d->b_info.ramdisk);
     CONSUME(st, b_info.ramdisk);
 }
 
@@ -152,7 +179,7 @@ static void rev_fdt(struct rev *st)
     const char *dt = st->d->b_info.device_tree;
 
     if (dt && st->arm)
-        load_line(st, "device_tree", "fdt load", dt);
+        load_line(st, "device_tree", QC_BLOB_FDT, "fdt load", dt);
     else if (dt)
         rev_lossy(st, "device_tree", "\"%s\": no device tree on x86", dt);
     CONSUME(st, b_info.device_tree);
@@ -166,7 +193,7 @@ static void rev_acpi_fw(struct rev *st)
         return;
     fw = st->d->b_info.u.hvm.acpi_firmware;
     if (fw && st->hvm)
-        load_line(st, "acpi_firmware", "acpi load", fw);
+        load_line(st, "acpi_firmware", QC_BLOB_ACPI, "acpi load", fw);
     else if (fw)
         rev_lossy(st, "acpi_firmware", "\"%s\": x86 HVM only", fw);
     CONSUME(st, b_info.u.hvm.acpi_firmware);
@@ -178,16 +205,16 @@ static void rev_cmdline(struct rev *st)
 
     /* xl's root= and extra= make the command line too; the parser locates "cmdline" at them. */
     if (c && rev_word_ok(st, "cmdline", "the command line", c))
-        rev_line_word(st->f, "cmdline", c);
+        qc_build_cmdline(&st->b, c);
     CONSUME(st, b_info.cmdline);
 }
 
 /* Per-vCPU rows (the CPU row calls them inside each cpu block). */
-static void rev_vcpu_runmask(struct rev *st, int vcpu)
+static void rev_vcpu_runmask(struct rev *st, struct qc_cpu *cpu, int vcpu)
 {
     const libxl_domain_build_info *b = &st->d->b_info;
     const libxl_bitmap *m;
-    bool all = true, beyond = false, first = true, any = false;
+    bool all = true, beyond = false, any = false;
     int bits;
 
     if (vcpu >= b->num_vcpu_hard_affinity)
@@ -214,13 +241,11 @@ static void rev_vcpu_runmask(struct rev *st, int vcpu)
     if (beyond)
         rev_lossy(st, "cpus", "vCPU %d: pCPUs above %d cannot be named in a qvm runmask", vcpu,
                   CPU_BITS - 1);
-    fputs("    runmask ", st->f);
+    cpu->has_runmask = true;
+    cpu->runmask_loc = st->b.loc;
     for (int c = 0; c < bits && c < CPU_BITS; c++)
-        if (libxl_bitmap_test(m, c)) {
-            fprintf(st->f, "%s%d", first ? "" : ",", c);
-            first = false;
-        }
-    fputc('\n', st->f);
+        if (libxl_bitmap_test(m, c))
+            cpu->runmask |= UINT64_C(1) << c;
 }
 
 /* The priority whose forward weight (mapping.def cpu-sched) is nearest to @w. */
@@ -241,7 +266,7 @@ static uint32_t prio_for_weight(int w, bool *exact)
     return best;
 }
 
-static void rev_vcpu_sched(struct rev *st, int vcpu)
+static void rev_vcpu_sched(struct rev *st, struct qc_cpu *cpu, int vcpu)
 {
     int w = st->d->b_info.sched_params.weight;
     bool exact;
@@ -253,15 +278,16 @@ static void rev_vcpu_sched(struct rev *st, int vcpu)
     if (!exact && vcpu == 0)
         rev_lossy(st, "cpu_weight", "%d has no exact qvm priority; sched %u gives %u", w, prio,
                   xlate_sched_weight(prio));
-    fprintf(st->f, "    sched %u\n", prio);
+    cpu->sched =
+        (struct qc_sched){.set = true, .prio = prio, .policy = QC_SCHED_RR, .loc = st->b.loc};
 }
 
-static void rev_vcpu_pool(struct rev *st, int vcpu)
+static void rev_vcpu_pool(struct rev *st, struct qc_cpu *cpu, int vcpu)
 {
     const char *pool = st->d->c_info.pool_name;
 
     if (pool && (vcpu > 0 || rev_word_ok(st, "pool", "the pool name", pool)))
-        rev_line_word(st->f, "    partition", pool);
+        qc_build_cpu_partition(&st->b, cpu, pool);
 }
 
 static void rev_cpus(struct rev *st);
@@ -287,7 +313,7 @@ struct rev_row {
     int rule;
     const char *keys;
     void (*fn)(struct rev *);
-    void (*vcpu_fn)(struct rev *, int);
+    void (*vcpu_fn)(struct rev *, struct qc_cpu *, int);
 };
 
 static const struct rev_row rows[] = {
@@ -319,10 +345,11 @@ static void rev_cpus(struct rev *st)
     if (b->avail_vcpus.size && libxl_bitmap_count_set(&b->avail_vcpus) != online)
         rev_lossy(st, "vcpus", "online vCPUs are not 0..N-1; %d written", n);
     for (int i = 0; i < n; i++) {
-        fputs("cpu\n", st->f);
-        for (size_t r = 0; r < NROWS; r++)
+        struct qc_cpu *cpu = qc_build_cpu(&st->b);
+
+        for (size_t r = 0; cpu && r < NROWS; r++)
             if (rows[r].vcpu_fn)
-                rows[r].vcpu_fn(st, i);
+                rows[r].vcpu_fn(st, cpu, i);
     }
     if (b->num_vcpu_hard_affinity > n)
         rev_lossy(st, "cpus", "affinity for %d vCPUs, only %d exist", b->num_vcpu_hard_affinity, n);
@@ -350,6 +377,7 @@ static void rev_cpus(struct rev *st)
 static void rev_gic(struct rev *st)
 {
     libxl_gic_version v = st->d->b_info.arch_arm.gic_version;
+    struct qc_vdev *gic;
 
     if (!st->arm) {
         if (v != LIBXL_GIC_VERSION_DEFAULT)
@@ -359,9 +387,9 @@ static void rev_gic(struct rev *st)
     }
     /* Written even when xl's default (the host's) applies: qvm declares its interrupt controller.
      */
-    fputs("vdev gic\n", st->f);
-    if (v == LIBXL_GIC_VERSION_V2 || v == LIBXL_GIC_VERSION_V3)
-        fprintf(st->f, "    version %d\n", v == LIBXL_GIC_VERSION_V2 ? 2 : 3);
+    gic = qc_build_vdev(&st->b, QC_VDEV_GIC);
+    if (gic && (v == LIBXL_GIC_VERSION_V2 || v == LIBXL_GIC_VERSION_V3))
+        qc_build_vdev_num(&st->b, gic, QC_VOPT_VERSION, v == LIBXL_GIC_VERSION_V2 ? 2 : 3);
     CONSUME(st, b_info.arch_arm.gic_version);
 }
 
@@ -370,13 +398,12 @@ static void rev_legacy_pc(struct rev *st)
 {
     if (!st->hvm)
         return;
-    fputs("vdev ioapic\n    loc mem:0xfec00000\n    intr apic\n"
-          "vdev 8259\n    loc io:0x20\n"
-          "vdev 8259\n    loc io:0xa0\n"
-          "vdev timer8254\n    intr ioapic:0\n"
-          "vdev mc146818\n    loc io:0x70\n"
-          "vdev pckeyboard\n    loc io:0x60\n",
-          st->f);
+    vdev_at(st, QC_VDEV_IOAPIC, QC_SPACE_MEM, 0xfec00000, NULL, 0); /* intr apic */
+    vdev_at(st, QC_VDEV_I8259, QC_SPACE_IO, 0x20, "", 0);
+    vdev_at(st, QC_VDEV_I8259, QC_SPACE_IO, 0xa0, "", 0);
+    vdev_at(st, QC_VDEV_TIMER8254, QC_SPACE_NONE, 0, "ioapic", 0);
+    vdev_at(st, QC_VDEV_MC146818, QC_SPACE_IO, 0x70, "", 0);
+    vdev_at(st, QC_VDEV_PCKEYBOARD, QC_SPACE_IO, 0x60, "", 0);
 }
 
 static void rev_hpet(struct rev *st)
@@ -388,7 +415,7 @@ static void rev_hpet(struct rev *st)
     if (libxl_defbool_is_default(b->u.hvm.hpet)) {
         /* libxl's default is on; qvm-xl only asks for it when a vdev hpet is declared. */
     } else if (libxl_defbool_val(b->u.hvm.hpet)) {
-        fputs("vdev hpet\n    loc mem:0xfed00000\n    intr ioapic:2\n", st->f);
+        vdev_at(st, QC_VDEV_HPET, QC_SPACE_MEM, 0xfed00000, "ioapic", 2);
     } else {
         rev_lossy(st, "hpet", "0: qvm-xl leaves Xen's HPET to libxl's default (on)");
     }
@@ -399,8 +426,7 @@ static void rev_vuart(struct rev *st)
 {
     if (st->d->b_info.arch_arm.vuart == LIBXL_VUART_TYPE_SBSA_UART) {
         if (st->arm)
-            fprintf(st->f, "vdev pl011\n    loc mem:0x%" PRIx64 "\n    intr gic:%d\n", ARM_VPL011,
-                    ARM_VPL011_SPI);
+            vdev_at(st, QC_VDEV_PL011, QC_SPACE_MEM, ARM_VPL011, "gic", ARM_VPL011_SPI);
         else
             rev_lossy(st, "vuart", "ARM only");
     }
@@ -411,6 +437,7 @@ static void serial_dev(struct rev *st, int i, const char *dev)
 {
     static const uint64_t com[4] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
     static const int irq[4] = {4, 3, 4, 3};
+    struct qc_vdev *uart;
 
     if (i >= 4) {
         rev_lossy(st, "serial", "\"%s\": only COM1-COM4 exist", dev);
@@ -424,7 +451,7 @@ static void serial_dev(struct rev *st, int i, const char *dev)
     }
     if (!strncmp(dev, "file:", 5) && !rev_word_ok(st, "serial", "the file name", dev + 5))
         return;
-    fprintf(st->f, "vdev ser8250\n    loc io:0x%" PRIx64 "\n    intr ioapic:%d\n", com[i], irq[i]);
+    uart = vdev_at(st, QC_VDEV_SER8250, QC_SPACE_IO, com[i], "ioapic", (uint32_t)irq[i]);
     if (!strncmp(dev, "file:", 5) && dev[5]) {
         char *w = NULL;
 
@@ -432,7 +459,8 @@ static void serial_dev(struct rev *st, int i, const char *dev)
             st->nomem = 1;
             return;
         }
-        rev_line_word(st->f, "    hostdev", w);
+        if (uart)
+            qc_build_vdev_word(&st->b, uart, QC_VOPT_HOSTDEV, w);
         free(w);
     } else if (strcmp(dev, "pty")) {
         rev_lossy(st, "serial", "\"%s\": qvm-xl connects COM ports to a pty or file:", dev);
@@ -468,16 +496,16 @@ static void rev_channels(struct rev *st)
     if (!d->num_channels)
         return;
     /* The first virtio-console is Xen's PV console; channels come after it. */
-    fputs("vdev virtio-console\n", st->f);
+    qc_build_vdev(&st->b, QC_VDEV_VIRTIO_CONSOLE);
     for (int i = 0; i < d->num_channels; i++) {
         libxl_device_channel c = d->channels[i], blank;
+        struct qc_vdev *con = qc_build_vdev(&st->b, QC_VDEV_VIRTIO_CONSOLE);
 
-        fputs("vdev virtio-console\n", st->f);
         if (c.name && strlen(c.name) > CHANNEL_NAME)
             rev_refuse(st, "channel", "%d: name=%s: qvm-xl's translation keeps at most %d bytes", i,
                        c.name, CHANNEL_NAME);
-        else if (c.name && rev_word_ok(st, "channel", "the name", c.name))
-            rev_line_word(st->f, "    name", c.name);
+        else if (c.name && con && rev_word_ok(st, "channel", "the name", c.name))
+            qc_build_vdev_name(&st->b, con, c.name);
         if (c.connection != LIBXL_CHANNEL_CONNECTION_PTY)
             rev_lossy(st, "channel", "%s: connection=%s: qvm-xl connects consoles to a pty",
                       c.name ? c.name : "?", libxl_channel_connection_to_string(c.connection));
@@ -500,6 +528,7 @@ static void rev_disks(struct rev *st)
     for (int i = 0; i < d->num_disks; i++) {
         libxl_device_disk k = d->disks[i], blank;
         char want[16], *w = NULL;
+        struct qc_vdev *blk;
 
         snprintf(want, sizeof(want), "xvd%c", 'a' + i % 26);
         if (!k.pdev_path || !*k.pdev_path) {
@@ -514,12 +543,13 @@ static void rev_disks(struct rev *st)
         }
         if (!rev_word_ok(st, "disk", "the target", k.pdev_path))
             continue;
-        fputs("vdev virtio-blk\n", st->f);
+        blk = qc_build_vdev(&st->b, QC_VDEV_VIRTIO_BLK);
         if (asprintf(&w, "%s%s", k.readwrite ? "" : "<", k.pdev_path) < 0) {
             st->nomem = 1;
             return;
         }
-        rev_line_word(st->f, "    hostdev", w);
+        if (blk)
+            qc_build_vdev_word(&st->b, blk, QC_VOPT_HOSTDEV, w);
         free(w);
         if (k.vdev && strcmp(k.vdev, want))
             rev_lossy(st, "disk", "%d: vdev=%s becomes %s (qvm-xl names disks in order)", i, k.vdev,
@@ -560,9 +590,13 @@ static void rev_nics(struct rev *st)
     for (int i = 0; i < d->num_nics; i++) {
         libxl_device_nic n = d->nics[i], blank;
 
-        fputs("vdev virtio-net\n", st->f);
-        if (memcmp(n.mac, zero, sizeof(zero)))
-            fprintf(st->f, "    mac " LIBXL_MAC_FMT "\n", LIBXL_MAC_BYTES(n.mac));
+        struct qc_vdev *net = qc_build_vdev(&st->b, QC_VDEV_VIRTIO_NET);
+        char mac[24];
+
+        if (net && memcmp(n.mac, zero, sizeof(zero))) {
+            snprintf(mac, sizeof(mac), LIBXL_MAC_FMT, LIBXL_MAC_BYTES(n.mac));
+            qc_build_vdev_word(&st->b, net, QC_VOPT_MAC, mac);
+        }
         libxl_device_nic_init(&blank);
         if (n.devid != i)
             rev_lossy(st, "vif", "%d: devid=%d becomes %d", i, n.devid, i);
@@ -587,8 +621,6 @@ static void rev_iomem(struct rev *st)
         uint64_t gfn = m->gfn == XLATE_IOMEM_GFN_1TO1 ? m->start : m->gfn;
         uint64_t host = m->start << PAGE_SHIFT, len = m->number << PAGE_SHIFT;
         uint64_t guest = gfn << PAGE_SHIFT, top = UINT64_MAX >> PAGE_SHIFT;
-        char l[24];
-
         /* Page numbers: the regions must be byte addresses below 2^64. */
         if (!m->number || m->start > top || m->number > top - m->start || gfn > top ||
             m->number > top - gfn) {
@@ -601,11 +633,12 @@ static void rev_iomem(struct rev *st)
                        m->number ? "pages beyond 64-bit addresses" : "no pages (an empty region)");
             continue;
         }
-        fprintf(st->f, "pass\n    loc mem:0x%" PRIx64 ",%s", guest,
-                qc_num_format(l, sizeof(l), len, QC_NUM_SIZE));
-        if (guest != host)
-            fprintf(st->f, "=0x%" PRIx64, host);
-        fputc('\n', st->f);
+        pass_loc(st, &(struct qc_locspec){
+                         .guest = {.space = QC_SPACE_MEM, .space_explicit = true, .addr = guest},
+                         .has_len = true,
+                         .len = len,
+                         .has_host = guest != host,
+                         .host = {.space = QC_SPACE_MEM, .addr = host}});
     }
     CONSUME(st, b_info.num_iomem);
     CONSUME(st, b_info.iomem);
@@ -620,7 +653,11 @@ static void rev_ioports(struct rev *st)
             rev_lossy(st, "ioports", "ARM has no I/O ports");
             break;
         }
-        fprintf(st->f, "pass\n    loc io:0x%x,%u\n", b->ioports[i].first, b->ioports[i].number);
+        pass_loc(st, &(struct qc_locspec){.guest = {.space = QC_SPACE_IO,
+                                                    .space_explicit = true,
+                                                    .addr = b->ioports[i].first},
+                                          .has_len = true,
+                                          .len = b->ioports[i].number});
     }
     CONSUME(st, b_info.num_ioports);
     CONSUME(st, b_info.ioports);
@@ -638,9 +675,9 @@ static void rev_irqs(struct rev *st)
                            ? "not an SPI: Xen on ARM passes SPIs (32 and up)"
                            : "SPI 32 is the vuart's in qvm-xl's ARM guests");
         else if (st->arm)
-            fprintf(st->f, "pass\n    intr gic:%u\n", b->irqs[i]);
+            pass_intr(st, "gic", b->irqs[i]);
         else if (st->hvm)
-            fprintf(st->f, "pass\n    intr ioapic:%u\n", b->irqs[i]);
+            pass_intr(st, "ioapic", b->irqs[i]);
         else
             rev_lossy(st, "irqs", "%u: a PVH guest has no interrupt controller to route it to",
                       b->irqs[i]);
@@ -655,6 +692,7 @@ static void rev_pci(struct rev *st)
 
     for (int i = 0; i < d->num_pcidevs; i++) {
         libxl_device_pci p = d->pcidevs[i], blank;
+        struct qc_place bdf;
 
         if (p.name) {
             rev_refuse(st, "pci",
@@ -678,8 +716,13 @@ static void rev_pci(struct rev *st)
         }
         if (p.domain)
             rev_lossy(st, "pci", "%d: PCI segment %u: qvm names bus:dev.func only", i, p.domain);
-        fprintf(st->f, "pass\n    loc pci:%u:%u.%u=pci:%u:%u.%u\n", p.bus, p.dev, p.func, p.bus,
-                p.dev, p.func);
+        bdf = (struct qc_place){.space = QC_SPACE_PCI_BDF,
+                                .space_explicit = true,
+                                .bus = p.bus,
+                                .dev = p.dev,
+                                .func = p.func,
+                                .has_func = true};
+        pass_loc(st, &(struct qc_locspec){.guest = bdf, .has_host = true, .host = bdf});
         libxl_device_pci_init(&blank);
         p.domain = p.bus = p.dev = p.func = 0;
         if (p.vfunc_mask == 1) /* what xl 4.17 and qvm-xl set for B:D.F */
@@ -710,7 +753,7 @@ static void rev_dump(struct rev *st)
 {
     if (st->d->on_crash == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY) {
         /* Xen writes cores to its own dump directory (xl.conf); name it for qvm. */
-        fputs("dump /var/lib/xen/dump\n", st->f);
+        qc_build_dump(&st->b, "/var/lib/xen/dump");
         CONSUME(st, on_crash);
     }
 }

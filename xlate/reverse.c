@@ -9,68 +9,18 @@
 #include "reverse-internal.h"
 #include "xlate.h"
 
-/* ---- lossy list ---- */
+/* ---- lossy entries and refusals: a list entry and a diagnostic each ---- */
 
-void xlate_lossy_init(struct xlate_lossy_list *l)
+/* Adds an item to @l and a diagnostic @check of @sev, at the key's place when known. */
+__attribute__((format(printf, 6, 0))) static void
+rev_vnote(struct rev *st, struct xlcfg_lossy_list *l, enum qc_severity sev, enum qc_check_id check,
+          const char *key, const char *fmt, va_list ap)
 {
-    memset(l, 0, sizeof(*l));
-}
-
-void xlate_lossy_dispose(struct xlate_lossy_list *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].key);
-        free(l->v[i].text);
-    }
-    free(l->v);
-    memset(l, 0, sizeof(*l));
-}
-
-__attribute__((format(printf, 3, 0))) static int
-lossy_vadd(struct xlate_lossy_list *l, const char *key, const char *fmt, va_list ap)
-{
-    struct xlate_lossy *v = realloc(l->v, (l->n + 1) * sizeof(*v));
-    char *k = strdup(key), *t = NULL;
-
-    if (v)
-        l->v = v;
-    if (!v || !k || vasprintf(&t, fmt, ap) < 0) {
-        free(k);
-        return XLATE_ERR_NOMEM;
-    }
-    l->v[l->n++] = (struct xlate_lossy){.key = k, .text = t};
-    return 0;
-}
-
-int xlate_lossy_add(struct xlate_lossy_list *l, const char *key, const char *fmt, ...)
-{
-    va_list ap;
-    int rc;
-
-    va_start(ap, fmt);
-    rc = lossy_vadd(l, key, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-bool xlate_lossy_has(const struct xlate_lossy_list *l, const char *key)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->v[i].key, key))
-            return true;
-    return false;
-}
-
-/* Adds an item to @l and, when reporting, prints it as @sev ("warning" or "error"). */
-__attribute__((format(printf, 5, 0))) static void rev_vnote(struct rev *st,
-                                                            struct xlate_lossy_list *l,
-                                                            const char *sev, const char *key,
-                                                            const char *fmt, va_list ap)
-{
-    if (lossy_vadd(l, key, fmt, ap))
+    if (xlcfg_lossy_vadd(l, key, fmt, ap))
         st->nomem = 1;
-    if (st->report && l->n && !strcmp(l->v[l->n - 1].key, key))
-        fprintf(st->report, "%s: %s: %s: %s\n", st->name, sev, key, l->v[l->n - 1].text);
+    else
+        qc_diag_sev(st->diags, sev, check, xlcfg_keymap_loc(st->where, st->name, key), "%s: %s",
+                    key, l->v[l->n - 1].text);
 }
 
 void rev_lossy(struct rev *st, const char *key, const char *fmt, ...)
@@ -78,18 +28,16 @@ void rev_lossy(struct rev *st, const char *key, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    rev_vnote(st, &st->r->lossy, "warning", key, fmt, ap);
+    rev_vnote(st, &st->r->lossy, QC_SEV_WARNING, QC_CK_XLCFG_LOSSY, key, fmt, ap);
     va_end(ap);
 }
-
-/* ---- refusals ---- */
 
 void rev_refuse(struct rev *st, const char *key, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    rev_vnote(st, &st->r->refused, "error", key, fmt, ap);
+    rev_vnote(st, &st->r->refused, QC_SEV_ERROR, QC_CK_XLCFG_REFUSED, key, fmt, ap);
     va_end(ap);
 }
 
@@ -112,61 +60,7 @@ bool rev_word_ok(struct rev *st, const char *key, const char *what, const char *
     return true;
 }
 
-/* ---- qvmconf text ---- */
-
-/* One word, quoted as conf/write.c's word() does when needed (conf does not
- * export it): the same characters force quotes, '"' and '\\' get a
- * backslash, and a '$' that would start a substitution ("$env{", ...) is
- * followed by an empty quote pair, so qvm reads the word literally. */
-void rev_word(FILE *f, const char *s)
-{
-    if (*s && *s != '@' && !strpbrk(s, " \t\n\r\f\v\"\\#$")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', f);
-        fputc(*s, f);
-        if (*s == '$' && qc_subst_prefix_len(s + 1))
-            fputs("\"\"", f);
-    }
-    fputc('"', f);
-}
-
-void rev_line_word(FILE *f, const char *indent_kw, const char *w)
-{
-    fputs(indent_kw, f);
-    fputc(' ', f);
-    rev_word(f, w);
-    fputc('\n', f);
-}
-
 /* ---- residual: the libxl JSON of what no rule consumed ---- */
-
-/* Compact @json in place (drop white space outside strings). */
-static void compact(char *json)
-{
-    char *q = json;
-    bool in_str = false;
-
-    for (char *p = json; *p; p++) {
-        if (in_str) {
-            *q++ = *p;
-            if (*p == '\\' && p[1])
-                *q++ = *++p;
-            else if (*p == '"')
-                in_str = false;
-        } else if (*p == '"') {
-            in_str = true;
-            *q++ = *p;
-        } else if (!strchr(" \n\t\r", *p)) {
-            *q++ = *p;
-        }
-    }
-    *q = '\0';
-}
 
 /* End of the JSON value at @p (compact text). */
 static const char *value_end(const char *p)
@@ -291,7 +185,7 @@ void rev_residual(struct rev *st, const char *key, int idx, char *json)
         st->nomem = 1;
         return;
     }
-    compact(json);
+    xlcfg_json_compact(json);
     snprintf(prefix, sizeof(prefix), "%s[%d]", key, idx);
     report_members(st, prefix, json, NULL, NULL);
     free(json);
@@ -314,8 +208,8 @@ static void residual_config(struct rev *st)
     if (!json || !base) {
         st->nomem = 1;
     } else {
-        compact(json);
-        compact(base);
+        xlcfg_json_compact(json);
+        xlcfg_json_compact(base);
         report_members(st, "", json, base, descend);
     }
     free(json);
@@ -330,8 +224,8 @@ void xlate_reverse_init(struct xlate_reverse *r)
     qc_sources_init(&r->src);
     qc_words_init(&r->words);
     qc_config_init(&r->cfg);
-    xlate_lossy_init(&r->lossy);
-    xlate_lossy_init(&r->refused);
+    xlcfg_lossy_init(&r->lossy);
+    xlcfg_lossy_init(&r->refused);
 }
 
 void xlate_reverse_dispose(struct xlate_reverse *r)
@@ -339,25 +233,57 @@ void xlate_reverse_dispose(struct xlate_reverse *r)
     qc_config_dispose(&r->cfg);
     qc_words_dispose(&r->words);
     qc_sources_dispose(&r->src);
-    xlate_lossy_dispose(&r->lossy);
-    xlate_lossy_dispose(&r->refused);
+    xlcfg_lossy_dispose(&r->lossy);
+    xlcfg_lossy_dispose(&r->refused);
     free(r->text);
     memset(r, 0, sizeof(*r));
 }
 
-int xlate_reverse(const libxl_domain_config *dc, const struct xlate_reverse_opts *o,
-                  struct xlate_reverse *r, FILE *report)
+/* The built model as qvmconf text (conf's writer), read back with conf's reader, parser and
+ * validator into r->cfg: exactly what qvm-xl would read. */
+static int read_back(struct rev *st, const struct qc_config *built)
 {
-    struct rev st = {.d = dc, .r = r, .report = report};
-    struct qc_parse_opts popts = {0};
+    struct xlate_reverse *r = st->r;
+    struct qc_parse_opts popts = {.arch = st->arm ? QC_ARCH_ARM : QC_ARCH_X86};
     struct qc_diags diags;
     size_t len = 0;
+    FILE *f = open_memstream(&r->text, &len);
+    int rc = 0;
+
+    if (!f)
+        return XLATE_ERR_NOMEM;
+    qc_write(f, built);
+    if (fclose(f))
+        return XLATE_ERR_NOMEM;
+    qc_diags_init(&diags);
+    if (qc_read_text(&r->src, &r->words, st->name, r->text, len, NULL, &diags) ||
+        qc_parse(&r->words, &popts, &r->cfg, &diags) || qc_validate(&r->cfg, &diags)) {
+        qc_diag(st->diags, QC_CK_XLCFG_REVERSE_BUG, (struct qc_loc){.file = st->name},
+                "the generated qvmconf does not parse (a qvm-xl bug):");
+        for (size_t i = 0; i < diags.count; i++) {
+            const struct qc_diag *g = &diags.items[i];
+
+            qc_diag_sev(st->diags, g->sev, g->id, g->loc, "%s", g->msg);
+        }
+        rc = XLATE_ERR_INVAL;
+    }
+    qc_diags_dispose(&diags);
+    return rc;
+}
+
+int xlate_reverse_diags(const libxl_domain_config *dc, const struct xlate_reverse_opts *o,
+                        struct xlate_reverse *r, struct qc_diags *d)
+{
+    struct rev st = {.d = dc, .r = r, .diags = d};
+    struct qc_config built;
     int rc;
 
     st.name = o && o->name ? o->name : "reverse";
+    st.where = o ? o->where : NULL;
     st.arm = o && o->arch == XLATE_ARCH_AARCH64;
     st.hvm = dc->c_info.type == LIBXL_DOMAIN_TYPE_HVM && !st.arm;
-    qc_diags_init(&diags);
+    qc_config_init(&built);
+    qc_build_init(&st.b, &built, st.name);
     libxl_domain_config_init(&st.blank);
     xlate_config_init_type(&st.blank, dc->c_info.type == LIBXL_DOMAIN_TYPE_INVALID
                                           ? LIBXL_DOMAIN_TYPE_PVH
@@ -365,40 +291,34 @@ int xlate_reverse(const libxl_domain_config *dc, const struct xlate_reverse_opts
     st.blank.c_info.type = dc->c_info.type;
     st.rest = *dc;
     for (size_t i = 0; o && o->carry && i < o->carry->n; i++)
-        if (xlate_lossy_add(&r->lossy, o->carry->v[i].key, "%s", o->carry->v[i].text))
+        if (xlcfg_lossy_add(&r->lossy, o->carry->v[i].key, "%s", o->carry->v[i].text))
             st.nomem = 1;
     free(r->text);
     r->text = NULL;
-    st.f = open_memstream(&r->text, &len);
-    if (!st.f) {
-        rc = XLATE_ERR_NOMEM;
-        goto out;
-    }
     rev_run_rules(&st);
     residual_config(&st);
-    if (fclose(st.f) || st.nomem) {
+    if (st.nomem || st.b.nomem)
         rc = XLATE_ERR_NOMEM;
-        goto out;
-    }
-    if (r->refused.n) {
-        rc = XLATE_ERR_INVAL; /* each one printed by rev_refuse */
-        goto out;
-    }
-    popts.arch = st.arm ? QC_ARCH_ARM : QC_ARCH_X86;
-    if (qc_read_text(&r->src, &r->words, st.name, r->text, len, NULL, &diags) ||
-        qc_parse(&r->words, &popts, &r->cfg, &diags) || qc_validate(&r->cfg, &diags)) {
-        if (report) {
-            fprintf(report, "%s: error: the generated qvmconf does not parse (a qvm-xl bug):\n",
-                    st.name);
-            qc_diags_print(report, &diags, &r->src);
-        }
-        rc = XLATE_ERR_INVAL;
-        goto out;
-    }
-    rc = 0;
-out:
-    qc_diags_dispose(&diags);
+    else if (r->refused.n)
+        rc = XLATE_ERR_INVAL; /* each one an error diagnostic */
+    else
+        rc = read_back(&st, &built);
+    qc_config_dispose(&built);
     libxl_domain_config_dispose(&st.blank);
+    return rc;
+}
+
+int xlate_reverse(const libxl_domain_config *dc, const struct xlate_reverse_opts *o,
+                  struct xlate_reverse *r, FILE *report)
+{
+    struct qc_diags d;
+    int rc;
+
+    qc_diags_init(&d);
+    rc = xlate_reverse_diags(dc, o, r, &d);
+    if (report)
+        qc_diags_print(report, &d, &r->src);
+    qc_diags_dispose(&d);
     return rc;
 }
 

@@ -6,11 +6,12 @@
 #include <libxl.h>
 #include "target.h"
 #include "libxl-util.h"
+#include "xlcfg.h"
 
 /* Error codes, negative; X(enum suffix, value, meaning and remedy). */
 #define XLATE_ERRORS(X)                                                                            \
     X(NOMEM, -1, "out of memory")                                                                  \
-    X(INVAL, -2, "invalid argument (a caller bug, or a value outside what libxl accepts)")        \
+    X(INVAL, -2, "invalid argument (a caller bug, or a value outside what libxl accepts)")         \
     X(UNSUPPORTED, -3, "a field xl.cfg cannot express; emit JSON or drop the field")               \
     X(IO, -4, "writing the output failed (check the stream)")
 
@@ -55,20 +56,18 @@ const char *xlate_strerror(int rc);
 char *xlate_json_string(const libxl_domain_config *d);
 int xlate_emit_json(FILE *out, const libxl_domain_config *d);
 
-/* xl's own spellings of the on_* actions (xl_parse.c action_on_shutdown_names), indexed by
- * libxl_action_on_shutdown; read by the xl.cfg writer and the xl.cfg reader. */
-#define XLATE_XL_ACTION_COUNT (LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET + 1)
-extern const char *const xlate_xl_action_names[XLATE_XL_ACTION_COUNT];
-
 /*
- * xl.cfg text that Xen 4.17's xl parses back into @d (checked by
- * tests/xlate/xl-roundtrip.sh against the real xl). Nothing is written unless
- * the whole config can be expressed. Returns 0, XLATE_ERR_NOMEM, XLATE_ERR_IO,
- * or XLATE_ERR_UNSUPPORTED: then, if @unsupported_r is not NULL, it receives a
- * malloc'd text naming the first field(s) that cannot be expressed, as a libxl
- * field path and/or the residual libxl JSON, e.g.
- * `b_info: {"b_info":{"tsc_mode":"native"}}` or `disks[0].pdev_path: ...`.
+ * xl.cfg text that Xen 4.17's xl parses back into @d: xlcfg_write
+ * (xlcfg/xlcfg.h), whose error codes are XLATE_ERR_NOMEM, _IO and
+ * _UNSUPPORTED by value.
  */
-int xlate_emit_xlcfg(FILE *out, const libxl_domain_config *d, char **unsupported_r);
+static inline int xlate_emit_xlcfg(FILE *out, const libxl_domain_config *d, char **unsupported_r)
+{
+    return xlcfg_write(out, d, unsupported_r);
+}
+_Static_assert((int)XLCFG_ERR_NOMEM == XLATE_ERR_NOMEM && (int)XLCFG_ERR_INVAL == XLATE_ERR_INVAL &&
+                   (int)XLCFG_ERR_UNSUPPORTED == XLATE_ERR_UNSUPPORTED &&
+                   (int)XLCFG_ERR_IO == XLATE_ERR_IO,
+               "xlcfg's error codes are xlate's");
 
 #endif

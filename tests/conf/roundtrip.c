@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qvmconf.h"
+#include "doc.h"
 
 struct asinfo_entry {
     const char *name;
@@ -57,32 +57,21 @@ static int asinfo_parse(const char *s, struct asinfo_entry *e)
     return *end ? -1 : 0;
 }
 
-/* Parses words or one text into `cfg`; prints diagnostics on failure. */
-static int parse(struct qc_config *cfg, int argc, const char *const *argv, const char *text,
-                 const struct qc_subst *subst)
+/* Reads words or one text into @doc and parses them; prints diagnostics on failure. */
+static int parse(struct qc_doc *doc, int argc, const char *const *argv, const char *text)
 {
-    struct qc_read_opts ropts = {.subst = subst};
-    struct qc_sources src;
-    struct qc_words words;
-    struct qc_diags d;
     int rc;
 
-    qc_sources_init(&src);
-    qc_words_init(&words);
-    qc_diags_init(&d);
     if (text)
-        rc = qc_read_text(&src, &words, "<canonical>", text, strlen(text), &ropts, &d);
+        rc = qc_doc_read_buffer(doc, "<canonical>", text, strlen(text));
     else
-        rc = qc_read_args(&src, &words, argc, argv, &ropts, &d);
+        rc = qc_doc_read_words(doc, argc, argv);
     if (!rc)
-        rc = qc_parse(&words, NULL, cfg, &d);
-    if (rc || d.errors) {
-        qc_diags_print(stderr, &d, &src);
+        rc = qc_doc_parse(doc);
+    if (rc || doc->d.errors) {
+        qc_diags_print(stderr, &doc->d, &doc->src);
         rc = -1;
     }
-    qc_diags_dispose(&d);
-    qc_words_dispose(&words);
-    qc_sources_dispose(&src);
     return rc;
 }
 
@@ -107,12 +96,13 @@ int main(int argc, char **argv)
 {
     struct asinfo_table asinfo = {0};
     struct qc_subst subst = {.env = qc_subst_getenv, .asinfo = asinfo_lookup, .opaque = &asinfo};
-    struct qc_config first, second;
+    const struct qc_doc_opts opts = {.read = {.subst = &subst}};
+    struct qc_doc first, second;
     char *text1 = NULL, *text2 = NULL;
     int rc, i = 1;
 
-    qc_config_init(&first);
-    qc_config_init(&second);
+    qc_doc_init(&first, &opts);
+    qc_doc_init(&second, &opts);
     asinfo.items = calloc((size_t)argc, sizeof(*asinfo.items));
     if (!asinfo.items) {
         rc = 2;
@@ -131,19 +121,19 @@ int main(int argc, char **argv)
         rc = 2;
         goto out;
     }
-    if (parse(&first, argc - i, (const char *const *)argv + i, NULL, &subst)) {
+    if (parse(&first, argc - i, (const char *const *)argv + i, NULL)) {
         rc = 2;
         goto out;
     }
-    text1 = write_text(&first);
-    if (!text1 || parse(&second, 0, NULL, text1, &subst)) {
+    text1 = write_text(&first.cfg);
+    if (!text1 || parse(&second, 0, NULL, text1)) {
         fprintf(stderr, "roundtrip: the canonical text does not parse:\n%s", text1 ? text1 : "");
         rc = 3;
         goto out;
     }
-    text2 = write_text(&second);
+    text2 = write_text(&second.cfg);
     rc = 0;
-    if (!qc_config_equal(&first, &second)) {
+    if (!qc_config_equal(&first.cfg, &second.cfg)) {
         fprintf(stderr, "roundtrip: parse(write(x)) differs from x; canonical text:\n%s", text1);
         rc = 1;
     }
@@ -156,7 +146,7 @@ out:
     free(text1);
     free(text2);
     free(asinfo.items);
-    qc_config_dispose(&first);
-    qc_config_dispose(&second);
+    qc_doc_dispose(&first);
+    qc_doc_dispose(&second);
     return rc;
 }

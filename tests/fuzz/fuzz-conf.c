@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc.h"
 #include "plan.h"
-#include "qvmconf.h"
 #include "xlate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -59,31 +59,15 @@ static const struct qc_subst fake_subst = {fake_env, fake_asinfo, NULL};
 
 /* Every @file is an "include-disabled" error: the fuzzer never touches the
  * file system. */
-static const struct qc_read_opts read_opts = {
-    .subst = &fake_subst,
-    .no_includes = true,
+static const struct qc_doc_opts doc_opts = {
+    .read = {.subst = &fake_subst, .no_includes = true},
 };
 
-/* One pass: text -> words -> model (+ validation). Returns the error count. */
-static size_t load(const char *name, const char *text, size_t len, struct qc_sources *src,
-                   struct qc_config *cfg, struct qc_diags *d)
-{
-    struct qc_words words;
-
-    qc_words_init(&words);
-    qc_read_text(src, &words, name, text, len, &read_opts, d);
-    qc_parse(&words, NULL, cfg, d);
-    qc_validate(cfg, d);
-    qc_words_dispose(&words);
-    return d->errors;
-}
-
-static void fail(const char *why, const char *text, const struct qc_diags *d,
-                 const struct qc_sources *src)
+static void fail(const char *why, const char *text, const struct qc_doc *doc)
 {
     fprintf(stderr, "fuzz-conf: %s\n--- canonical text ---\n%s\n--- diagnostics ---\n", why,
             text ? text : "(none)");
-    qc_diags_print(stderr, d, src);
+    qc_diags_print(stderr, &doc->d, &doc->src);
     abort();
 }
 
@@ -118,52 +102,42 @@ static void translate(const struct qc_config *cfg, FILE *sink)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct qc_sources src1, src2;
-    struct qc_config cfg1, cfg2;
-    struct qc_diags d1, d2;
+    struct qc_doc doc1, doc2;
     char *out = NULL;
     size_t outlen = 0;
     FILE *f;
 
-    qc_sources_init(&src1);
-    qc_sources_init(&src2);
-    qc_config_init(&cfg1);
-    qc_config_init(&cfg2);
-    qc_diags_init(&d1);
-    qc_diags_init(&d2);
+    qc_doc_init(&doc1, &doc_opts);
+    qc_doc_init(&doc2, &doc_opts);
 
-    size_t errors = load("fuzz.qvmconf", (const char *)data, size, &src1, &cfg1, &d1);
+    int failed = qc_doc_load_buffer(&doc1, "fuzz.qvmconf", (const char *)data, size);
 
     /* Always exercise the writer and the printers, valid input or not. */
     f = open_memstream(&out, &outlen);
     if (!f)
         goto out;
-    qc_write(f, &cfg1);
+    qc_write(f, &doc1.cfg);
     if (fclose(f))
         goto out;
     f = fopen("/dev/null", "w");
     if (f) {
-        qc_diags_print(f, &d1, &src1);
-        qc_diags_print_json(f, &d1);
-        if (!errors)
-            translate(&cfg1, f);
+        qc_diags_print(f, &doc1.d, &doc1.src);
+        qc_diags_print_json(f, &doc1.d);
+        if (!failed)
+            translate(&doc1.cfg, f);
         fclose(f);
     }
 
-    if (errors)
+    if (failed)
         goto out;
-    if (load("canonical.qvmconf", out, outlen, &src2, &cfg2, &d2))
-        fail("the canonical text of a valid configuration has errors", out, &d2, &src2);
-    if (!qc_config_equal(&cfg1, &cfg2))
-        fail("parse(write(parse(x))) differs from parse(x)", out, &d2, &src2);
+    if (qc_doc_load_buffer(&doc2, "canonical.qvmconf", out, outlen))
+        fail("the canonical text of a valid configuration has errors", out, &doc2);
+    if (!qc_config_equal(&doc1.cfg, &doc2.cfg))
+        fail("parse(write(parse(x))) differs from parse(x)", out, &doc2);
 
 out:
     free(out);
-    qc_diags_dispose(&d1);
-    qc_diags_dispose(&d2);
-    qc_config_dispose(&cfg1);
-    qc_config_dispose(&cfg2);
-    qc_sources_dispose(&src1);
-    qc_sources_dispose(&src2);
+    qc_doc_dispose(&doc1);
+    qc_doc_dispose(&doc2);
     return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc.h"
 #include "host.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,8 +40,7 @@ static const char vm_text[] = "system fuzzvm\n"
                               "pass loc mem:0x0,0x1000 intr ioapic:4294967295\n";
 
 struct vm {
-    struct qc_sources src;
-    struct qc_config cfg;
+    struct qc_doc doc; /* the whole run: the model's locations name its sources */
     libxl_domain_config dc;
 };
 
@@ -48,29 +48,23 @@ static const struct vm *vm_get(void)
 {
     static struct vm vm;
     static int ready;
-    struct qc_words words;
-    struct qc_diags d;
+    const struct qc_config *cfg = &vm.doc.cfg;
     libxl_domain_build_info *b = &vm.dc.b_info;
 
     if (ready)
         return &vm;
-    qc_sources_init(&vm.src);
-    qc_config_init(&vm.cfg);
-    qc_words_init(&words);
-    qc_diags_init(&d);
-    qc_read_text(&vm.src, &words, "vm.qvmconf", vm_text, sizeof(vm_text) - 1, NULL, &d);
-    qc_parse(&words, NULL, &vm.cfg, &d);
-    if (d.errors) {
-        qc_diags_print(stderr, &d, &vm.src);
+    qc_doc_init(&vm.doc, NULL);
+    qc_doc_read_buffer(&vm.doc, "vm.qvmconf", vm_text, sizeof(vm_text) - 1);
+    qc_doc_parse(&vm.doc);
+    if (vm.doc.d.errors) {
+        qc_diags_print(stderr, &vm.doc.d, &vm.doc.src);
         abort();
     }
-    qc_words_dispose(&words);
-    qc_diags_dispose(&d);
     /* What the translation makes of it: pages 1:1, the PIC lines as irqs. */
     libxl_domain_config_init(&vm.dc);
     vm.dc.c_info.name = strdup("fuzzvm");
-    for (size_t i = 0; i < vm.cfg.npasses; i++) {
-        const struct qc_pass *p = &vm.cfg.passes[i];
+    for (size_t i = 0; i < cfg->npasses; i++) {
+        const struct qc_pass *p = &cfg->passes[i];
         for (size_t j = 0; j < p->nlocs; j++) {
             libxl_iomem_range *r = realloc(b->iomem, (size_t)(b->num_iomem + 1) * sizeof(*r));
             if (!r)
@@ -191,34 +185,25 @@ static const char *check_claims(const struct qx_host *h, size_t want)
 /* What an accepted file must be, checked on a second, independent read. */
 static const char *check_accepted(const uint8_t *data, size_t size, const struct qx_host *h)
 {
-    const struct qc_read_opts ro = {.no_includes = true};
-    struct qc_sources src;
-    struct qc_words words;
-    struct qc_diags d;
-    struct qc_config cfg;
+    const struct qc_doc_opts o = {.read = {.no_includes = true}};
+    struct qc_doc doc;
     const char *why = NULL;
     size_t claims = 0;
 
     if (memchr(data, '\0', size))
         return "a file with a NUL byte was accepted";
-    qc_sources_init(&src);
-    qc_words_init(&words);
-    qc_diags_init(&d);
-    qc_config_init(&cfg);
-    qc_read_text(&src, &words, NAME, (const char *)data, size, &ro, &d);
-    qc_parse(&words, NULL, &cfg, &d);
-    if (d.errors)
+    qc_doc_init(&doc, &o);
+    qc_doc_read_buffer(&doc, NAME, (const char *)data, size);
+    qc_doc_parse(&doc);
+    if (doc.d.errors)
         why = "a file with a syntax error was accepted";
     if (!why)
-        why = check_words(&words);
+        why = check_words(&doc.words);
     if (!why)
-        why = check_model(&cfg, &words, &claims);
+        why = check_model(&doc.cfg, &doc.words, &claims);
     if (!why)
         why = check_claims(h, claims);
-    qc_config_dispose(&cfg);
-    qc_diags_dispose(&d);
-    qc_words_dispose(&words);
-    qc_sources_dispose(&src);
+    qc_doc_dispose(&doc);
     return why;
 }
 
@@ -240,8 +225,8 @@ static int expected_conflicts(const struct qx_host *h, const struct vm *vm)
     const libxl_domain_build_info *b = &vm->dc.b_info;
     int n = 0;
 
-    for (size_t i = 0; i < vm->cfg.ncpus; i++) {
-        const struct qc_cpu *c = &vm->cfg.cpus[i];
+    for (size_t i = 0; i < vm->doc.cfg.ncpus; i++) {
+        const struct qc_cpu *c = &vm->doc.cfg.cpus[i];
         for (unsigned bit = 0; c->has_runmask && bit < 64; bit++)
             if (c->runmask >> bit & 1)
                 n += bit >= h->nr_pcpus || overlap(h, QX_RES_PCPU, bit, 1);
@@ -275,7 +260,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (why)
         fail(why, data, size);
     qx_conflicts_init(&c);
-    n = qx_host_check(&h, &vm->cfg, &vm->dc, &c);
+    n = qx_host_check(&h, &vm->doc.cfg, &vm->dc, &c);
     if (n != (int)c.n || n != expected_conflicts(&h, vm)) {
         fprintf(stderr, "qx_host_check found %d conflicts, %d expected\n", n,
                 expected_conflicts(&h, vm));

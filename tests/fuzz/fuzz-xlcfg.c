@@ -322,7 +322,7 @@ static const struct {
 static const char *const device_lists[][2] = {
     {"channel[", "channels"}, {"disk[", "disks"}, {"vif[", "nics"}, {"pci[", "pcidevs"}};
 
-static void drop_lossy(struct jnode *j, const struct xlate_lossy_list *l)
+static void drop_lossy(struct jnode *j, const struct xlcfg_lossy_list *l)
 {
     /* Set by xl from xl.conf or at random, never from the guest's xl.cfg (tests/tools/json-norm).
      */
@@ -347,7 +347,7 @@ static void drop_lossy(struct jnode *j, const struct xlate_lossy_list *l)
 }
 
 /* The JSON tree of @dc without what @lossy changes, or NULL when out of memory. */
-static struct jnode *tree(const libxl_domain_config *dc, const struct xlate_lossy_list *lossy)
+static struct jnode *tree(const libxl_domain_config *dc, const struct xlcfg_lossy_list *lossy)
 {
     char *json = xlate_json_string(dc);
     const char *p = json;
@@ -509,7 +509,7 @@ static int recheck(const char *text, size_t len, enum qc_arch arch, struct model
 static void one_arch(const uint8_t *data, size_t size, enum xlate_arch arch)
 {
     libxl_domain_config dc;
-    struct xlate_lossy_list lossy;
+    struct xlcfg_lossy_list lossy;
     struct xlate_reverse r;
     struct xlate_reverse_opts o = {.name = NAME, .arch = arch, .carry = &lossy};
     struct xlate_target t;
@@ -523,7 +523,7 @@ static void one_arch(const uint8_t *data, size_t size, enum xlate_arch arch)
     int rc;
 
     libxl_domain_config_init(&dc);
-    xlate_lossy_init(&lossy);
+    xlcfg_lossy_init(&lossy);
     xlate_reverse_init(&r);
     xlate_plan_init(&plan);
     model_init(&any);
@@ -605,7 +605,7 @@ out:
     model_dispose(&any);
     xlate_plan_dispose(&plan);
     xlate_reverse_dispose(&r);
-    xlate_lossy_dispose(&lossy);
+    xlcfg_lossy_dispose(&lossy);
     libxl_domain_config_dispose(&dc);
 }
 

@@ -25,7 +25,7 @@ noinst_PROGRAMS += tests/fuzz/fuzz-conf
 # The library is compiled again with the fuzzer's instrumentation, so
 # coverage guidance and the sanitizers see inside it.
 tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz-conf.c $(conf_libqvmconf_a_SOURCES) \
-	$(xlate_libxlate_a_SOURCES)
+	$(xlate_libxlate_a_SOURCES) $(xlcfg_libxlcfg_a_SOURCES)
 tests_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g \
 	$(XENLIGHT_CFLAGS) $(XLUTIL_CFLAGS) $(LIBFDT_CFLAGS)
 tests_fuzz_fuzz_conf_LDFLAGS = $(FUZZ_SAN)
@@ -71,7 +71,7 @@ FUZZ_XLCFG_CORPUS = tests/fuzz/corpus-xlcfg-run
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-xlcfg
 tests_fuzz_fuzz_xlcfg_SOURCES = tests/fuzz/fuzz-xlcfg.c $(conf_libqvmconf_a_SOURCES) \
-	$(xlate_libxlate_a_SOURCES)
+	$(xlate_libxlate_a_SOURCES) $(xlcfg_libxlcfg_a_SOURCES)
 tests_fuzz_fuzz_xlcfg_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g \
 	$(XENLIGHT_CFLAGS) $(XLUTIL_CFLAGS) $(LIBFDT_CFLAGS)
 tests_fuzz_fuzz_xlcfg_LDFLAGS = $(FUZZ_SAN)

@@ -55,7 +55,7 @@ static char *slurp(const char *path, size_t *len)
 static int from_cfg(const char *what, const char *path, enum xlate_arch arch)
 {
     libxl_domain_config dc;
-    struct xlate_lossy_list lossy;
+    struct xlcfg_lossy_list lossy;
     struct xlate_reverse r;
     struct xlate_reverse_opts o = {.name = "reverse", .arch = arch, .carry = &lossy};
     size_t len = 0;
@@ -67,7 +67,7 @@ static int from_cfg(const char *what, const char *path, enum xlate_arch arch)
         return 2;
     }
     libxl_domain_config_init(&dc);
-    xlate_lossy_init(&lossy);
+    xlcfg_lossy_init(&lossy);
     xlate_reverse_init(&r);
     rc = xlate_xlcfg_parse(path, text, len, arch, &dc, &lossy, stderr);
     if (rc) {
@@ -88,7 +88,7 @@ static int from_cfg(const char *what, const char *path, enum xlate_arch arch)
     } else if (!strcmp(what, "lossy")) {
         for (size_t i = 0; i < r.lossy.n; i++)
             if (i == 0 ||
-                !xlate_lossy_has(&(struct xlate_lossy_list){r.lossy.v, i}, r.lossy.v[i].key))
+                !xlcfg_lossy_has(&(struct xlcfg_lossy_list){r.lossy.v, i}, r.lossy.v[i].key))
                 printf("%s\n", r.lossy.v[i].key);
     } else { /* json: back through the forward translator */
         struct xlate_target t;
@@ -109,7 +109,7 @@ static int from_cfg(const char *what, const char *path, enum xlate_arch arch)
     }
 out:
     xlate_reverse_dispose(&r);
-    xlate_lossy_dispose(&lossy);
+    xlcfg_lossy_dispose(&lossy);
     libxl_domain_config_dispose(&dc);
     free(text);
     return rc;
@@ -261,7 +261,7 @@ static int model_rt(const char *path, enum xlate_arch arch)
     struct qc_parse_opts popts = {.arch = arch == XLATE_ARCH_AARCH64 ? QC_ARCH_ARM : QC_ARCH_X86};
     struct xlate_target t;
     struct xlate_plan plan;
-    struct xlate_lossy_list lossy;
+    struct xlcfg_lossy_list lossy;
     struct xlate_reverse r;
     struct xlate_reverse_opts o = {.name = "reverse", .arch = arch};
     libxl_domain_config dc;
@@ -276,7 +276,7 @@ static int model_rt(const char *path, enum xlate_arch arch)
     qc_diags_init(&d);
     qc_config_init(&cfg);
     xlate_plan_init(&plan);
-    xlate_lossy_init(&lossy);
+    xlcfg_lossy_init(&lossy);
     xlate_reverse_init(&r);
     libxl_domain_config_init(&dc);
     xlate_target_default(&t, arch);
@@ -328,7 +328,7 @@ out:
     free(arg);
     libxl_domain_config_dispose(&dc);
     xlate_reverse_dispose(&r);
-    xlate_lossy_dispose(&lossy);
+    xlcfg_lossy_dispose(&lossy);
     xlate_plan_dispose(&plan);
     qc_config_dispose(&cfg);
     qc_diags_dispose(&d);

@@ -10,13 +10,10 @@
 #include <cmocka.h>
 
 #include "check.h"
-#include "qvmconf.h"
+#include "doc.h"
 
 struct mt {
-    struct qc_sources src;
-    struct qc_words words;
-    struct qc_diags d;
-    struct qc_config cfg;
+    struct qc_doc doc;
     int rc;
 };
 
@@ -24,18 +21,13 @@ struct mt {
 static inline void mt_parse_files(struct mt *m, enum qc_arch arch, const char *const *texts,
                                   size_t n)
 {
-    struct qc_parse_opts o = {.arch = arch};
-    qc_sources_init(&m->src);
-    qc_words_init(&m->words);
-    qc_diags_init(&m->d);
-    qc_config_init(&m->cfg);
+    qc_doc_init(&m->doc, &(struct qc_doc_opts){.parse = {.arch = arch}});
     for (size_t i = 0; i < n; i++) {
         char name[32];
         snprintf(name, sizeof(name), "t%zu.qvmconf", i);
-        assert_int_equal(
-            qc_read_text(&m->src, &m->words, name, texts[i], strlen(texts[i]), NULL, &m->d), 0);
+        assert_int_equal(qc_doc_read_buffer(&m->doc, name, texts[i], strlen(texts[i])), 0);
     }
-    m->rc = qc_parse(&m->words, &o, &m->cfg, &m->d);
+    m->rc = qc_doc_parse(&m->doc);
 }
 
 static inline void mt_parse(struct mt *m, const char *text)
@@ -47,15 +39,15 @@ static inline void mt_parse(struct mt *m, const char *text)
 static inline void mt_check(struct mt *m, const char *text)
 {
     mt_parse(m, text);
-    if (qc_validate(&m->cfg, &m->d))
+    if (qc_doc_validate(&m->doc))
         m->rc = -1;
 }
 
 static inline size_t mt_count(const struct mt *m, const char *check)
 {
     size_t n = 0;
-    for (size_t i = 0; i < m->d.count; i++)
-        if (strcmp(m->d.items[i].check, check) == 0)
+    for (size_t i = 0; i < m->doc.d.count; i++)
+        if (strcmp(m->doc.d.items[i].check, check) == 0)
             n++;
     return n;
 }
@@ -67,16 +59,13 @@ static inline bool mt_has(const struct mt *m, const char *check)
 
 static inline void mt_dispose(struct mt *m)
 {
-    qc_config_dispose(&m->cfg);
-    qc_diags_dispose(&m->d);
-    qc_words_dispose(&m->words);
-    qc_sources_dispose(&m->src);
+    qc_doc_dispose(&m->doc);
 }
 
 /* Prints the diagnostics when a test is about to fail (for the log). */
 static inline void mt_dump(const struct mt *m)
 {
-    qc_diags_print(stderr, &m->d, &m->src);
+    qc_diags_print(stderr, &m->doc.d, &m->doc.src);
 }
 
 #endif

@@ -1,5 +1,4 @@
 /* Unit tests of the validator: each named check, positive and negative. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +68,7 @@ static void arch_mismatch(void **state)
     struct mt m;
     const char *t = "vdev ioapic loc 0xfec00000 intr apic";
     mt_parse_files(&m, QC_ARCH_ARM, &t, 1);
-    qc_validate(&m.cfg, &m.d);
+    qc_validate(&m.doc.cfg, &m.doc.d);
     assert_true(mt_has(&m, "arch-mismatch"));
     mt_dispose(&m);
 }
@@ -149,8 +148,8 @@ static void no_cascades(void **state)
     mt_check(&m, "pass loc pci:0:1f.3");
     assert_true(mt_has(&m, "number-invalid"));
     bool hint = false;
-    for (size_t i = 0; i < m.d.count; i++)
-        hint |= m.d.items[i].has_note && strstr(m.d.items[i].note, "pci:0:31.3") != NULL;
+    for (size_t i = 0; i < m.doc.d.count; i++)
+        hint |= m.doc.d.items[i].has_note && strstr(m.doc.d.items[i].note, "pci:0:31.3") != NULL;
     assert_true(hint);
     mt_dispose(&m);
 }
@@ -189,10 +188,10 @@ static void expect_pairs(const char *text, const char *check, const char *want)
     struct mt m;
     char got[256] = "";
     mt_check(&m, text);
-    for (size_t i = 0; i < m.d.count; i++)
-        if (strcmp(m.d.items[i].check, check) == 0)
-            snprintf(got + strlen(got), sizeof(got) - strlen(got), "%u>%u ", m.d.items[i].loc.line,
-                     m.d.items[i].has_note ? m.d.items[i].note_loc.line : 0);
+    for (size_t i = 0; i < m.doc.d.count; i++)
+        if (strcmp(m.doc.d.items[i].check, check) == 0)
+            snprintf(got + strlen(got), sizeof(got) - strlen(got), "%u>%u ", m.doc.d.items[i].loc.line,
+                     m.doc.d.items[i].has_note ? m.doc.d.items[i].note_loc.line : 0);
     if (strcmp(got, want) != 0)
         fprintf(stderr, "%s: got '%s', want '%s' for:\n%s\n", check, got, want, text);
     assert_string_equal(got, want);
@@ -208,7 +207,7 @@ static void sorted_scans_keep_order(void **state)
 {
     (void)state;
     expect_pairs("ram 0x80000,1m\nram 0,1m\nram 0x40000,1m\nram 0x10000000,1m\n"
-                 "pass loc 0x10000000,0x1000,rw\nram 0x20000000,0\n",
+                 "pass loc 0x10000000,0x1000,rw\n",
                  "overlap", "1>3 3>2 5>4 ");
     expect_pairs("ram 0,1m\nram 0,1m\nram 0,1m\nram 0,1m\n", "overlap", "2>1 3>1 4>1 ");
     expect_pairs("vdev pl011 loc 0x1000 intr gic:37\nvdev pl011 loc 0x2000 intr gic:38\n"
@@ -248,11 +247,11 @@ static void runmask_range(void **state)
     struct mt m;
     struct qc_validate_opts o = {.host_pcpus = 4};
     mt_parse(&m, "cpu runmask 0,5");
-    qc_validate_ex(&m.cfg, &o, &m.d);
+    qc_validate_ex(&m.doc.cfg, &o, &m.doc.d);
     assert_true(mt_has(&m, "runmask-range"));
     mt_dispose(&m);
     mt_parse(&m, "cpu runmask 0,3");
-    qc_validate_ex(&m.cfg, &o, &m.d);
+    qc_validate_ex(&m.doc.cfg, &o, &m.doc.d);
     assert_false(mt_has(&m, "runmask-range"));
     mt_dispose(&m);
 }
@@ -281,9 +280,9 @@ static void disable_and_promote(void **state)
     static const char *const err[] = {"set-unknown-var", NULL};
     struct mt m;
     mt_parse(&m, "ram 0,1m ram 0x80000,1m set my-var 1");
-    m.d.disabled = off;
-    m.d.promoted = err;
-    assert_int_equal(qc_validate(&m.cfg, &m.d), -1);
+    m.doc.d.disabled = off;
+    m.doc.d.promoted = err;
+    assert_int_equal(qc_validate(&m.doc.cfg, &m.doc.d), -1);
     assert_false(mt_has(&m, "overlap"));
     assert_true(mt_has(&m, "set-unknown-var"));
     mt_dispose(&m);
@@ -291,110 +290,88 @@ static void disable_and_promote(void **state)
 
 static void registry(void **state)
 {
-    assert_non_null(qc_check_find("ram-before-load"));
-    assert_non_null(qc_check_find("arg-missing"));
-    assert_null(qc_check_find("no-such-check"));
-    assert_int_equal(qc_check_find("overlap")->sev, QC_SEV_WARNING);
-}
-
-/* Is [s, s+n) shaped like a check name ("word-word...")? Messages have
- * blanks or '%', so only names pass. */
-static bool name_shaped(const char *s, size_t n)
-{
-    bool dash = false;
-    if (n < 3 || s[0] < 'a' || s[0] > 'z' || s[n - 1] == '-')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '-')
-            dash = true;
-        else if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
-            return false;
-    }
-    return dash;
-}
-
-/* Counts in *seen the check names in the arguments of the diagnostic calls
- * in `text`; returns the first one missing from qc_check_table (static
- * buffer), or NULL. */
-static const char *unknown_name(const char *text, size_t *seen)
-{
-    static const char *const calls[] = {"qc_diag_add(", "qc_diag_vadd(", "qc_p_diag("};
-    static char name[64];
-    const char *bad = NULL;
-    for (size_t c = 0; c < sizeof(calls) / sizeof(calls[0]); c++)
-        for (const char *p = text; (p = strstr(p, calls[c]));) {
-            int depth = 0;
-            p += strlen(calls[c]) - 1;
-            do { /* to the matching ')', reading string literals whole */
-                if (*p == '(') {
-                    depth++;
-                } else if (*p == ')') {
-                    depth--;
-                } else if (*p == '"') {
-                    const char *e = p + 1;
-                    while (*e && *e != '"')
-                        e += *e == '\\' && e[1] ? 2 : 1;
-                    size_t n = (size_t)(e - p - 1);
-                    if (name_shaped(p + 1, n) && n < sizeof(name)) {
-                        (*seen)++;
-                        if (!bad) {
-                            snprintf(name, sizeof(name), "%.*s", (int)n, p + 1);
-                            if (!qc_check_find(name))
-                                bad = name;
-                        }
-                    }
-                    p = *e ? e : e - 1;
-                }
-                p++;
-            } while (*p && depth > 0);
-        }
-    return bad;
-}
-
-/* Every check name the library can emit is in the one table: the literals
- * passed to the diagnostic functions anywhere in conf/. */
-static void registry_complete(void **state)
-{
-    const char *top = getenv("top_srcdir");
-    char dir[4096];
-    size_t files = 0, names = 0, n = 0;
     (void)state;
-    snprintf(dir, sizeof(dir), "%s/conf", top ? top : ".");
-    DIR *dp = opendir(dir);
-    if (!dp)
-        fprintf(stderr, "cannot open %s (is top_srcdir set?)\n", dir);
-    assert_non_null(dp);
-    for (struct dirent *e; (e = readdir(dp));) {
-        size_t l = strlen(e->d_name);
-        if (l < 3 || strcmp(e->d_name + l - 2, ".c") != 0)
-            continue;
-        char path[8192], buf[4096], *text = NULL;
-        size_t len = 0;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        FILE *f = fopen(path, "rb"), *m = open_memstream(&text, &len);
-        assert_non_null(f);
-        assert_non_null(m);
-        for (size_t k; (k = fread(buf, 1, sizeof(buf), f));)
-            fwrite(buf, 1, k, m);
-        fclose(f);
-        fclose(m);
-        const char *bad = unknown_name(text, &names);
-        if (bad)
-            fprintf(stderr, "conf/%s: check '%s' is not in qc_check_table\n", e->d_name, bad);
-        assert_null(bad);
-        free(text);
-        files++;
+    assert_ptr_equal(qc_check_find("ram-before-load"), &qc_checks[QC_CK_RAM_BEFORE_LOAD]);
+    assert_ptr_equal(qc_check_find("arg-missing"), &qc_checks[QC_CK_ARG_MISSING]);
+    assert_ptr_equal(qc_check_find("xlate-set"), &qc_checks[QC_CK_XLATE_SET]);
+    assert_null(qc_check_find("no-such-check"));
+    assert_int_equal(qc_checks[QC_CK_OVERLAP].sev, QC_SEV_WARNING);
+    assert_int_equal(qc_checks[QC_CK_OVERLAP].kind, QC_KIND_VALIDATOR);
+    assert_int_equal(qc_checks[QC_CK_XLATE_NOMEM].kind, QC_KIND_XLATE);
+}
+
+/* Every row is filled in, its name unique; a prerequisite is a validator
+ * check that runs before its dependant (qc_validate runs in table order). */
+static void registry_rows(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < QC_CK_COUNT; i++) {
+        const struct qc_check *c = &qc_checks[i];
+        assert_non_null(c->name);
+        assert_non_null(c->help);
+        assert_ptr_equal(qc_check_find(c->name), c);
+        for (const enum qc_check_id *p = c->prereqs; p && *p != QC_CK_COUNT; p++) {
+            assert_int_equal(c->kind, QC_KIND_VALIDATOR);
+            assert_int_equal(qc_checks[*p].kind, QC_KIND_VALIDATOR);
+            assert_true((size_t)*p < i);
+        }
     }
-    closedir(dp);
-    /* The scan itself works: a dozen sources, dozens of names... */
-    assert_true(files >= 10);
-    assert_true(names >= 40);
-    /* ...and can fail. */
-    assert_string_equal(unknown_name("qc_p_diag(p, QC_SEV_ERROR, f(x) ? \"arg-count\" : "
-                                     "\"no-such-name\", w->loc, \"msg %s\", a)",
-                                     &n),
-                        "no-such-name");
-    assert_int_equal(n, 2);
+}
+
+/* A check whose prerequisite reported an error is skipped (dtc): an
+ * undefined PIC is one error, not also a repeated line. */
+static void prerequisites(void **state)
+{
+    (void)state;
+    const char *undefined = "vdev pl011 loc 0x1000 intr nope:37 vdev pl011 loc 0x2000 intr nope:37";
+    expect(undefined, "pic-before-intr", true);
+    expect(undefined, "dup-intr", false);
+    expect("vdev pl011 loc 0x1000 intr gic:37 vdev pl011 loc 0x2000 intr gic:37", "dup-intr", true);
+    /* Skipped for the whole configuration, as dtc does: the overlap of the
+     * two valid regions is reported once the empty one is fixed. */
+    expect("ram 0 ram 0x100000,1m ram 0x180000,1m", "range-invalid", true);
+    expect("ram 0 ram 0x100000,1m ram 0x180000,1m", "overlap", false);
+    expect("ram 0x100000,1m ram 0x180000,1m", "overlap", true);
+    struct mt m;
+    mt_check(&m, undefined);
+    assert_true(qc_diags_failed(&m.doc.d, QC_CK_PIC_BEFORE_INTR));
+    assert_int_equal(mt_count(&m, "pic-before-intr"), 2);
+    assert_int_equal(m.doc.d.count, 2);
+    mt_dispose(&m);
+}
+
+/* qc_diags_failed tells a later stage (the translation) that a check refused
+ * something; warnings do not count. */
+static void diags_failed(void **state)
+{
+    (void)state;
+    struct mt m;
+    mt_check(&m, "ram 0x100000,1m ram 0x180000,1m load 0x10,k");
+    assert_true(mt_has(&m, "overlap"));
+    assert_false(qc_diags_failed(&m.doc.d, QC_CK_OVERLAP));
+    assert_true(qc_diags_failed(&m.doc.d, QC_CK_RAM_BEFORE_LOAD));
+    mt_dispose(&m);
+}
+
+/* qc_diag takes the registry's severity and name; qc_diag_sev another
+ * severity. */
+static void diag_by_id(void **state)
+{
+    (void)state;
+    struct qc_diags d;
+    struct qc_loc l = {"f", 1, 1};
+    qc_diags_init(&d);
+    assert_int_equal(qc_diag(&d, QC_CK_OVERLAP, l, "x %d", 1), 0);
+    assert_int_equal(qc_diag_sev(&d, QC_SEV_ERROR, QC_CK_XLATE_SAFETY, l, "y"), 1);
+    assert_int_equal(d.items[0].sev, QC_SEV_WARNING);
+    assert_string_equal(d.items[0].check, "overlap");
+    assert_int_equal(d.items[0].id, QC_CK_OVERLAP);
+    assert_string_equal(d.items[0].msg, "x 1");
+    assert_int_equal(d.items[1].sev, QC_SEV_ERROR);
+    assert_string_equal(d.items[1].check, "xlate-safety");
+    assert_int_equal(d.errors, 1);
+    assert_int_equal(d.warnings, 1);
+    qc_diags_dispose(&d);
 }
 
 int main(void)
@@ -421,7 +398,10 @@ int main(void)
         cmocka_unit_test(reports_all_errors),
         cmocka_unit_test(disable_and_promote),
         cmocka_unit_test(registry),
-        cmocka_unit_test(registry_complete),
+        cmocka_unit_test(registry_rows),
+        cmocka_unit_test(prerequisites),
+        cmocka_unit_test(diags_failed),
+        cmocka_unit_test(diag_by_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "diag.h"
-#include "source.h"
+#include "doc.h"
 
 /* Runs `fn` with a memory stream and returns what it printed (malloc'd). */
 struct out {
@@ -142,45 +142,34 @@ static void test_json_checker_can_fail(void **state)
     assert_false(json_valid("[1] x"));
 }
 
-static void read_text(struct qc_sources *src, const char *name, const char *text)
-{
-    struct qc_words w;
-    struct qc_diags d;
-
-    qc_words_init(&w);
-    qc_diags_init(&d);
-    assert_int_equal(qc_read_text(src, &w, name, text, strlen(text), NULL, &d), 0);
-    qc_words_dispose(&w);
-    qc_diags_dispose(&d);
-}
-
 static void test_print_gcc_caret(void **state)
 {
-    struct qc_sources src;
+    const char t[] = "ram 1m\r\n\tvdev x\n";
+    struct qc_doc doc; /* the source text for the carets */
     struct qc_diags d;
     struct out o;
     struct qc_loc l2 = {"g.qvmconf", 2, 7}, l1 = {"g.qvmconf", 1, 5};
     int idx;
 
     (void)state;
-    qc_sources_init(&src);
+    qc_doc_init(&doc, NULL);
     qc_diags_init(&d);
-    read_text(&src, "g.qvmconf", "ram 1m\r\n\tvdev x\n");
-    l1.file = l2.file = src.items[0].name;
-    idx = qc_diag_add(&d, QC_SEV_ERROR, "some-check", l2, "bad %s", "thing");
+    assert_int_equal(qc_doc_read_buffer(&doc, "g.qvmconf", t, sizeof(t) - 1), 0);
+    l1.file = l2.file = doc.src.items[0].name;
+    idx = qc_diag(&d, QC_CK_ARG_INVALID, l2, "bad %s", "thing");
     assert_int_equal(idx, 0);
     qc_diag_note(&d, idx, l1, "first %d here", 1);
-    qc_diag_add(&d, QC_SEV_WARNING, "other-check", l1, "hmm");
+    qc_diag(&d, QC_CK_OVERLAP, l1, "hmm");
     out_open(&o);
-    qc_diags_print(o.fp, &d, &src);
+    qc_diags_print(o.fp, &d, &doc.src);
     char *s = out_close(&o);
-    assert_string_equal(s, "g.qvmconf:2:7: error: bad thing [some-check]\n"
+    assert_string_equal(s, "g.qvmconf:2:7: error: bad thing [arg-invalid]\n"
                            "\tvdev x\n"
                            "\t     ^\n"
                            "g.qvmconf:1:5: note: first 1 here\n"
                            "ram 1m\n"
                            "    ^\n"
-                           "g.qvmconf:1:5: warning: hmm [other-check]\n"
+                           "g.qvmconf:1:5: warning: hmm [overlap]\n"
                            "ram 1m\n"
                            "    ^\n");
     free(s);
@@ -191,7 +180,7 @@ static void test_print_gcc_caret(void **state)
     assert_string_equal(s, "1 error, 1 warning\n");
     free(s);
     qc_diags_dispose(&d);
-    qc_sources_dispose(&src);
+    qc_doc_dispose(&doc);
 }
 
 static void test_print_without_source(void **state)
@@ -202,35 +191,31 @@ static void test_print_without_source(void **state)
 
     (void)state;
     qc_diags_init(&d);
-    qc_diag_add(&d, QC_SEV_ERROR, "a", known, "x");
-    qc_diag_add(&d, QC_SEV_WARNING, "b", noline, "y");
-    qc_diag_add(&d, QC_SEV_NOTE, "c", nofile, "z");
+    qc_diag(&d, QC_CK_ARG_MISSING, known, "x");
+    qc_diag(&d, QC_CK_OVERLAP, noline, "y");
+    qc_diag(&d, QC_CK_ARCH_ASSUMED, nofile, "z");
     out_open(&o);
     qc_diags_print(o.fp, &d, NULL);
     char *s = out_close(&o);
-    assert_string_equal(s, "f:3:2: error: x [a]\n"
-                           "f: warning: y [b]\n"
-                           "<unknown>: note: z [c]\n");
+    assert_string_equal(s, "f:3:2: error: x [arg-missing]\n"
+                           "f: warning: y [overlap]\n"
+                           "<unknown>: note: z [arch-assumed]\n");
     free(s);
     qc_diags_dispose(&d);
 }
 
 static void test_print_caret_utf8_and_ctrl(void **state)
 {
-    struct qc_sources src;
-    struct qc_diags d;
-    struct qc_words w;
+    struct qc_doc doc;
     struct out o;
     const char t[] = "caf\xc3\xa9 \x01x";
 
     (void)state;
-    qc_sources_init(&src);
-    qc_diags_init(&d);
-    qc_words_init(&w);
+    qc_doc_init(&doc, NULL);
     /* The control character at byte column 7 is the error itself. */
-    assert_int_equal(qc_read_text(&src, &w, "u", t, sizeof(t) - 1, NULL, &d), -1);
+    assert_int_equal(qc_doc_read_buffer(&doc, "u", t, sizeof(t) - 1), -1);
     out_open(&o);
-    qc_diags_print(o.fp, &d, &src);
+    qc_diags_print(o.fp, &doc.d, &doc.src);
     char *s = out_close(&o);
     char *nl = strchr(s, '\n');
     assert_non_null(nl);
@@ -238,33 +223,25 @@ static void test_print_caret_utf8_and_ctrl(void **state)
     assert_non_null(strstr(s, " [syntax-control-char]\n"));
     assert_string_equal(nl + 1, "caf\xc3\xa9 ?x\n     ^\n");
     free(s);
-    qc_words_dispose(&w);
-    qc_diags_dispose(&d);
-    qc_sources_dispose(&src);
+    qc_doc_dispose(&doc);
 }
 
 static void test_caret_on_command_line(void **state)
 {
-    struct qc_sources src;
-    struct qc_diags d;
-    struct qc_words w;
+    struct qc_doc doc;
     struct out o;
     const char *argv[] = {"ram", "@no-such-file.qvmconf"};
 
     (void)state;
-    qc_sources_init(&src);
-    qc_diags_init(&d);
-    qc_words_init(&w);
-    assert_int_equal(qc_read_args(&src, &w, 2, argv, NULL, &d), -1);
+    qc_doc_init(&doc, NULL);
+    assert_int_equal(qc_doc_read_words(&doc, 2, argv), -1);
     out_open(&o);
-    qc_diags_print(o.fp, &d, &src);
+    qc_diags_print(o.fp, &doc.d, &doc.src);
     char *s = out_close(&o);
     assert_non_null(strstr(s, "<command-line>:1:5: error: "));
     assert_non_null(strstr(s, "\nram @no-such-file.qvmconf\n    ^\n"));
     free(s);
-    qc_words_dispose(&w);
-    qc_diags_dispose(&d);
-    qc_sources_dispose(&src);
+    qc_doc_dispose(&doc);
 }
 
 static void test_json_output(void **state)
@@ -283,16 +260,16 @@ static void test_json_output(void **state)
     assert_string_equal(s, "[]\n");
     free(s);
 
-    idx = qc_diag_add(&d, QC_SEV_ERROR, "c-1", l, "ctl \x01\x1f\x7f tab\t quote\" bs\\ nl\n");
+    idx = qc_diag(&d, QC_CK_ARG_COUNT, l, "ctl \x01\x1f\x7f tab\t quote\" bs\\ nl\n");
     qc_diag_note(&d, idx, l,
                  "bad utf8 \xff\xc3 ok \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xed\xa0\x80");
-    qc_diag_add(&d, QC_SEV_WARNING, "c-2", l, "%s", "plain");
+    qc_diag(&d, QC_CK_DUP_INTR, l, "%s", "plain");
     out_open(&o);
     qc_diags_print_json(o.fp, &d);
     s = out_close(&o);
     if (!json_valid(s))
         fail_msg("invalid JSON: %s", s);
-    assert_non_null(strstr(s, "\"check\": \"c-1\""));
+    assert_non_null(strstr(s, "\"check\": \"arg-count\""));
     assert_non_null(strstr(s, "\"severity\": \"warning\""));
     assert_non_null(strstr(s, "\"note\": null"));
     assert_non_null(strstr(s, "\\u0001"));
@@ -303,8 +280,8 @@ static void test_json_output(void **state)
 
 static void test_disable_promote(void **state)
 {
-    static const char *const off[] = {"quiet", NULL};
-    static const char *const up[] = {"loud", NULL};
+    static const char *const off[] = {"overlap", NULL};
+    static const char *const up[] = {"dup-intr", NULL};
     struct qc_diags d;
     struct qc_loc l = {"f", 1, 1};
 
@@ -312,11 +289,11 @@ static void test_disable_promote(void **state)
     qc_diags_init(&d);
     d.disabled = off;
     d.promoted = up;
-    assert_int_equal(qc_diag_add(&d, QC_SEV_WARNING, "quiet", l, "w"), -1);
-    assert_int_equal(qc_diag_add(&d, QC_SEV_ERROR, "quiet", l, "e"), 0);
-    assert_int_equal(qc_diag_add(&d, QC_SEV_WARNING, "loud", l, "w"), 1);
+    assert_int_equal(qc_diag(&d, QC_CK_OVERLAP, l, "w"), -1);
+    assert_int_equal(qc_diag_sev(&d, QC_SEV_ERROR, QC_CK_OVERLAP, l, "e"), 0);
+    assert_int_equal(qc_diag(&d, QC_CK_DUP_INTR, l, "w"), 1);
     assert_int_equal(d.items[1].sev, QC_SEV_ERROR);
-    assert_int_equal(qc_diag_add(&d, QC_SEV_WARNING, "other", l, "w"), 2);
+    assert_int_equal(qc_diag(&d, QC_CK_SET_UNKNOWN_VAR, l, "w"), 2);
     assert_int_equal(d.errors, 2);
     assert_int_equal(d.warnings, 1);
     qc_diag_note(&d, 7, l, "ignored");
@@ -342,15 +319,15 @@ static void test_summary(void **state)
     char *s = out_close(&o);
     assert_string_equal(s, "");
     free(s);
-    qc_diag_add(&d, QC_SEV_ERROR, "a", l, "x");
-    qc_diag_add(&d, QC_SEV_ERROR, "a", l, "x");
+    qc_diag(&d, QC_CK_ARG_MISSING, l, "x");
+    qc_diag(&d, QC_CK_ARG_MISSING, l, "x");
     out_open(&o);
     qc_diags_print_summary(o.fp, &d);
     s = out_close(&o);
     assert_string_equal(s, "2 errors\n");
     free(s);
-    qc_diag_add(&d, QC_SEV_WARNING, "a", l, "x");
-    qc_diag_add(&d, QC_SEV_WARNING, "a", l, "x");
+    qc_diag_sev(&d, QC_SEV_WARNING, QC_CK_ARG_MISSING, l, "x");
+    qc_diag_sev(&d, QC_SEV_WARNING, QC_CK_ARG_MISSING, l, "x");
     out_open(&o);
     qc_diags_print_summary(o.fp, &d);
     s = out_close(&o);

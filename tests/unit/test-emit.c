@@ -1,4 +1,5 @@
-/* Unit tests for xlate/: target defaults, ctx-free libxl helpers, xl.cfg and JSON emitters. */
+/* Unit tests for xlate/ and xlcfg/: target defaults, ctx-free libxl helpers, the keys table,
+ * the xl.cfg writer and the JSON emitter. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -266,17 +267,40 @@ static void test_strerror(void **state)
     assert_string_equal(xlate_strerror(-12345), "unknown error");
 }
 
+/* The keys table is well formed: one row per key; a row of a generic kind names a field
+ * (an enum one its spellings, an action xl's default among them). */
+static void test_keys_table(void **state)
+{
+    (void)state;
+    assert_true(xlcfg_nkeys > 0);
+    for (size_t i = 0; i < xlcfg_nkeys; i++) {
+        const struct xlcfg_key *k = &xlcfg_keys[i];
+
+        assert_ptr_equal(xlcfg_key_find(k->key), k);
+        assert_true(k->dir & (XLCFG_R | XLCFG_W));
+        if (k->kind == XLCFG_CUSTOM || k->kind == XLCFG_LIST)
+            continue;
+        assert_true(k->size > 0 && k->off + k->size <= sizeof(libxl_domain_config));
+        if (k->kind == XLCFG_ENUM || k->kind == XLCFG_ACTION)
+            assert_true(k->nnames > 0 && k->names);
+        if (k->kind == XLCFG_ACTION)
+            assert_non_null(k->names[k->xl_default]);
+    }
+    assert_null(xlcfg_key_find("no_such_key"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pvh_xlcfg),       cmocka_unit_test(test_pvh_json),
-        cmocka_unit_test(test_hvm_xlcfg),       cmocka_unit_test(test_hvm_json),
-        cmocka_unit_test(test_arm_xlcfg),       cmocka_unit_test(test_arm_json),
-        cmocka_unit_test(test_pv_xlcfg),        cmocka_unit_test(test_pv_json),
-        cmocka_unit_test(test_unsupported),     cmocka_unit_test(test_empty_config),
-        cmocka_unit_test(test_bitmap),          cmocka_unit_test(test_affinity_grows),
-        cmocka_unit_test(test_string_list),     cmocka_unit_test(test_target),
+        cmocka_unit_test(test_pvh_xlcfg),        cmocka_unit_test(test_pvh_json),
+        cmocka_unit_test(test_hvm_xlcfg),        cmocka_unit_test(test_hvm_json),
+        cmocka_unit_test(test_arm_xlcfg),        cmocka_unit_test(test_arm_json),
+        cmocka_unit_test(test_pv_xlcfg),         cmocka_unit_test(test_pv_json),
+        cmocka_unit_test(test_unsupported),      cmocka_unit_test(test_empty_config),
+        cmocka_unit_test(test_bitmap),           cmocka_unit_test(test_affinity_grows),
+        cmocka_unit_test(test_string_list),      cmocka_unit_test(test_target),
         cmocka_unit_test(test_target_from_host), cmocka_unit_test(test_strerror),
+        cmocka_unit_test(test_keys_table),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "doc.h"
 #include "kernel.h"
 #include "xlate.h"
 
@@ -41,44 +42,36 @@ static char *temp_kernel(const unsigned char *buf, size_t len, int bz)
  * and the check name of the first error (or "") in @check_r. */
 static int check_kernel(enum xlate_arch arch, const char *path, bool must_read, char check_r[64])
 {
-    struct qc_sources src;
-    struct qc_words words;
-    struct qc_diags d;
-    struct qc_config cfg;
+    struct qc_doc doc;
+    struct qc_diags *d = &doc.d;
     struct xlate_plan plan;
     struct xlate_target t;
     char conf[256];
     int rc;
 
-    qc_sources_init(&src);
-    qc_words_init(&words);
-    qc_diags_init(&d);
-    qc_config_init(&cfg);
+    qc_doc_init(&doc, NULL);
     xlate_plan_init(&plan);
     snprintf(conf, sizeof(conf), "system k ram %s,64m load %s",
              arch == XLATE_ARCH_AARCH64 ? "0x40000000" : "1m", path);
-    assert_int_equal(qc_read_text(&src, &words, "k.qvmconf", conf, strlen(conf), NULL, &d), 0);
-    assert_int_equal(qc_parse(&words, NULL, &cfg, &d), 0);
+    assert_int_equal(qc_doc_read_buffer(&doc, "k.qvmconf", conf, strlen(conf)), 0);
+    assert_int_equal(qc_doc_parse(&doc), 0);
     xlate_target_default(&t, arch);
-    assert_int_equal(xlate_translate(&cfg, &t, &plan, &d), 0);
-    assert_int_equal(d.errors, 0);
-    rc = qx_kernel_check(&cfg, &plan, &t, must_read, &d);
+    assert_int_equal(xlate_translate(&doc.cfg, &t, &plan, d), 0);
+    assert_int_equal(d->errors, 0);
+    rc = qx_kernel_check(&doc.cfg, &plan, &t, must_read, d);
     check_r[0] = 0;
-    for (size_t i = 0; i < d.count; i++)
-        if (d.items[i].sev == QC_SEV_ERROR) {
-            snprintf(check_r, 64, "%s", d.items[i].check);
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].sev == QC_SEV_ERROR) {
+            snprintf(check_r, 64, "%s", d->items[i].check);
             /* Located at the load item (line 1, after "system k ram ... "). */
-            assert_int_equal(d.items[i].loc.line, 1);
-            assert_true(d.items[i].loc.col > 1);
-            assert_non_null(strstr(d.items[i].msg, path));
+            assert_int_equal(d->items[i].loc.line, 1);
+            assert_true(d->items[i].loc.col > 1);
+            assert_non_null(strstr(d->items[i].msg, path));
             break;
         }
-    assert_int_equal(rc != 0, d.errors != 0);
+    assert_int_equal(rc != 0, d->errors != 0);
     xlate_plan_dispose(&plan);
-    qc_config_dispose(&cfg);
-    qc_diags_dispose(&d);
-    qc_words_dispose(&words);
-    qc_sources_dispose(&src);
+    qc_doc_dispose(&doc);
     return rc;
 }
 
@@ -181,10 +174,8 @@ static void test_unreadable(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_image_arch),
-        cmocka_unit_test(test_arm_refuses_elf),
-        cmocka_unit_test(test_pvh_needs_elf),
+        cmocka_unit_test(test_format),          cmocka_unit_test(test_image_arch),
+        cmocka_unit_test(test_arm_refuses_elf), cmocka_unit_test(test_pvh_needs_elf),
         cmocka_unit_test(test_unreadable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,12 +12,12 @@
 #include <cmocka.h>
 
 #include "diag.h"
-#include "source.h"
+#include "doc.h"
 
+/* The lexer's calls are what is tested: they fill a document's sources, words and
+ * diagnostics directly. */
 struct fx {
-    struct qc_sources src;
-    struct qc_words w;
-    struct qc_diags d;
+    struct qc_doc doc;
 };
 
 static char tmpdir[64];
@@ -53,9 +53,7 @@ static int fx_setup(void **state)
 
     if (!f)
         return -1;
-    qc_sources_init(&f->src);
-    qc_words_init(&f->w);
-    qc_diags_init(&f->d);
+    qc_doc_init(&f->doc, NULL);
     *state = f;
     return 0;
 }
@@ -64,9 +62,7 @@ static int fx_teardown(void **state)
 {
     struct fx *f = *state;
 
-    qc_words_dispose(&f->w);
-    qc_sources_dispose(&f->src);
-    qc_diags_dispose(&f->d);
+    qc_doc_dispose(&f->doc);
     free(f);
     return 0;
 }
@@ -85,10 +81,10 @@ static const struct qc_diag *diag_of(const struct fx *f, const char *check)
 {
     const struct qc_diag *found = NULL;
 
-    for (size_t i = 0; i < f->d.count; i++) {
-        if (!strcmp(f->d.items[i].check, check)) {
+    for (size_t i = 0; i < f->doc.d.count; i++) {
+        if (!strcmp(f->doc.d.items[i].check, check)) {
             assert_null(found);
-            found = &f->d.items[i];
+            found = &f->doc.d.items[i];
         }
     }
     if (!found)
@@ -156,16 +152,17 @@ static void test_lex_table(void **state)
 
         fx_setup(state);
         struct fx *f = *state;
-        qc_read_text(&f->src, &f->w, "t.qvmconf", c->in, c->len ? c->len : strlen(c->in), NULL,
-                     &f->d);
+        qc_read_text(&f->doc.src, &f->doc.words, "t.qvmconf", c->in,
+                     c->len ? c->len : strlen(c->in), NULL, &f->doc.d);
         while (n < 8 && c->want[n])
             n++;
-        if (f->w.count != n)
-            fail_msg("case %zu: %zu words, want %zu", i, f->w.count, n);
+        if (f->doc.words.count != n)
+            fail_msg("case %zu: %zu words, want %zu", i, f->doc.words.count, n);
         for (size_t k = 0; k < n; k++) {
-            if (f->w.items[k].len != strlen(c->want[k]) || strcmp(f->w.items[k].text, c->want[k]))
-                fail_msg("case %zu word %zu: got \"%s\" want \"%s\"", i, k, f->w.items[k].text,
-                         c->want[k]);
+            if (f->doc.words.items[k].len != strlen(c->want[k]) ||
+                strcmp(f->doc.words.items[k].text, c->want[k]))
+                fail_msg("case %zu word %zu: got \"%s\" want \"%s\"", i, k,
+                         f->doc.words.items[k].text, c->want[k]);
         }
         fx_teardown(state);
     }
@@ -175,13 +172,14 @@ static void test_lex_return_and_quoted(void **state)
 {
     struct fx *f = *state;
 
-    assert_int_equal(qc_read_text(&f->src, &f->w, "t", "a \"b\" c\"\"", 9, NULL, &f->d), 0);
-    assert_int_equal(f->d.count, 0);
-    assert_int_equal(f->w.count, 3);
-    assert_false(f->w.items[0].quoted);
-    assert_true(f->w.items[1].quoted);
-    assert_true(f->w.items[2].quoted);
-    assert_int_equal(f->w.items[0].seg, f->w.items[2].seg);
+    assert_int_equal(
+        qc_read_text(&f->doc.src, &f->doc.words, "t", "a \"b\" c\"\"", 9, NULL, &f->doc.d), 0);
+    assert_int_equal(f->doc.d.count, 0);
+    assert_int_equal(f->doc.words.count, 3);
+    assert_false(f->doc.words.items[0].quoted);
+    assert_true(f->doc.words.items[1].quoted);
+    assert_true(f->doc.words.items[2].quoted);
+    assert_int_equal(f->doc.words.items[0].seg, f->doc.words.items[2].seg);
 }
 
 static void test_lex_locations(void **state)
@@ -189,20 +187,21 @@ static void test_lex_locations(void **state)
     struct fx *f = *state;
     const char *t = "ram 1m\n  \tvdev \"x y\"\r\n#c\n  z \"a\nbc\" d \"e\\\nf\" g\n\t\th";
 
-    assert_int_equal(qc_read_text(&f->src, &f->w, "loc.qvmconf", t, strlen(t), NULL, &f->d), 0);
-    assert_int_equal(f->w.count, 10);
-    assert_loc(f->w.items[0].loc, "loc.qvmconf", 1, 1); /* ram */
-    assert_loc(f->w.items[1].loc, "loc.qvmconf", 1, 5); /* 1m */
-    assert_loc(f->w.items[2].loc, "loc.qvmconf", 2, 4); /* vdev */
-    assert_loc(f->w.items[3].loc, "loc.qvmconf", 2, 9); /* "x y" */
-    assert_loc(f->w.items[4].loc, "loc.qvmconf", 4, 3); /* z */
-    assert_loc(f->w.items[5].loc, "loc.qvmconf", 4, 5); /* "a\nbc" */
-    assert_string_equal(f->w.items[5].text, "a\nbc");
-    assert_loc(f->w.items[6].loc, "loc.qvmconf", 5, 5); /* d */
-    assert_loc(f->w.items[7].loc, "loc.qvmconf", 5, 7); /* "e\<NL>f" */
-    assert_string_equal(f->w.items[7].text, "ef");
-    assert_loc(f->w.items[8].loc, "loc.qvmconf", 6, 4); /* g */
-    assert_loc(f->w.items[9].loc, "loc.qvmconf", 7, 3); /* h */
+    assert_int_equal(
+        qc_read_text(&f->doc.src, &f->doc.words, "loc.qvmconf", t, strlen(t), NULL, &f->doc.d), 0);
+    assert_int_equal(f->doc.words.count, 10);
+    assert_loc(f->doc.words.items[0].loc, "loc.qvmconf", 1, 1); /* ram */
+    assert_loc(f->doc.words.items[1].loc, "loc.qvmconf", 1, 5); /* 1m */
+    assert_loc(f->doc.words.items[2].loc, "loc.qvmconf", 2, 4); /* vdev */
+    assert_loc(f->doc.words.items[3].loc, "loc.qvmconf", 2, 9); /* "x y" */
+    assert_loc(f->doc.words.items[4].loc, "loc.qvmconf", 4, 3); /* z */
+    assert_loc(f->doc.words.items[5].loc, "loc.qvmconf", 4, 5); /* "a\nbc" */
+    assert_string_equal(f->doc.words.items[5].text, "a\nbc");
+    assert_loc(f->doc.words.items[6].loc, "loc.qvmconf", 5, 5); /* d */
+    assert_loc(f->doc.words.items[7].loc, "loc.qvmconf", 5, 7); /* "e\<NL>f" */
+    assert_string_equal(f->doc.words.items[7].text, "ef");
+    assert_loc(f->doc.words.items[8].loc, "loc.qvmconf", 6, 4); /* g */
+    assert_loc(f->doc.words.items[9].loc, "loc.qvmconf", 7, 3); /* h */
 }
 
 static void test_lex_control_chars(void **state)
@@ -219,9 +218,10 @@ static void test_lex_control_chars(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         fx_setup(state);
         struct fx *f = *state;
-        assert_int_equal(qc_read_text(&f->src, &f->w, "c", cases[i].in, cases[i].len, NULL, &f->d),
+        assert_int_equal(qc_read_text(&f->doc.src, &f->doc.words, "c", cases[i].in, cases[i].len,
+                                      NULL, &f->doc.d),
                          -1);
-        assert_int_equal(f->d.errors, 1);
+        assert_int_equal(f->doc.d.errors, 1);
         assert_loc(diag_of(f, "syntax-control-char")->loc, "c", cases[i].line, cases[i].col);
         fx_teardown(state);
     }
@@ -233,8 +233,9 @@ static void test_lex_control_flood(void **state)
     char buf[1000];
 
     memset(buf, 1, sizeof(buf));
-    assert_int_equal(qc_read_text(&f->src, &f->w, "bin", buf, sizeof(buf), NULL, &f->d), -1);
-    assert_true(f->d.count >= 1 && f->d.count <= 50);
+    assert_int_equal(
+        qc_read_text(&f->doc.src, &f->doc.words, "bin", buf, sizeof(buf), NULL, &f->doc.d), -1);
+    assert_true(f->doc.d.count >= 1 && f->doc.d.count <= 50);
 }
 
 static void test_lex_unterminated(void **state)
@@ -242,10 +243,11 @@ static void test_lex_unterminated(void **state)
     struct fx *f = *state;
     const char *t = "a\n  b\"c d\n e";
 
-    assert_int_equal(qc_read_text(&f->src, &f->w, "u", t, strlen(t), NULL, &f->d), -1);
+    assert_int_equal(qc_read_text(&f->doc.src, &f->doc.words, "u", t, strlen(t), NULL, &f->doc.d),
+                     -1);
     assert_loc(diag_of(f, "syntax-unterminated-quote")->loc, "u", 2, 4);
-    assert_int_equal(f->w.count, 1);
-    assert_string_equal(f->w.items[0].text, "a");
+    assert_int_equal(f->doc.words.count, 1);
+    assert_string_equal(f->doc.words.items[0].text, "a");
 }
 
 /* Word texts stay put while the arena grows, including one word larger
@@ -266,16 +268,16 @@ static void test_lex_many_words(void **state)
         t[o + k] = '\n';
     o += big;
     t[o++] = '"';
-    assert_int_equal(qc_read_text(&f->src, &f->w, "big", t, o, NULL, &f->d), 0);
+    assert_int_equal(qc_read_text(&f->doc.src, &f->doc.words, "big", t, o, NULL, &f->doc.d), 0);
     free(t);
-    assert_int_equal(f->w.count, n + 1);
-    first = f->w.items[0].text;
+    assert_int_equal(f->doc.words.count, n + 1);
+    first = f->doc.words.items[0].text;
     assert_string_equal(first, "w00000");
-    assert_string_equal(f->w.items[n - 1].text, "w99999");
-    assert_int_equal(f->w.items[n - 1].loc.line, n);
-    assert_int_equal(f->w.items[n].len, big);
-    assert_int_equal(strlen(f->w.items[n].text), big);
-    assert_ptr_equal(first, f->w.items[0].text);
+    assert_string_equal(f->doc.words.items[n - 1].text, "w99999");
+    assert_int_equal(f->doc.words.items[n - 1].loc.line, n);
+    assert_int_equal(f->doc.words.items[n].len, big);
+    assert_int_equal(strlen(f->doc.words.items[n].text), big);
+    assert_ptr_equal(first, f->doc.words.items[0].text);
 }
 
 /* ---- command line and @file ---- */
@@ -285,18 +287,18 @@ static void test_args_literal_and_cols(void **state)
     struct fx *f = *state;
     const char *argv[] = {"ram", "1m", "x # y", "\"q\"", "a\nb", "$env"};
 
-    assert_int_equal(qc_read_args(&f->src, &f->w, 6, argv, NULL, &f->d), 0);
-    assert_int_equal(f->w.count, 6);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 6, argv, NULL, &f->doc.d), 0);
+    assert_int_equal(f->doc.words.count, 6);
     for (int i = 0; i < 6; i++) {
-        assert_string_equal(f->w.items[i].text, argv[i]);
-        assert_false(f->w.items[i].quoted);
-        assert_int_equal(f->w.items[i].seg, f->w.items[0].seg);
+        assert_string_equal(f->doc.words.items[i].text, argv[i]);
+        assert_false(f->doc.words.items[i].quoted);
+        assert_int_equal(f->doc.words.items[i].seg, f->doc.words.items[0].seg);
     }
-    assert_loc(f->w.items[0].loc, "<command-line>", 1, 1);
-    assert_loc(f->w.items[1].loc, "<command-line>", 1, 5);
-    assert_loc(f->w.items[2].loc, "<command-line>", 1, 8);
-    assert_loc(f->w.items[3].loc, "<command-line>", 1, 14);
-    assert_loc(f->w.items[4].loc, "<command-line>", 1, 18);
+    assert_loc(f->doc.words.items[0].loc, "<command-line>", 1, 1);
+    assert_loc(f->doc.words.items[1].loc, "<command-line>", 1, 5);
+    assert_loc(f->doc.words.items[2].loc, "<command-line>", 1, 8);
+    assert_loc(f->doc.words.items[3].loc, "<command-line>", 1, 14);
+    assert_loc(f->doc.words.items[4].loc, "<command-line>", 1, 18);
 }
 
 static void test_include_nested_segments(void **state)
@@ -308,27 +310,27 @@ static void test_include_nested_segments(void **state)
     write_file("top.qvmconf", "a1 a2 @mid.qvmconf\nb1 b2\n");
     write_file("mid.qvmconf", "c\n@leaf.qvmconf d");
     write_file("leaf.qvmconf", "# leaf\n  e");
-    assert_int_equal(qc_read_args(&f->src, &f->w, 4, argv, NULL, &f->d), 0);
-    assert_int_equal(f->d.count, 0);
-    assert_int_equal(f->w.count, 10);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 4, argv, NULL, &f->doc.d), 0);
+    assert_int_equal(f->doc.d.count, 0);
+    assert_int_equal(f->doc.words.count, 10);
     for (size_t i = 0; i < 10; i++)
-        assert_string_equal(f->w.items[i].text, want[i]);
+        assert_string_equal(f->doc.words.items[i].text, want[i]);
     /* Same run, same segment; every boundary changes it. */
-    assert_int_equal(f->w.items[1].seg, f->w.items[2].seg);
-    assert_int_equal(f->w.items[6].seg, f->w.items[7].seg);
-    assert_int_equal(f->w.items[8].seg, f->w.items[9].seg);
+    assert_int_equal(f->doc.words.items[1].seg, f->doc.words.items[2].seg);
+    assert_int_equal(f->doc.words.items[6].seg, f->doc.words.items[7].seg);
+    assert_int_equal(f->doc.words.items[8].seg, f->doc.words.items[9].seg);
     for (size_t i = 0; i < 9; i++)
         if (i != 1 && i != 6 && i != 8)
-            assert_int_not_equal(f->w.items[i].seg, f->w.items[i + 1].seg);
-    assert_int_not_equal(f->w.items[0].seg, f->w.items[8].seg);
-    assert_int_not_equal(f->w.items[2].seg, f->w.items[6].seg);
-    assert_loc(f->w.items[0].loc, "<command-line>", 1, 1);
-    assert_loc(f->w.items[1].loc, "top.qvmconf", 1, 1);
-    assert_loc(f->w.items[4].loc, "leaf.qvmconf", 2, 3);
-    assert_loc(f->w.items[5].loc, "mid.qvmconf", 2, 15);
-    assert_loc(f->w.items[6].loc, "top.qvmconf", 2, 1);
-    assert_loc(f->w.items[8].loc, "<command-line>", 1, 16);
-    assert_loc(f->w.items[9].loc, "<command-line>", 1, 18);
+            assert_int_not_equal(f->doc.words.items[i].seg, f->doc.words.items[i + 1].seg);
+    assert_int_not_equal(f->doc.words.items[0].seg, f->doc.words.items[8].seg);
+    assert_int_not_equal(f->doc.words.items[2].seg, f->doc.words.items[6].seg);
+    assert_loc(f->doc.words.items[0].loc, "<command-line>", 1, 1);
+    assert_loc(f->doc.words.items[1].loc, "top.qvmconf", 1, 1);
+    assert_loc(f->doc.words.items[4].loc, "leaf.qvmconf", 2, 3);
+    assert_loc(f->doc.words.items[5].loc, "mid.qvmconf", 2, 15);
+    assert_loc(f->doc.words.items[6].loc, "top.qvmconf", 2, 1);
+    assert_loc(f->doc.words.items[8].loc, "<command-line>", 1, 16);
+    assert_loc(f->doc.words.items[9].loc, "<command-line>", 1, 18);
 }
 
 static void test_include_from_text_and_quoted_path(void **state)
@@ -337,13 +339,14 @@ static void test_include_from_text_and_quoted_path(void **state)
     const char *t = "a @\"sp ace.qvmconf\" b @sp\" \"ace.qvmconf";
 
     write_file("sp ace.qvmconf", "in");
-    assert_int_equal(qc_read_text(&f->src, &f->w, "t", t, strlen(t), NULL, &f->d), 0);
-    assert_int_equal(f->w.count, 4);
-    assert_string_equal(f->w.items[1].text, "in");
-    assert_string_equal(f->w.items[3].text, "in");
-    assert_int_not_equal(f->w.items[0].seg, f->w.items[1].seg);
-    assert_int_not_equal(f->w.items[1].seg, f->w.items[2].seg);
-    assert_int_not_equal(f->w.items[1].seg, f->w.items[3].seg);
+    assert_int_equal(qc_read_text(&f->doc.src, &f->doc.words, "t", t, strlen(t), NULL, &f->doc.d),
+                     0);
+    assert_int_equal(f->doc.words.count, 4);
+    assert_string_equal(f->doc.words.items[1].text, "in");
+    assert_string_equal(f->doc.words.items[3].text, "in");
+    assert_int_not_equal(f->doc.words.items[0].seg, f->doc.words.items[1].seg);
+    assert_int_not_equal(f->doc.words.items[1].seg, f->doc.words.items[2].seg);
+    assert_int_not_equal(f->doc.words.items[1].seg, f->doc.words.items[3].seg);
 }
 
 static void test_include_twice_is_fine(void **state)
@@ -352,9 +355,9 @@ static void test_include_twice_is_fine(void **state)
     const char *argv[] = {"@once.qvmconf", "@once.qvmconf"};
 
     write_file("once.qvmconf", "w");
-    assert_int_equal(qc_read_args(&f->src, &f->w, 2, argv, NULL, &f->d), 0);
-    assert_int_equal(f->w.count, 2);
-    assert_int_not_equal(f->w.items[0].seg, f->w.items[1].seg);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 2, argv, NULL, &f->doc.d), 0);
+    assert_int_equal(f->doc.words.count, 2);
+    assert_int_not_equal(f->doc.words.items[0].seg, f->doc.words.items[1].seg);
 }
 
 static void test_include_recursion(void **state)
@@ -365,14 +368,14 @@ static void test_include_recursion(void **state)
 
     write_file("ra.qvmconf", "1 @rb.qvmconf 4");
     write_file("rb.qvmconf", "2\n @./ra.qvmconf 3");
-    assert_int_equal(qc_read_args(&f->src, &f->w, 1, argv, NULL, &f->d), -1);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 1, argv, NULL, &f->doc.d), -1);
     dg = diag_of(f, "include-recursion");
     assert_int_equal(dg->sev, QC_SEV_ERROR);
     assert_loc(dg->loc, "rb.qvmconf", 2, 2);
     assert_true(dg->has_note);
     assert_loc(dg->note_loc, "<command-line>", 1, 1);
-    assert_int_equal(f->w.count, 4); /* reading goes on after the error */
-    assert_string_equal(f->w.items[3].text, "4");
+    assert_int_equal(f->doc.words.count, 4); /* reading goes on after the error */
+    assert_string_equal(f->doc.words.items[3].text, "4");
 }
 
 static void test_include_self(void **state)
@@ -382,7 +385,7 @@ static void test_include_self(void **state)
     const struct qc_diag *dg;
 
     write_file("self.qvmconf", "x @self.qvmconf");
-    assert_int_equal(qc_read_args(&f->src, &f->w, 2, argv, NULL, &f->d), -1);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 2, argv, NULL, &f->doc.d), -1);
     dg = diag_of(f, "include-recursion");
     assert_loc(dg->loc, "self.qvmconf", 1, 3);
     assert_loc(dg->note_loc, "<command-line>", 1, 3);
@@ -400,24 +403,24 @@ static void test_include_depth(void **state)
         write_file(name, i == 17 ? "w17" : text);
     }
     /* Default limit 16: d1..d16 are read, d16's include of d17 fails. */
-    assert_int_equal(qc_read_args(&f->src, &f->w, 1, argv, NULL, &f->d), -1);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 1, argv, NULL, &f->doc.d), -1);
     assert_loc(diag_of(f, "include-depth")->loc, "d16", 1, 5);
-    assert_int_equal(f->w.count, 16);
+    assert_int_equal(f->doc.words.count, 16);
     fx_teardown(state);
 
     fx_setup(state);
     f = *state;
     struct qc_read_opts o = {.max_include_depth = 2};
-    assert_int_equal(qc_read_args(&f->src, &f->w, 1, argv, &o, &f->d), -1);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 1, argv, &o, &f->doc.d), -1);
     assert_loc(diag_of(f, "include-depth")->loc, "d2", 1, 4);
-    assert_int_equal(f->w.count, 2);
+    assert_int_equal(f->doc.words.count, 2);
     fx_teardown(state);
 
     fx_setup(state);
     f = *state;
     o.max_include_depth = 17;
-    assert_int_equal(qc_read_args(&f->src, &f->w, 1, argv, &o, &f->d), 0);
-    assert_int_equal(f->w.count, 17);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 1, argv, &o, &f->doc.d), 0);
+    assert_int_equal(f->doc.words.count, 17);
 }
 
 /* no_includes: every @file is "include-disabled", existing or not, and the
@@ -431,19 +434,20 @@ static void test_include_disabled(void **state)
     size_t n = 0;
 
     write_file("real.qvmconf", "inside");
-    assert_int_equal(qc_read_args(&f->src, &f->w, 4, argv, &o, &f->d), -1);
-    assert_int_equal(qc_read_text(&f->src, &f->w, "t", t, strlen(t), &o, &f->d), -1);
-    for (size_t i = 0; i < f->d.count; i++) {
-        assert_string_equal(f->d.items[i].check, "include-disabled");
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 4, argv, &o, &f->doc.d), -1);
+    assert_int_equal(qc_read_text(&f->doc.src, &f->doc.words, "t", t, strlen(t), &o, &f->doc.d),
+                     -1);
+    for (size_t i = 0; i < f->doc.d.count; i++) {
+        assert_string_equal(f->doc.d.items[i].check, "include-disabled");
         n++;
     }
     assert_int_equal(n, 3);
-    assert_int_equal(f->w.count, 4);
-    assert_string_equal(f->w.items[0].text, "a");
-    assert_string_equal(f->w.items[1].text, "b");
-    assert_string_equal(f->w.items[2].text, "x");
-    assert_string_equal(f->w.items[3].text, "y");
-    assert_int_equal(f->src.count, 2); /* the command line and t, no file */
+    assert_int_equal(f->doc.words.count, 4);
+    assert_string_equal(f->doc.words.items[0].text, "a");
+    assert_string_equal(f->doc.words.items[1].text, "b");
+    assert_string_equal(f->doc.words.items[2].text, "x");
+    assert_string_equal(f->doc.words.items[3].text, "y");
+    assert_int_equal(f->doc.src.count, 2); /* the command line and t, no file */
 }
 
 static void test_include_unreadable(void **state)
@@ -452,19 +456,20 @@ static void test_include_unreadable(void **state)
     const char *argv[] = {"a", "@missing.qvmconf", "b", "@.", "@"};
     const char *t = "x\n  @nope";
 
-    assert_int_equal(qc_read_args(&f->src, &f->w, 5, argv, NULL, &f->d), -1);
-    assert_int_equal(f->d.errors, 3);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 5, argv, NULL, &f->doc.d), -1);
+    assert_int_equal(f->doc.d.errors, 3);
     for (size_t i = 0; i < 3; i++)
-        assert_string_equal(f->d.items[i].check, "include-unreadable");
-    assert_loc(f->d.items[0].loc, "<command-line>", 1, 3);
-    assert_non_null(strstr(f->d.items[0].msg, "missing.qvmconf"));
-    assert_loc(f->d.items[1].loc, "<command-line>", 1, 22);
-    assert_int_equal(f->w.count, 2);
+        assert_string_equal(f->doc.d.items[i].check, "include-unreadable");
+    assert_loc(f->doc.d.items[0].loc, "<command-line>", 1, 3);
+    assert_non_null(strstr(f->doc.d.items[0].msg, "missing.qvmconf"));
+    assert_loc(f->doc.d.items[1].loc, "<command-line>", 1, 22);
+    assert_int_equal(f->doc.words.count, 2);
     fx_teardown(state);
 
     fx_setup(state);
     f = *state;
-    assert_int_equal(qc_read_text(&f->src, &f->w, "t", t, strlen(t), NULL, &f->d), -1);
+    assert_int_equal(qc_read_text(&f->doc.src, &f->doc.words, "t", t, strlen(t), NULL, &f->doc.d),
+                     -1);
     assert_loc(diag_of(f, "include-unreadable")->loc, "t", 2, 3);
 }
 
@@ -476,10 +481,10 @@ static void test_include_too_large(void **state)
 
     write_file("ten", "0123456789");
     write_file("eleven", "0123456789a");
-    assert_int_equal(qc_read_args(&f->src, &f->w, 2, argv, &o, &f->d), -1);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 2, argv, &o, &f->doc.d), -1);
     assert_loc(diag_of(f, "include-too-large")->loc, "<command-line>", 1, 6);
-    assert_int_equal(f->d.errors, 1);
-    assert_int_equal(f->w.count, 1);
+    assert_int_equal(f->doc.d.errors, 1);
+    assert_int_equal(f->doc.words.count, 1);
 }
 
 /* A FIFO (no writer: open would wait), a directory or a device is refused at
@@ -490,13 +495,13 @@ static void test_include_not_regular(void **state)
     const char *argv[] = {"a", "@fifo", "@.", "@/dev/null", "b"};
 
     assert_int_equal(mkfifo("fifo", 0600), 0);
-    assert_int_equal(qc_read_args(&f->src, &f->w, 5, argv, NULL, &f->d), -1);
-    assert_int_equal(f->d.errors, 3);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 5, argv, NULL, &f->doc.d), -1);
+    assert_int_equal(f->doc.d.errors, 3);
     for (size_t i = 0; i < 3; i++)
-        assert_string_equal(f->d.items[i].check, "include-unreadable");
-    assert_non_null(strstr(f->d.items[0].msg, "not a regular file"));
-    assert_non_null(strstr(f->d.items[2].msg, "not a regular file"));
-    assert_int_equal(f->w.count, 2);
+        assert_string_equal(f->doc.d.items[i].check, "include-unreadable");
+    assert_non_null(strstr(f->doc.d.items[0].msg, "not a regular file"));
+    assert_non_null(strstr(f->doc.d.items[2].msg, "not a regular file"));
+    assert_int_equal(f->doc.words.count, 2);
 }
 
 /* Fan-out: every file includes the next one three times, so the text read
@@ -513,17 +518,17 @@ static void test_include_total(void **state)
         write_file(name, i == 12 ? "w" : text);
     }
     struct qc_read_opts o = {.max_total_size = 4096};
-    assert_int_equal(qc_read_args(&f->src, &f->w, 1, argv, &o, &f->d), -1);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 1, argv, &o, &f->doc.d), -1);
     assert_non_null(diag_of(f, "include-total"));
-    assert_true(f->src.count <= 4); /* each read costs at least 1 KiB of the 4 KiB */
+    assert_true(f->doc.src.count <= 4); /* each read costs at least 1 KiB of the 4 KiB */
     fx_teardown(state);
 
     fx_setup(state);
     f = *state;
     o.max_total_size = 0; /* the default, 64 MiB: 3^11 reads of f12 exceed it too */
-    assert_int_equal(qc_read_args(&f->src, &f->w, 1, argv, &o, &f->d), -1);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 1, argv, &o, &f->doc.d), -1);
     assert_non_null(diag_of(f, "include-total"));
-    assert_true(f->src.count <= (64u << 20) / 1024 + 1);
+    assert_true(f->doc.src.count <= (64u << 20) / 1024 + 1);
 }
 
 /* A line longer than 64 KiB is refused at its line, and its file is not read. */
@@ -537,9 +542,10 @@ static void test_long_line(void **state)
     strcpy(t, "ram 1m\ncmdline ");
     memset(t + 15, 'x', n - 8);
     strcpy(t + 15 + n - 8, "\n");
-    assert_int_equal(qc_read_text(&f->src, &f->w, "t", t, strlen(t), NULL, &f->d), -1);
+    assert_int_equal(qc_read_text(&f->doc.src, &f->doc.words, "t", t, strlen(t), NULL, &f->doc.d),
+                     -1);
     assert_loc(diag_of(f, "syntax-line-too-long")->loc, "t", 2, (64u << 10) + 1);
-    assert_int_equal(f->w.count, 0);
+    assert_int_equal(f->doc.words.count, 0);
     free(t);
 }
 
@@ -598,16 +604,17 @@ static void test_subst_table(void **state)
 
         fx_setup(state);
         struct fx *f = *state;
-        if (qc_read_text(&f->src, &f->w, "s", c->in, strlen(c->in), &fake_opts, &f->d))
-            fail_msg("case %zu failed: %s", i, f->d.count ? f->d.items[0].check : "?");
+        if (qc_read_text(&f->doc.src, &f->doc.words, "s", c->in, strlen(c->in), &fake_opts,
+                         &f->doc.d))
+            fail_msg("case %zu failed: %s", i, f->doc.d.count ? f->doc.d.items[0].check : "?");
         while (n < 8 && c->want[n])
             n++;
-        if (f->w.count != n)
-            fail_msg("case %zu: %zu words, want %zu", i, f->w.count, n);
+        if (f->doc.words.count != n)
+            fail_msg("case %zu: %zu words, want %zu", i, f->doc.words.count, n);
         for (size_t k = 0; k < n; k++)
-            if (strcmp(f->w.items[k].text, c->want[k]))
-                fail_msg("case %zu word %zu: got \"%s\" want \"%s\"", i, k, f->w.items[k].text,
-                         c->want[k]);
+            if (strcmp(f->doc.words.items[k].text, c->want[k]))
+                fail_msg("case %zu word %zu: got \"%s\" want \"%s\"", i, k,
+                         f->doc.words.items[k].text, c->want[k]);
         fx_teardown(state);
     }
 }
@@ -637,13 +644,13 @@ static void test_subst_errors(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         fx_setup(state);
         struct fx *f = *state;
-        int rc = qc_read_text(&f->src, &f->w, "e", cases[i].in, strlen(cases[i].in), cases[i].opts,
-                              &f->d);
-        if (rc != -1 || f->d.count != 1 || strcmp(f->d.items[0].check, cases[i].check) ||
-            f->d.items[0].loc.col != cases[i].col || f->d.items[0].loc.line != 1)
+        int rc = qc_read_text(&f->doc.src, &f->doc.words, "e", cases[i].in, strlen(cases[i].in),
+                              cases[i].opts, &f->doc.d);
+        if (rc != -1 || f->doc.d.count != 1 || strcmp(f->doc.d.items[0].check, cases[i].check) ||
+            f->doc.d.items[0].loc.col != cases[i].col || f->doc.d.items[0].loc.line != 1)
             fail_msg("case %zu \"%s\": rc %d, %zu diags, first [%s] col %u", i, cases[i].in, rc,
-                     f->d.count, f->d.count ? f->d.items[0].check : "",
-                     f->d.count ? f->d.items[0].loc.col : 0);
+                     f->doc.d.count, f->doc.d.count ? f->doc.d.items[0].check : "",
+                     f->doc.d.count ? f->doc.d.items[0].loc.col : 0);
         fx_teardown(state);
     }
 }
@@ -653,11 +660,11 @@ static void test_subst_args(void **state)
     struct fx *f = *state;
     const char *argv[] = {"hostdev", "a$env{NOPE}", "$env{SP}", "$asinfo_start{guestmem1}"};
 
-    assert_int_equal(qc_read_args(&f->src, &f->w, 4, argv, &fake_opts, &f->d), -1);
+    assert_int_equal(qc_read_args(&f->doc.src, &f->doc.words, 4, argv, &fake_opts, &f->doc.d), -1);
     assert_loc(diag_of(f, "subst-undefined-env")->loc, "<command-line>", 1, 10);
-    assert_int_equal(f->w.count, 4);
-    assert_string_equal(f->w.items[2].text, "a b");
-    assert_string_equal(f->w.items[3].text, "0x80000000");
+    assert_int_equal(f->doc.words.count, 4);
+    assert_string_equal(f->doc.words.items[2].text, "a b");
+    assert_string_equal(f->doc.words.items[3].text, "0x80000000");
 }
 
 static void test_subst_getenv(void **state)
@@ -668,8 +675,8 @@ static void test_subst_getenv(void **state)
     const char *t = "$env{QC_TEST_LEX_VAR}";
 
     assert_int_equal(setenv("QC_TEST_LEX_VAR", "val ue", 1), 0);
-    assert_int_equal(qc_read_text(&f->src, &f->w, "g", t, strlen(t), &o, &f->d), 0);
-    assert_string_equal(f->w.items[0].text, "val ue");
+    assert_int_equal(qc_read_text(&f->doc.src, &f->doc.words, "g", t, strlen(t), &o, &f->doc.d), 0);
+    assert_string_equal(f->doc.words.items[0].text, "val ue");
 }
 
 /* ---- robustness: arbitrary bytes never crash or read out of bounds ---- */
@@ -697,19 +704,16 @@ static void test_random_bytes(void **state)
             buf[i] = (seed >> 20) % 4 ? alphabet[(seed >> 8) % (sizeof(alphabet) - 1)]
                                       : (char)(seed >> 12);
         }
-        qc_sources_init(&f.src);
-        qc_words_init(&f.w);
-        qc_diags_init(&f.d);
-        qc_read_text(&f.src, &f.w, "rand", buf, len, iter % 2 ? &fake_opts : NULL, &f.d);
-        for (size_t i = 0; i < f.w.count; i++) {
-            assert_int_equal(strlen(f.w.items[i].text), f.w.items[i].len);
-            assert_true(f.w.items[i].loc.line >= 1 && f.w.items[i].loc.col >= 1);
+        qc_doc_init(&f.doc, NULL);
+        qc_read_text(&f.doc.src, &f.doc.words, "rand", buf, len, iter % 2 ? &fake_opts : NULL,
+                     &f.doc.d);
+        for (size_t i = 0; i < f.doc.words.count; i++) {
+            assert_int_equal(strlen(f.doc.words.items[i].text), f.doc.words.items[i].len);
+            assert_true(f.doc.words.items[i].loc.line >= 1 && f.doc.words.items[i].loc.col >= 1);
         }
-        qc_diags_print(sink, &f.d, &f.src);
-        qc_diags_print_json(sink, &f.d);
-        qc_words_dispose(&f.w);
-        qc_sources_dispose(&f.src);
-        qc_diags_dispose(&f.d);
+        qc_diags_print(sink, &f.doc.d, &f.doc.src);
+        qc_diags_print_json(sink, &f.doc.d);
+        qc_doc_dispose(&f.doc);
         free(buf);
     }
     fclose(sink);

@@ -1,4 +1,5 @@
-/* Unit tests of the reverse direction: xlate/xlcfg-parse.c, xlate/reverse.c and reverse.def. */
+/* Unit tests of the reverse direction: xlcfg/read.c (through xlate/xlcfg-parse.c), xlate/reverse.c,
+ * reverse.def and its keys against xlcfg/keys.def. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,7 +22,7 @@ const char *__lsan_default_suppressions(void)
 
 /* Parse @text (named "t.cfg"); the report text is returned in *report_r (free it). */
 static int parse(const char *text, enum xlate_arch arch, libxl_domain_config *dc,
-                 struct xlate_lossy_list *lossy, char **report_r)
+                 struct xlcfg_lossy_list *lossy, char **report_r)
 {
     size_t len = 0;
     FILE *rep = open_memstream(report_r, &len);
@@ -29,7 +30,7 @@ static int parse(const char *text, enum xlate_arch arch, libxl_domain_config *dc
 
     assert_non_null(rep);
     libxl_domain_config_init(dc);
-    xlate_lossy_init(lossy);
+    xlcfg_lossy_init(lossy);
     rc = xlate_xlcfg_parse("t.cfg", text, strlen(text), arch, dc, lossy, rep);
     fclose(rep);
     return rc;
@@ -62,61 +63,92 @@ static void rules_name_mapping_rows(void **state)
     }
 }
 
-/* The xl key of a mapping row: the word before the first '=' of its Xen column. */
-static bool xl_key_of(const char *xen, char *key, size_t len)
+/* Calls @fn for each space-separated key of @keys. */
+static void each_key(const char *keys, void (*fn)(const char *key, const char *rule),
+                     const char *rule)
 {
-    const char *eq = strchr(xen, '='), *s;
+    char key[64];
 
-    if (!eq)
-        return false;
-    for (s = eq; s > xen && (s[-1] == '_' || (s[-1] >= 'a' && s[-1] <= 'z')); s--)
-        ;
-    if (s == eq || (size_t)(eq - s) >= len)
-        return false;
-    snprintf(key, len, "%.*s", (int)(eq - s), s);
-    return true;
+    for (const char *p = keys; *p;) {
+        size_t n = strcspn(p, " ");
+
+        assert_true(n > 0 && n < sizeof(key));
+        snprintf(key, sizeof(key), "%.*s", (int)n, p);
+        fn(key, rule);
+        p += n + (p[n] == ' ');
+    }
 }
 
-/* Every exact mapping row with an xl.cfg key has a reverse rule reading that key,
- * and the xl.cfg parser knows the key. */
+static void key_is_read(const char *key, const char *rule)
+{
+    const struct xlcfg_key *k = xlcfg_key_find(key);
+
+    if (!k || !(k->dir & XLCFG_R))
+        fail_msg("reverse rule %s reads %s, which xlcfg/keys.def does not read", rule, key);
+}
+
+/* The keys of reverse.def are keys of xlcfg's table that its reader reads. */
+static void reverse_keys_are_table_keys(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < xlate_reverse_nrules; i++)
+        each_key(xlate_reverse_rules[i].xl_keys, key_is_read,
+                 xlate_rules[xlate_reverse_rules[i].rule].name);
+}
+
+/* Every "exact" mapping row has a reverse rule. */
 static void exact_rows_have_reverse(void **state)
 {
     (void)state;
     for (int r = 0; r < XLATE_RULE_COUNT; r++) {
-        char key[64];
-        const struct xlate_reverse_rule *rev = NULL;
-        bool known = false;
+        bool found = false;
 
-        if (strcmp(xlate_rules[r].fidelity, "exact") ||
-            !xl_key_of(xlate_rules[r].xen, key, sizeof(key)))
+        if (strcmp(xlate_rules[r].fidelity, "exact"))
             continue;
-        for (size_t i = 0; i < xlate_reverse_nrules; i++)
-            if (xlate_reverse_rules[i].rule == r)
-                rev = &xlate_reverse_rules[i];
-        if (!rev)
-            fail_msg("exact mapping row %s (%s) has no reverse rule", xlate_rules[r].name, key);
-        if (!has_key(rev->xl_keys, key))
-            fail_msg("reverse rule %s does not read %s", xlate_rules[r].name, key);
-        for (size_t i = 0; xlate_xlcfg_keys[i]; i++)
-            known = known || !strcmp(xlate_xlcfg_keys[i], key);
-        if (!known)
-            fail_msg("the xl.cfg parser does not read %s", key);
+        for (size_t i = 0; i < xlate_reverse_nrules && !found; i++)
+            found = xlate_reverse_rules[i].rule == r;
+        if (!found)
+            fail_msg("exact mapping row %s has no reverse rule", xlate_rules[r].name);
+    }
+}
+
+/* Every key the xl.cfg reader reads is read by a reverse rule, or is one whose
+ * value has no qvm equivalent (reported lossy: rev_cpus, or the residual). */
+static void table_keys_have_reverse(void **state)
+{
+    static const char *const no_qvm[] = {"uuid",    "cpus_soft", "cap",  "period", "slice",
+                                         "latency", "extratime", "acpi", "apic",   NULL};
+
+    (void)state;
+    for (size_t i = 0; i < xlcfg_nkeys; i++) {
+        const char *key = xlcfg_keys[i].key;
+        bool found = false;
+
+        if (!(xlcfg_keys[i].dir & XLCFG_R))
+            continue;
+        for (size_t j = 0; no_qvm[j] && !found; j++)
+            found = !strcmp(no_qvm[j], key);
+        for (size_t j = 0; j < xlate_reverse_nrules && !found; j++)
+            found = has_key(xlate_reverse_rules[j].xl_keys, key);
+        if (!found)
+            fail_msg("the xl.cfg key %s is read but no reverse rule reads it", key);
     }
 }
 
 static void syntax_error_is_located(void **state)
 {
     libxl_domain_config dc;
-    struct xlate_lossy_list lossy;
+    struct xlcfg_lossy_list lossy;
     char *rep = NULL;
 
     (void)state;
     assert_int_equal(parse("name=\"a\"\nvcpus = = 2\n", XLATE_ARCH_X86_64, &dc, &lossy, &rep),
                      XLATE_ERR_INVAL);
     assert_non_null(strstr(rep, "t.cfg:2:"));
+    assert_non_null(strstr(rep, "[xlcfg-syntax]"));
     free(rep);
     libxl_domain_config_dispose(&dc);
-    xlate_lossy_dispose(&lossy);
+    xlcfg_lossy_dispose(&lossy);
 }
 
 static void bad_value_is_an_error(void **state)
@@ -131,37 +163,38 @@ static void bad_value_is_an_error(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         libxl_domain_config dc;
-        struct xlate_lossy_list lossy;
+        struct xlcfg_lossy_list lossy;
         char *rep = NULL;
 
         assert_int_equal(parse(bad[i], XLATE_ARCH_X86_64, &dc, &lossy, &rep), XLATE_ERR_INVAL);
         assert_non_null(strstr(rep, "t.cfg:1:")); /* file:line of the key */
         free(rep);
         libxl_domain_config_dispose(&dc);
-        xlate_lossy_dispose(&lossy);
+        xlcfg_lossy_dispose(&lossy);
     }
 }
 
 static void unknown_key_warns(void **state)
 {
     libxl_domain_config dc;
-    struct xlate_lossy_list lossy;
+    struct xlcfg_lossy_list lossy;
     char *rep = NULL;
 
     (void)state;
     assert_int_equal(
         parse("memory=64\nsched_bogus=1\nvcpus=1\n", XLATE_ARCH_X86_64, &dc, &lossy, &rep), 0);
-    assert_true(xlate_lossy_has(&lossy, "sched_bogus"));
-    assert_non_null(strstr(rep, "t.cfg:2: warning: sched_bogus"));
+    assert_true(xlcfg_lossy_has(&lossy, "sched_bogus"));
+    assert_non_null(strstr(rep, "t.cfg:2:1: warning: sched_bogus"));
+    assert_non_null(strstr(rep, "[xlcfg-unknown-key]"));
     free(rep);
     libxl_domain_config_dispose(&dc);
-    xlate_lossy_dispose(&lossy);
+    xlcfg_lossy_dispose(&lossy);
 }
 
 static void cpus_per_vcpu_and_string(void **state)
 {
     libxl_domain_config dc;
-    struct xlate_lossy_list lossy;
+    struct xlcfg_lossy_list lossy;
     char *rep = NULL;
 
     (void)state;
@@ -172,7 +205,7 @@ static void cpus_per_vcpu_and_string(void **state)
     assert_true(libxl_bitmap_test(&dc.b_info.vcpu_hard_affinity[1], 3));
     free(rep);
     libxl_domain_config_dispose(&dc);
-    xlate_lossy_dispose(&lossy);
+    xlcfg_lossy_dispose(&lossy);
 
     assert_int_equal(parse("vcpus=3\ncpus=\"0-3,^2\"\n", XLATE_ARCH_X86_64, &dc, &lossy, &rep), 0);
     assert_int_equal(dc.b_info.num_vcpu_hard_affinity, 3);
@@ -182,14 +215,14 @@ static void cpus_per_vcpu_and_string(void **state)
     }
     free(rep);
     libxl_domain_config_dispose(&dc);
-    xlate_lossy_dispose(&lossy);
+    xlcfg_lossy_dispose(&lossy);
 }
 
 /* Reverse @text for @arch; the qvmconf output is returned in *out_r. */
 static int reverse(const char *text, enum xlate_arch arch, struct xlate_reverse *r, char **out_r)
 {
     libxl_domain_config dc;
-    struct xlate_lossy_list lossy;
+    struct xlcfg_lossy_list lossy;
     struct xlate_reverse_opts o = {.name = "t", .arch = arch};
     char *rep = NULL;
     size_t len = 0;
@@ -207,7 +240,7 @@ static int reverse(const char *text, enum xlate_arch arch, struct xlate_reverse 
         xlate_reverse_write(out, r);
     fclose(out);
     libxl_domain_config_dispose(&dc);
-    xlate_lossy_dispose(&lossy);
+    xlcfg_lossy_dispose(&lossy);
     return rc;
 }
 
@@ -242,7 +275,7 @@ static void arm_defaults_are_spelled_out(void **state)
     assert_int_equal(r.cfg.npasses, 1);
     assert_int_equal(r.cfg.passes[0].intrs[0].line, 44);
     assert_int_equal(r.lossy.n, 1); /* on_reboot: xl's default restart */
-    assert_true(xlate_lossy_has(&r.lossy, "on_reboot"));
+    assert_true(xlcfg_lossy_has(&r.lossy, "on_reboot"));
     free(out);
     xlate_reverse_dispose(&r);
 }
@@ -278,10 +311,10 @@ static void lossy_keys_are_comments(void **state)
                              "vcpus=1\nfoo=\"x\"\non_reboot=\"destroy\"\n",
                              XLATE_ARCH_X86_64, &r, &out),
                      0);
-    assert_true(xlate_lossy_has(&r.lossy, "maxmem"));
-    assert_true(xlate_lossy_has(&r.lossy, "cap"));
-    assert_true(xlate_lossy_has(&r.lossy, "cpus_soft"));
-    assert_true(xlate_lossy_has(&r.lossy, "foo"));
+    assert_true(xlcfg_lossy_has(&r.lossy, "maxmem"));
+    assert_true(xlcfg_lossy_has(&r.lossy, "cap"));
+    assert_true(xlcfg_lossy_has(&r.lossy, "cpus_soft"));
+    assert_true(xlcfg_lossy_has(&r.lossy, "foo"));
     assert_non_null(strstr(out, "\n#   maxmem: "));
     assert_non_null(strstr(out, "#   foo: "));
     free(out);
@@ -302,8 +335,8 @@ static void residual_fields_are_reported(void **state)
     dc.c_info.ssidref = 5;
     xlate_reverse_init(&r);
     assert_int_equal(xlate_reverse(&dc, &o, &r, NULL), 0);
-    assert_true(xlate_lossy_has(&r.lossy, "b_info.tsc_mode"));
-    assert_true(xlate_lossy_has(&r.lossy, "c_info.ssidref"));
+    assert_true(xlcfg_lossy_has(&r.lossy, "b_info.tsc_mode"));
+    assert_true(xlcfg_lossy_has(&r.lossy, "c_info.ssidref"));
     xlate_reverse_dispose(&r);
     libxl_domain_config_dispose(&dc);
 }
@@ -345,7 +378,7 @@ static void garbage_never_crashes(void **state)
         for (int round = 0; round < 20; round++) {
             char buf[128];
             libxl_domain_config dc;
-            struct xlate_lossy_list lossy;
+            struct xlcfg_lossy_list lossy;
             char *rep = NULL;
 
             snprintf(buf, sizeof(buf), "%s", seeds[i]);
@@ -363,7 +396,7 @@ static void garbage_never_crashes(void **state)
             }
             free(rep);
             libxl_domain_config_dispose(&dc);
-            xlate_lossy_dispose(&lossy);
+            xlcfg_lossy_dispose(&lossy);
         }
     }
 }
@@ -376,40 +409,41 @@ static void refusals_are_located(void **state)
         bool arm;
         const char *text, *want;
     } cases[] = {
-        {false, "name=\"a\"\nkernel=\"10,x\"\n", "t.cfg:2: error: kernel: "},
-        {false, "ramdisk=\"\"\n", "t.cfg:1: error: ramdisk: an empty path"},
-        {false, "vcpus=2\ncpus=[\"1\", \"^0\"]\n", "t.cfg:2: error: cpus: vCPU 1: no pCPU"},
-        {false, "memory=0\n", "t.cfg:1: error: memory: 0: not a size"},
-        {false, "memory=64\nmaxmem=\"-1\"\n", "t.cfg:2: error: maxmem: -1: not a size"},
-        {false, "memory=17592186044415\n", "t.cfg:1: error: memory: 17592186044415 MiB: RAM"},
-        {true, "memory=1100000\n", "t.cfg:1: error: memory: 1100000 MiB: more than"},
-        {true, "irqs=[31]\n", "t.cfg:1: error: irqs: 31: not an SPI"},
-        {true, "irqs=[32]\n", "t.cfg:1: error: irqs: 32: SPI 32 is the vuart's"},
-        {true, "pci=[\"0:3.0\"]\n", "t.cfg:1: error: pci: 0: Xen 4.17 has no PCI"},
-        {false, "type=\"hvm\"\npci=[\"name=gpu\"]\n", "t.cfg:2: error: pci: 0: name=gpu"},
+        {false, "name=\"a\"\nkernel=\"10,x\"\n", "t.cfg:2:1: error: kernel: "},
+        {false, "ramdisk=\"\"\n", "t.cfg:1:1: error: ramdisk: an empty path"},
+        {false, "vcpus=2\ncpus=[\"1\", \"^0\"]\n", "t.cfg:2:1: error: cpus: vCPU 1: no pCPU"},
+        {false, "memory=0\n", "t.cfg:1:1: error: memory: 0: not a size"},
+        {false, "memory=64\nmaxmem=\"-1\"\n", "t.cfg:2:1: error: maxmem: -1: not a size"},
+        {false, "memory=17592186044415\n", "t.cfg:1:1: error: memory: 17592186044415 MiB: RAM"},
+        {true, "memory=1100000\n", "t.cfg:1:1: error: memory: 1100000 MiB: more than"},
+        {true, "irqs=[31]\n", "t.cfg:1:1: error: irqs: 31: not an SPI"},
+        {true, "irqs=[32]\n", "t.cfg:1:1: error: irqs: 32: SPI 32 is the vuart's"},
+        {true, "pci=[\"0:3.0\"]\n", "t.cfg:1:1: error: pci: 0: Xen 4.17 has no PCI"},
+        {false, "type=\"hvm\"\npci=[\"name=gpu\"]\n", "t.cfg:2:1: error: pci: 0: name=gpu"},
         {false, "type=\"hvm\"\npci=[\"0:3.0,seize=1,seize=0\"]\n",
-         "t.cfg:2: error: pci: entry 0: "
+         "t.cfg:2:1: error: pci: entry 0: "
          "seize= given twice"},
-        {false, "type=\"hvm\"\npci=[\"bdf=0:3\"]\n", "t.cfg:2: error: pci: entry 0: not a PCI"},
+        {false, "type=\"hvm\"\npci=[\"bdf=0:3\"]\n", "t.cfg:2:1: error: pci: entry 0: not a PCI"},
         {false, "channel=[\"name=a,name=b,connection=pty\"]\n",
-         "t.cfg:1: error: channel: entry 0: "
+         "t.cfg:1:1: error: channel: entry 0: "
          "name= given twice"},
         {false, "x=1\nroot=\"/dev/\\bx\"\n",
-         "t.cfg:2: error: root: the command line: control "
+         "t.cfg:2:1: error: root: the command line: control "
          "character 0x08"},
-        {false, "pool=\"p\\fq\"\n", "t.cfg:1: error: pool: the pool name: control character 0x0c"},
-        {false, "type=\"hvm\"\nserial=[\"file:\\\"x\"]\n", "t.cfg:2: error: serial: "},
-        {false, "type=\"hvm\"\nhpet=99999999999999999999\n", "t.cfg:2: error: hpet: "},
-        {false, "iomem=[\"1,0\"]\n", "t.cfg:1: error: iomem: 0: \"1,0\": no pages"},
+        {false, "pool=\"p\\fq\"\n",
+         "t.cfg:1:1: error: pool: the pool name: control character 0x0c"},
+        {false, "type=\"hvm\"\nserial=[\"file:\\\"x\"]\n", "t.cfg:2:1: error: serial: "},
+        {false, "type=\"hvm\"\nhpet=99999999999999999999\n", "t.cfg:2:1: error: hpet: "},
+        {false, "iomem=[\"1,0\"]\n", "t.cfg:1:1: error: iomem: 0: \"1,0\": no pages"},
         {false, "iomem=[\"1,2@fffffffffffff\"]\n",
-         "t.cfg:1: error: iomem: 0: \"1,2@fffffffffffff\""},
-        {false, "disk=[\"vdev=xvda,target=>x\"]\n", "t.cfg:1: error: disk: 0: target=>x"},
+         "t.cfg:1:1: error: iomem: 0: \"1,2@fffffffffffff\""},
+        {false, "disk=[\"vdev=xvda,target=>x\"]\n", "t.cfg:1:1: error: disk: 0: target=>x"},
     };
 
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         libxl_domain_config dc;
-        struct xlate_lossy_list lossy;
+        struct xlcfg_lossy_list lossy;
         char *rep = NULL;
 
         assert_int_equal(parse(cases[i].text, cases[i].arm ? XLATE_ARCH_AARCH64 : XLATE_ARCH_X86_64,
@@ -419,7 +453,7 @@ static void refusals_are_located(void **state)
             fail_msg("%s: want \"%s\" in:\n%s", cases[i].text, cases[i].want, rep);
         free(rep);
         libxl_domain_config_dispose(&dc);
-        xlate_lossy_dispose(&lossy);
+        xlcfg_lossy_dispose(&lossy);
     }
 }
 
@@ -428,7 +462,7 @@ static void nul_byte_is_located(void **state)
 {
     static const char text[] = "name=\"a\"\nkernel=\"/x\0y\"\n";
     libxl_domain_config dc;
-    struct xlate_lossy_list lossy;
+    struct xlcfg_lossy_list lossy;
     char *rep = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&rep, &len);
@@ -436,15 +470,16 @@ static void nul_byte_is_located(void **state)
     (void)state;
     assert_non_null(f);
     libxl_domain_config_init(&dc);
-    xlate_lossy_init(&lossy);
+    xlcfg_lossy_init(&lossy);
     assert_int_equal(
         xlate_xlcfg_parse("t.cfg", text, sizeof(text) - 1, XLATE_ARCH_X86_64, &dc, &lossy, f),
         XLATE_ERR_INVAL);
     fclose(f);
     assert_non_null(strstr(rep, "t.cfg:2:11: error: a NUL byte"));
+    assert_non_null(strstr(rep, "[xlcfg-nul]"));
     free(rep);
     libxl_domain_config_dispose(&dc);
-    xlate_lossy_dispose(&lossy);
+    xlcfg_lossy_dispose(&lossy);
 }
 
 /* Words qvm would otherwise read differently come back as the same strings. */
@@ -487,11 +522,54 @@ static void export_refuses_too(void **state)
     xlate_reverse_init(&r);
     assert_int_equal(xlate_reverse(&dc, &o, &r, f), XLATE_ERR_INVAL);
     fclose(f);
-    assert_true(xlate_lossy_has(&r.refused, "kernel"));
-    assert_true(xlate_lossy_has(&r.refused, "memory"));
+    assert_true(xlcfg_lossy_has(&r.refused, "kernel"));
+    assert_true(xlcfg_lossy_has(&r.refused, "memory"));
     assert_non_null(strstr(rep, "t: error: kernel: "));
     free(rep);
     xlate_reverse_dispose(&r);
+    libxl_domain_config_dispose(&dc);
+}
+
+/* One channel: with the keys' places, the reverse direction's warnings are located in the
+ * xl.cfg and carry check names, as the reader's do. */
+static void lossy_is_located_with_keys(void **state)
+{
+    static const char text[] = "name=\"a\"\nmemory=64\nmaxmem=128\nfoo=1\n";
+    libxl_domain_config dc;
+    struct xlcfg_lossy_list lossy;
+    struct xlcfg_keymap keys;
+    struct qc_diags d;
+    struct xlate_reverse r;
+    struct xlate_reverse_opts o = {.name = "t.cfg", .arch = XLATE_ARCH_X86_64};
+    bool maxmem = false, foo = false;
+
+    (void)state;
+    libxl_domain_config_init(&dc);
+    xlcfg_lossy_init(&lossy);
+    xlcfg_keymap_init(&keys);
+    qc_diags_init(&d);
+    assert_int_equal(xlate_xlcfg_read("t.cfg", text, sizeof(text) - 1, XLATE_ARCH_X86_64, &dc,
+                                      &lossy, &d, &keys),
+                     0);
+    o.carry = &lossy;
+    o.where = &keys;
+    xlate_reverse_init(&r);
+    assert_int_equal(xlate_reverse_diags(&dc, &o, &r, &d), 0);
+    for (size_t i = 0; i < d.count; i++) {
+        const struct qc_diag *g = &d.items[i];
+
+        if (strstr(g->msg, "maxmem: ") == g->msg) {
+            maxmem = g->loc.line == 3 && g->loc.col == 1 && g->sev == QC_SEV_WARNING;
+        } else if (strstr(g->msg, "foo: ") == g->msg) {
+            foo = g->loc.line == 4 && g->sev == QC_SEV_WARNING;
+        }
+    }
+    assert_true(maxmem);
+    assert_true(foo);
+    xlate_reverse_dispose(&r);
+    qc_diags_dispose(&d);
+    xlcfg_keymap_dispose(&keys);
+    xlcfg_lossy_dispose(&lossy);
     libxl_domain_config_dispose(&dc);
 }
 
@@ -499,7 +577,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rules_name_mapping_rows),
+        cmocka_unit_test(reverse_keys_are_table_keys),
         cmocka_unit_test(exact_rows_have_reverse),
+        cmocka_unit_test(table_keys_have_reverse),
         cmocka_unit_test(syntax_error_is_located),
         cmocka_unit_test(bad_value_is_an_error),
         cmocka_unit_test(unknown_key_warns),
@@ -513,6 +593,7 @@ int main(void)
         cmocka_unit_test(nul_byte_is_located),
         cmocka_unit_test(literal_words_read_back),
         cmocka_unit_test(export_refuses_too),
+        cmocka_unit_test(lossy_is_located_with_keys),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

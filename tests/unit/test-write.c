@@ -93,17 +93,17 @@ static void roundtrip(const char *text, enum qc_arch arch)
     if (a.rc)
         mt_dump(&a);
     assert_int_equal(a.rc, 0);
-    char *out = write_str(&a.cfg);
+    char *out = write_str(&a.doc.cfg);
     const char *o = out;
     mt_parse_files(&b, arch, &o, 1);
-    if (b.rc || !qc_config_equal(&a.cfg, &b.cfg)) {
+    if (b.rc || !qc_config_equal(&a.doc.cfg, &b.doc.cfg)) {
         fprintf(stderr, "canonical text:\n%s", out);
         mt_dump(&b);
     }
     assert_int_equal(b.rc, 0);
-    assert_true(qc_config_equal(&a.cfg, &b.cfg));
+    assert_true(qc_config_equal(&a.doc.cfg, &b.doc.cfg));
     /* The canonical text is a fixed point. */
-    char *out2 = write_str(&b.cfg);
+    char *out2 = write_str(&b.doc.cfg);
     assert_string_equal(out, out2);
     free(out);
     free(out2);
@@ -159,13 +159,13 @@ static void roundtrip_last_wins(void **state)
 
     struct mt m;
     mt_parse(&m, cfgs[0]);
-    assert_int_equal(m.cfg.nunsupported, 2);
-    assert_int_equal(m.cfg.unsupported[0].type, QC_UNSUP_REGISTER);
-    assert_int_equal(m.cfg.unsupported[1].type, QC_UNSUP_REFERENCE);
-    assert_int_equal(m.cfg.unsupported[1].action, QC_UNSUP_ABORT);
-    assert_true(m.cfg.unsupported[0].seq < m.cfg.unsupported[1].seq);
+    assert_int_equal(m.doc.cfg.nunsupported, 2);
+    assert_int_equal(m.doc.cfg.unsupported[0].type, QC_UNSUP_REGISTER);
+    assert_int_equal(m.doc.cfg.unsupported[1].type, QC_UNSUP_REFERENCE);
+    assert_int_equal(m.doc.cfg.unsupported[1].action, QC_UNSUP_ABORT);
+    assert_true(m.doc.cfg.unsupported[0].seq < m.doc.cfg.unsupported[1].seq);
     assert_int_equal(mt_count(&m, "option-overridden"), 1);
-    char *out = write_str(&m.cfg);
+    char *out = write_str(&m.doc.cfg);
     assert_string_equal(out, "unsupported register fail\nunsupported reference abort\n");
     free(out);
     mt_dispose(&m);
@@ -187,7 +187,7 @@ static void equality_sees_differences(void **state)
         struct mt a, b;
         mt_parse(&a, pairs[i][0]);
         mt_parse(&b, pairs[i][1]);
-        assert_false(qc_config_equal(&a.cfg, &b.cfg));
+        assert_false(qc_config_equal(&a.doc.cfg, &b.doc.cfg));
         mt_dispose(&a);
         mt_dispose(&b);
     }
@@ -198,7 +198,7 @@ static void canonical_text(void **state)
     struct mt m;
     mt_parse(&m, "cpu sched 8r ram 80000000,131072K vdev pl011 hostdev \"a b\" loc 1c090000 "
                  "intr gic:37 load 0x80000000,x set exit-on-halt 1 pass loc mem:0x2000,4096,r");
-    char *out = write_str(&m.cfg);
+    char *out = write_str(&m.doc.cfg);
     assert_string_equal(out, "cpu\n"
                              "    sched 8\n"
                              "ram 0x80000000,128M\n"

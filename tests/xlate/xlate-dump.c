@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc.h"
 #include "map-internal.h"
-#include "qvmconf.h"
 
 static int usage(void)
 {
@@ -41,10 +41,7 @@ int main(int argc, char **argv)
     struct xlate_target t;
     const char *arch = NULL, *caps = NULL, *mode;
     unsigned pcpus = 0;
-    struct qc_sources src;
-    struct qc_words words;
-    struct qc_diags d;
-    struct qc_config cfg;
+    struct qc_doc doc;
     struct xlate_plan plan;
     int i = 1, rc;
 
@@ -73,27 +70,16 @@ int main(int argc, char **argv)
     if (strcmp(mode, "cfg") && strcmp(mode, "json") && strcmp(mode, "report"))
         return usage();
 
-    qc_sources_init(&src);
-    qc_words_init(&words);
-    qc_diags_init(&d);
-    qc_config_init(&cfg);
+    qc_doc_init(&doc, NULL);
     xlate_plan_init(&plan);
-    /* FILE is read as qvm's "@FILE" word. */
-    {
-        char *word = NULL;
-
-        if (asprintf(&word, "@%s", argv[i]) < 0)
-            return 70;
-        rc = qc_read_args(&src, &words, 1, (const char *const *)&word, NULL, &d);
-        free(word);
-    }
+    rc = qc_doc_read_file(&doc, argv[i], 0, NULL); /* as qvm's "@FILE" word */
     if (!rc)
-        rc = qc_parse(&words, NULL, &cfg, &d);
+        rc = qc_doc_parse(&doc);
     if (!rc)
-        rc = qc_validate(&cfg, &d); /* pCPU range: the translator's check */
-    if (rc || d.errors) {
-        qc_diags_print(stdout, &d, NULL);
-        qc_diags_print_summary(stdout, &d);
+        rc = qc_doc_validate(&doc); /* pCPU range: the translator's check */
+    if (rc || doc.d.errors) {
+        qc_diags_print(stdout, &doc.d, NULL);
+        qc_diags_print_summary(stdout, &doc.d);
         rc = 65;
         goto out;
     }
@@ -106,20 +92,18 @@ int main(int argc, char **argv)
         }
         xlate_target_default(&t, a);
     } else {
-        xlate_target_default(&t, cfg.arch == QC_ARCH_ARM ? XLATE_ARCH_AARCH64 : XLATE_ARCH_X86_64);
+        xlate_target_default(&t,
+                             doc.cfg.arch == QC_ARCH_ARM ? XLATE_ARCH_AARCH64 : XLATE_ARCH_X86_64);
     }
     t.nr_pcpus = pcpus;
     if (caps && xlate_target_parse_caps(&t, caps)) {
         rc = usage();
         goto out;
     }
-    rc = xlate_translate(&cfg, &t, &plan, &d);
-    rc = print(mode, &plan, &d, rc);
+    rc = xlate_translate(&doc.cfg, &t, &plan, &doc.d);
+    rc = print(mode, &plan, &doc.d, rc);
 out:
     xlate_plan_dispose(&plan);
-    qc_config_dispose(&cfg);
-    qc_diags_dispose(&d);
-    qc_words_dispose(&words);
-    qc_sources_dispose(&src);
+    qc_doc_dispose(&doc);
     return rc;
 }

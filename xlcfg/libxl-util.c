@@ -1,22 +1,9 @@
-/* Ctx-free helpers to fill a libxl_domain_config, layout-compatible with libxl's _dispose. */
+/* Ctx-free helpers to fill a libxl_domain_config, layout-compatible with libxl's _dispose.
+ * They return XLCFG_ERR_* codes, which xlate/ shares (xlate/xlate.h). */
 #include <stdlib.h>
 #include <string.h>
-#include "xlate.h"
-
-static const char *const error_text[] = {
-#define XLATE_ERR_TEXT(e, v, text) [-(v)] = text,
-    XLATE_ERRORS(XLATE_ERR_TEXT)
-#undef XLATE_ERR_TEXT
-};
-
-const char *xlate_strerror(int rc)
-{
-    if (rc == 0)
-        return "success";
-    if (rc < 0 && (size_t)-rc < sizeof(error_text) / sizeof(error_text[0]) && error_text[-rc])
-        return error_text[-rc];
-    return "unknown error";
-}
+#include "libxl-util.h"
+#include "xlcfg.h"
 
 int xlate_bitmap_alloc(libxl_bitmap *bm, int nbits)
 {
@@ -24,11 +11,11 @@ int xlate_bitmap_alloc(libxl_bitmap *bm, int nbits)
     uint32_t size;
 
     if (nbits <= 0)
-        return XLATE_ERR_INVAL;
+        return XLCFG_ERR_INVAL;
     size = ((uint32_t)nbits + 7) / 8; /* bytes, as libxl_bitmap_alloc() */
     map = calloc(size, 1);
     if (!map)
-        return XLATE_ERR_NOMEM;
+        return XLCFG_ERR_NOMEM;
     free(bm->map);
     bm->map = map;
     bm->size = size;
@@ -38,7 +25,7 @@ int xlate_bitmap_alloc(libxl_bitmap *bm, int nbits)
 int xlate_bitmap_set(libxl_bitmap *bm, int bit)
 {
     if (bit < 0 || !bm->map || (uint32_t)bit >= bm->size * 8)
-        return XLATE_ERR_INVAL;
+        return XLCFG_ERR_INVAL;
     bm->map[bit / 8] |= 1u << (bit % 8);
     return 0;
 }
@@ -87,11 +74,11 @@ int xlate_string_list_append(libxl_string_list *sl, const char *s)
     char **grown;
 
     if (!copy)
-        return XLATE_ERR_NOMEM;
+        return XLCFG_ERR_NOMEM;
     grown = realloc(*sl, sizeof(*grown) * (n + 2));
     if (!grown) {
         free(copy);
-        return XLATE_ERR_NOMEM;
+        return XLCFG_ERR_NOMEM;
     }
     grown[n] = copy;
     grown[n + 1] = NULL;
@@ -106,7 +93,7 @@ int xlate_set_string(char **field, const char *s)
     if (s) {
         copy = strdup(s);
         if (!copy)
-            return XLATE_ERR_NOMEM;
+            return XLCFG_ERR_NOMEM;
     }
     free(*field);
     *field = copy;
@@ -124,7 +111,7 @@ int xlate_set_vcpus(libxl_domain_build_info *b, int online, int max)
     int rc;
 
     if (online < 1 || max < online)
-        return XLATE_ERR_INVAL;
+        return XLCFG_ERR_INVAL;
     rc = xlate_bitmap_alloc(&b->avail_vcpus, max);
     if (rc)
         return rc;
@@ -157,15 +144,15 @@ int xlate_set_vcpu_affinity(libxl_domain_build_info *b, bool hard, int vcpu, con
     int rc;
 
     if (vcpu < 0 || nbits <= 0)
-        return XLATE_ERR_INVAL;
+        return XLCFG_ERR_INVAL;
     for (int i = 0; i < n; i++)
         if (pcpus[i] < 0 || pcpus[i] >= nbits)
-            return XLATE_ERR_INVAL;
+            return XLCFG_ERR_INVAL;
     /* vCPUs before @vcpu that had no list yet may run anywhere. */
     while (*num <= vcpu) {
         bm = xlate_array_extend((void **)maps, num, sizeof(**maps));
         if (!bm)
-            return XLATE_ERR_NOMEM;
+            return XLCFG_ERR_NOMEM;
         libxl_bitmap_init(bm);
         rc = xlate_bitmap_alloc(bm, nbits);
         if (rc)
@@ -188,7 +175,7 @@ int xlate_add_irq(libxl_domain_build_info *b, uint32_t irq)
     uint32_t *slot = xlate_array_extend((void **)&b->irqs, &b->num_irqs, sizeof(*b->irqs));
 
     if (!slot)
-        return XLATE_ERR_NOMEM;
+        return XLCFG_ERR_NOMEM;
     *slot = irq;
     return 0;
 }
@@ -198,7 +185,7 @@ int xlate_add_iomem(libxl_domain_build_info *b, uint64_t start, uint64_t number,
     libxl_iomem_range *r = xlate_array_extend((void **)&b->iomem, &b->num_iomem, sizeof(*r));
 
     if (!r)
-        return XLATE_ERR_NOMEM;
+        return XLCFG_ERR_NOMEM;
     libxl_iomem_range_init(r);
     r->start = start;
     r->number = number;
@@ -211,7 +198,7 @@ int xlate_add_ioport(libxl_domain_build_info *b, uint32_t first, uint32_t number
     libxl_ioport_range *r = xlate_array_extend((void **)&b->ioports, &b->num_ioports, sizeof(*r));
 
     if (!r)
-        return XLATE_ERR_NOMEM;
+        return XLCFG_ERR_NOMEM;
     libxl_ioport_range_init(r);
     r->first = first;
     r->number = number;

@@ -1,31 +1,20 @@
-/* libxl_domain_config -> xl.cfg text that Xen 4.17's xl parses back to the same config. */
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* libxl_domain_config -> xl.cfg text that Xen 4.17's xl parses back to the same config,
+ * key by key in the order of keys.def. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include "xlate.h"
 
-/*
- * How "never drop a field" is enforced: the emitter works on a shallow copy
- * (rest) of the caller's config; every field written to the text is reset in
- * rest to its libxl default (CONSUME). Whatever libxl's own JSON generator
- * still prints for rest at the end is a field xl.cfg cannot express, and its
- * JSON names it. Device arrays are checked the same way, element by element.
- * rest only borrows pointers from the caller's config: it is never disposed.
- */
-struct emit {
-    FILE *f; /* text buffer; copied to the caller's stream only on success */
-    const libxl_domain_config *d;
-    libxl_domain_config rest;
-    libxl_domain_config blank; /* libxl defaults for the same domain type */
-    char *why;                 /* first reason for XLATE_ERR_UNSUPPORTED */
-};
+#include "keys-internal.h"
+#include "libxl-util.h"
 
 #define CONSUME(st, field) ((st)->rest.field = (st)->blank.field)
 
-static int unsupported(struct emit *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int unsupported(struct xlcfg_emit *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
-static int unsupported(struct emit *st, const char *fmt, ...)
+static int unsupported(struct xlcfg_emit *st, const char *fmt, ...)
 {
     va_list ap;
 
@@ -35,7 +24,7 @@ static int unsupported(struct emit *st, const char *fmt, ...)
             st->why = NULL;
         va_end(ap);
     }
-    return XLATE_ERR_UNSUPPORTED;
+    return XLCFG_ERR_UNSUPPORTED;
 }
 
 /* A libxlutil string literal: "..." with C escapes (libxlu_cfg.c dequote). */
@@ -66,56 +55,14 @@ static void put_key_str(FILE *f, const char *key, const char *val)
     fputc('\n', f);
 }
 
-/*
- * Compact libxl JSON and drop empty objects ("k":{}), so the residual of a
- * fully expressed config is "{}". libxl's keys never contain quotes.
- */
-static char *json_residual(char *json)
-{
-    char *out, *p, *q;
-    bool in_str = false;
-
-    if (!json)
-        return NULL;
-    out = json;
-    for (p = q = json; *p; p++) {
-        if (in_str) {
-            *q++ = *p;
-            if (*p == '\\' && p[1])
-                *q++ = *++p;
-            else if (*p == '"')
-                in_str = false;
-        } else if (*p == '"') {
-            in_str = true;
-            *q++ = *p;
-        } else if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') {
-            *q++ = *p;
-        }
-    }
-    *q = '\0';
-    while ((p = strstr(out, "\":{}"))) {
-        char *start = p - 1;
-        char *end = p + 4;
-
-        while (start > out && *start != '"')
-            start--;
-        if (start > out && start[-1] == ',')
-            start--;
-        else if (*end == ',')
-            end++;
-        memmove(start, end, strlen(end) + 1);
-    }
-    return out;
-}
-
 /* Check a device element's leftovers; @json is freed. */
-static int check_residual(struct emit *st, const char *what, int idx, char *json)
+static int check_residual(struct xlcfg_emit *st, const char *what, int idx, char *json)
 {
     int rc = 0;
 
     if (!json)
-        return XLATE_ERR_NOMEM;
-    json_residual(json);
+        return XLCFG_ERR_NOMEM;
+    xlcfg_json_residual(json);
     if (strcmp(json, "{}"))
         rc = idx < 0 ? unsupported(st, "%s: %s", what, json)
                      : unsupported(st, "%s[%d]: %s", what, idx, json);
@@ -123,99 +70,9 @@ static int check_residual(struct emit *st, const char *what, int idx, char *json
     return rc;
 }
 
-/* ---- scalar keys, declared once: xl key, libxl field, kind, domain types ---- */
+/* ---- keys of a generic kind: the field the row names ---- */
 
-enum kind { K_STRING, K_DEFBOOL, K_INT_DEFAULT, K_ENUM };
-
-#define T_PV       (1u << LIBXL_DOMAIN_TYPE_PV)
-#define T_PVH      (1u << LIBXL_DOMAIN_TYPE_PVH)
-#define T_HVM      (1u << LIBXL_DOMAIN_TYPE_HVM)
-#define T_ALL      (T_PV | T_PVH | T_HVM)
-#define F_ALWAYS   1u /* write even when at the libxl default: xl's default differs */
-
-struct scalar_key {
-    const char *key;
-    size_t off, size;
-    enum kind kind;
-    unsigned types; /* union members (b_info.u.*) are only valid for their type */
-    unsigned flags;
-    const char *const *names; /* K_ENUM: xl.cfg spelling by value */
-    int nnames;
-};
-
-#define FIELD(path) offsetof(libxl_domain_config, path), sizeof(((libxl_domain_config *)0)->path)
-#define NAMES(a)    a, (int)(sizeof(a) / sizeof(a[0]))
-
-static const char *const gic_names[] = {
-    [LIBXL_GIC_VERSION_V2] = "v2",
-    [LIBXL_GIC_VERSION_V3] = "v3",
-};
-static const char *const vuart_names[] = {[LIBXL_VUART_TYPE_SBSA_UART] = "sbsa_uart"};
-static const char *const passthrough_names[] = {
-    [LIBXL_PASSTHROUGH_DISABLED] = "disabled",
-    [LIBXL_PASSTHROUGH_ENABLED] = "enabled",
-    [LIBXL_PASSTHROUGH_SYNC_PT] = "sync_pt",
-    [LIBXL_PASSTHROUGH_SHARE_PT] = "share_pt",
-};
-static const char *const dm_names[] = {
-    [LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN_TRADITIONAL] = "qemu-xen-traditional",
-    [LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN] = "qemu-xen",
-};
-static const char *const vga_names[] = {
-    [LIBXL_VGA_INTERFACE_TYPE_CIRRUS] = "cirrus",
-    [LIBXL_VGA_INTERFACE_TYPE_STD] = "stdvga",
-    [LIBXL_VGA_INTERFACE_TYPE_NONE] = "none",
-    [LIBXL_VGA_INTERFACE_TYPE_QXL] = "qxl",
-};
-const char *const xlate_xl_action_names[XLATE_XL_ACTION_COUNT] = {
-    [LIBXL_ACTION_ON_SHUTDOWN_DESTROY] = "destroy",
-    [LIBXL_ACTION_ON_SHUTDOWN_RESTART] = "restart",
-    [LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME] = "rename-restart",
-    [LIBXL_ACTION_ON_SHUTDOWN_PRESERVE] = "preserve",
-    [LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY] = "coredump-destroy",
-    [LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART] = "coredump-restart",
-    [LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET] = "soft-reset",
-};
-
-static const struct scalar_key scalar_keys[] = {
-    {"pool", FIELD(c_info.pool_name), K_STRING, T_ALL},
-    {"cpu_weight", FIELD(b_info.sched_params.weight), K_INT_DEFAULT, T_ALL},
-    {"cap", FIELD(b_info.sched_params.cap), K_INT_DEFAULT, T_ALL},
-    {"period", FIELD(b_info.sched_params.period), K_INT_DEFAULT, T_ALL},
-    {"slice", FIELD(b_info.sched_params.slice), K_INT_DEFAULT, T_ALL},
-    {"latency", FIELD(b_info.sched_params.latency), K_INT_DEFAULT, T_ALL},
-    {"extratime", FIELD(b_info.sched_params.extratime), K_INT_DEFAULT, T_ALL},
-    {"kernel", FIELD(b_info.kernel), K_STRING, T_ALL},
-    {"ramdisk", FIELD(b_info.ramdisk), K_STRING, T_ALL},
-    {"cmdline", FIELD(b_info.cmdline), K_STRING, T_ALL},
-    {"device_tree", FIELD(b_info.device_tree), K_STRING, T_ALL},
-    {"passthrough", FIELD(c_info.passthrough), K_ENUM, T_ALL, 0, NAMES(passthrough_names)},
-    {"gic_version", FIELD(b_info.arch_arm.gic_version), K_ENUM, T_ALL, 0, NAMES(gic_names)},
-    {"vuart", FIELD(b_info.arch_arm.vuart), K_ENUM, T_ALL, 0, NAMES(vuart_names)},
-    {"e820_host", FIELD(b_info.u.pv.e820_host), K_DEFBOOL, T_PV},
-    {"acpi", FIELD(b_info.acpi), K_DEFBOOL, T_ALL},
-    {"apic", FIELD(b_info.apic), K_DEFBOOL, T_ALL},
-    {"hpet", FIELD(b_info.u.hvm.hpet), K_DEFBOOL, T_HVM},
-    {"serial", FIELD(b_info.u.hvm.serial), K_STRING, T_HVM},
-    {"vga", FIELD(b_info.u.hvm.vga.kind), K_ENUM, T_HVM, 0, NAMES(vga_names)},
-    {"vnc", FIELD(b_info.u.hvm.vnc.enable), K_DEFBOOL, T_HVM},
-    {"sdl", FIELD(b_info.u.hvm.sdl.enable), K_DEFBOOL, T_HVM},
-    {"boot", FIELD(b_info.u.hvm.boot), K_STRING, T_HVM},
-    {"acpi_firmware", FIELD(b_info.u.hvm.acpi_firmware), K_STRING, T_HVM},
-    {"device_model_version", FIELD(b_info.device_model_version), K_ENUM, T_HVM, 0,
-     NAMES(dm_names)},
-    {"device_model_override", FIELD(b_info.device_model), K_STRING, T_HVM},
-};
-
-static const struct scalar_key action_keys[] = {
-    {"on_poweroff", FIELD(on_poweroff), K_ENUM, T_ALL, F_ALWAYS, NAMES(xlate_xl_action_names)},
-    {"on_reboot", FIELD(on_reboot), K_ENUM, T_ALL, F_ALWAYS, NAMES(xlate_xl_action_names)},
-    {"on_watchdog", FIELD(on_watchdog), K_ENUM, T_ALL, F_ALWAYS, NAMES(xlate_xl_action_names)},
-    {"on_crash", FIELD(on_crash), K_ENUM, T_ALL, F_ALWAYS, NAMES(xlate_xl_action_names)},
-    {"on_soft_reset", FIELD(on_soft_reset), K_ENUM, T_ALL, F_ALWAYS, NAMES(xlate_xl_action_names)},
-};
-
-static int emit_scalar(struct emit *st, const struct scalar_key *k)
+int xlcfg_write_generic(struct xlcfg_emit *st, const struct xlcfg_key *k)
 {
     const char *val = (const char *)st->d + k->off;
     const char *def = (const char *)&st->blank + k->off;
@@ -224,23 +81,22 @@ static int emit_scalar(struct emit *st, const struct scalar_key *k)
 
     if (!(k->types & (1u << st->d->b_info.type)))
         return 0; /* another type's union member: not this key's field */
-    if (is_default && !(k->flags & F_ALWAYS))
+    /* xl's default action differs from libxl's: actions are always written */
+    if (is_default && k->kind != XLCFG_ACTION)
         return 0;
 
     switch (k->kind) {
-    case K_STRING: {
-        const char *s = *(char *const *)val;
-
-        put_key_str(st->f, k->key, s);
+    case XLCFG_STRING:
+        put_key_str(st->f, k->key, *(char *const *)val);
         break;
-    }
-    case K_DEFBOOL:
+    case XLCFG_DEFBOOL:
         fprintf(st->f, "%s=%d\n", k->key, libxl_defbool_val(*(const libxl_defbool *)val));
         break;
-    case K_INT_DEFAULT:
+    case XLCFG_INT:
         fprintf(st->f, "%s=%d\n", k->key, *(const int *)val);
         break;
-    case K_ENUM: {
+    case XLCFG_ENUM:
+    case XLCFG_ACTION: {
         int v = *(const int *)val;
 
         if (v < 0 || v >= k->nnames || !k->names[v])
@@ -248,25 +104,16 @@ static int emit_scalar(struct emit *st, const struct scalar_key *k)
         put_key_str(st->f, k->key, k->names[v]);
         break;
     }
+    default:
+        return 0;
     }
     memcpy(restp, def, k->size);
     return 0;
 }
 
-static int emit_table(struct emit *st, const struct scalar_key *tbl, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        int rc = emit_scalar(st, &tbl[i]);
-
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
 /* ---- keys with structure ---- */
 
-static int emit_identity(struct emit *st)
+int w_identity(struct xlcfg_emit *st)
 {
     const libxl_domain_config *d = st->d;
     const char *type = libxl_domain_type_to_string(d->c_info.type);
@@ -285,7 +132,7 @@ static int emit_identity(struct emit *st)
     return 0;
 }
 
-static int emit_memory(struct emit *st)
+int w_memory(struct xlcfg_emit *st)
 {
     const libxl_domain_build_info *b = &st->d->b_info;
 
@@ -307,7 +154,7 @@ static int emit_memory(struct emit *st)
     return 0;
 }
 
-static int emit_vcpus(struct emit *st)
+int w_vcpus(struct xlcfg_emit *st)
 {
     const libxl_domain_build_info *b = &st->d->b_info;
     int online = 0;
@@ -327,7 +174,7 @@ static int emit_vcpus(struct emit *st)
     return 0;
 }
 
-static int emit_affinity(struct emit *st, const char *key, int num, const libxl_bitmap *maps)
+static int emit_affinity(struct xlcfg_emit *st, const char *key, int num, const libxl_bitmap *maps)
 {
     if (!num)
         return 0;
@@ -336,7 +183,7 @@ static int emit_affinity(struct emit *st, const char *key, int num, const libxl_
         char *s = xlate_bitmap_format(&maps[i]);
 
         if (!s)
-            return XLATE_ERR_NOMEM;
+            return XLCFG_ERR_NOMEM;
         if (!*s) {
             free(s);
             return unsupported(st, "%s: vCPU %d has an empty affinity", key, i);
@@ -348,21 +195,15 @@ static int emit_affinity(struct emit *st, const char *key, int num, const libxl_
     return 0;
 }
 
-static int emit_cpus(struct emit *st)
+int w_cpus(struct xlcfg_emit *st)
 {
     const libxl_domain_build_info *b = &st->d->b_info;
-    int rc;
+    int rc = emit_affinity(st, "cpus", b->num_vcpu_hard_affinity, b->vcpu_hard_affinity);
 
-    rc = emit_affinity(st, "cpus", b->num_vcpu_hard_affinity, b->vcpu_hard_affinity);
-    if (rc)
-        return rc;
-    rc = emit_affinity(st, "cpus_soft", b->num_vcpu_soft_affinity, b->vcpu_soft_affinity);
     if (rc)
         return rc;
     CONSUME(st, b_info.num_vcpu_hard_affinity);
     CONSUME(st, b_info.vcpu_hard_affinity);
-    CONSUME(st, b_info.num_vcpu_soft_affinity);
-    CONSUME(st, b_info.vcpu_soft_affinity);
     /* xl turns NUMA placement off whenever cpus= is given, and has no key for it. */
     if (libxl_defbool_is_default(b->numa_placement) ||
         (b->num_vcpu_hard_affinity && !libxl_defbool_val(b->numa_placement)))
@@ -370,81 +211,108 @@ static int emit_cpus(struct emit *st)
     return 0;
 }
 
-static int emit_ranges(struct emit *st)
+int w_cpus_soft(struct xlcfg_emit *st)
 {
     const libxl_domain_build_info *b = &st->d->b_info;
-    FILE *f = st->f;
+    int rc = emit_affinity(st, "cpus_soft", b->num_vcpu_soft_affinity, b->vcpu_soft_affinity);
 
+    if (rc)
+        return rc;
+    CONSUME(st, b_info.num_vcpu_soft_affinity);
+    CONSUME(st, b_info.vcpu_soft_affinity);
+    return 0;
+}
+
+int w_iomem(struct xlcfg_emit *st)
+{
+    const libxl_domain_build_info *b = &st->d->b_info;
     libxl_iomem_range dflt;
 
     libxl_iomem_range_init(&dflt);
     if (b->num_iomem) {
-        fputs("iomem=[", f);
+        fputs("iomem=[", st->f);
         for (int i = 0; i < b->num_iomem; i++) {
             const libxl_iomem_range *r = &b->iomem[i];
 
-            fprintf(f, "%s\"%llx,%llx", i ? ", " : "", (unsigned long long)r->start,
+            fprintf(st->f, "%s\"%llx,%llx", i ? ", " : "", (unsigned long long)r->start,
                     (unsigned long long)r->number);
             if (r->gfn != dflt.gfn)
-                fprintf(f, "@%llx", (unsigned long long)r->gfn);
-            fputc('"', f);
+                fprintf(st->f, "@%llx", (unsigned long long)r->gfn);
+            fputc('"', st->f);
         }
-        fputs("]\n", f);
+        fputs("]\n", st->f);
     }
+    CONSUME(st, b_info.num_iomem);
+    CONSUME(st, b_info.iomem);
+    return 0;
+}
+
+int w_ioports(struct xlcfg_emit *st)
+{
+    const libxl_domain_build_info *b = &st->d->b_info;
+
     if (b->num_ioports) {
-        fputs("ioports=[", f);
+        fputs("ioports=[", st->f);
         for (int i = 0; i < b->num_ioports; i++) {
             const libxl_ioport_range *r = &b->ioports[i];
 
             if (!r->number || r->first + (uint64_t)r->number - 1 > UINT32_MAX)
                 return unsupported(st, "b_info.ioports[%d]: empty or wrapping range", i);
-            fprintf(f, "%s\"%x-%x\"", i ? ", " : "", r->first, r->first + r->number - 1);
+            fprintf(st->f, "%s\"%x-%x\"", i ? ", " : "", r->first, r->first + r->number - 1);
         }
-        fputs("]\n", f);
+        fputs("]\n", st->f);
     }
-    if (b->num_irqs) {
-        fputs("irqs=[", f);
-        for (int i = 0; i < b->num_irqs; i++)
-            fprintf(f, "%s%u", i ? ", " : "", b->irqs[i]);
-        fputs("]\n", f);
-    }
-    CONSUME(st, b_info.num_iomem);
-    CONSUME(st, b_info.iomem);
     CONSUME(st, b_info.num_ioports);
     CONSUME(st, b_info.ioports);
+    return 0;
+}
+
+int w_irqs(struct xlcfg_emit *st)
+{
+    const libxl_domain_build_info *b = &st->d->b_info;
+
+    if (b->num_irqs) {
+        fputs("irqs=[", st->f);
+        for (int i = 0; i < b->num_irqs; i++)
+            fprintf(st->f, "%s%u", i ? ", " : "", b->irqs[i]);
+        fputs("]\n", st->f);
+    }
     CONSUME(st, b_info.num_irqs);
     CONSUME(st, b_info.irqs);
     return 0;
 }
 
-static int emit_string_list(struct emit *st, const char *key, char *const *sl)
+static void emit_string_list(struct xlcfg_emit *st, const char *key, char *const *sl)
 {
     if (!sl || !sl[0])
-        return 0;
+        return;
     fprintf(st->f, "%s=[", key);
     for (int i = 0; sl[i]; i++) {
         fputs(i ? ", " : "", st->f);
         put_str(st->f, sl[i]);
     }
     fputs("]\n", st->f);
-    return 0;
 }
 
-static int emit_hvm_lists(struct emit *st)
+/* serial= is either one string (u.hvm.serial) or a list (serial_list). */
+int w_serial(struct xlcfg_emit *st)
 {
     const libxl_domain_build_info *b = &st->d->b_info;
 
     if (b->type != LIBXL_DOMAIN_TYPE_HVM)
         return 0;
-    /* serial= is either one string (u.hvm.serial) or a list (serial_list). */
     if (b->u.hvm.serial && b->u.hvm.serial_list && b->u.hvm.serial_list[0])
-        return unsupported(st, "b_info.u.hvm.serial_list: xl takes serial or serial_list, not both");
+        return unsupported(st,
+                           "b_info.u.hvm.serial_list: xl takes serial or serial_list, not both");
+    if (b->u.hvm.serial)
+        put_key_str(st->f, "serial", b->u.hvm.serial);
     emit_string_list(st, "serial", b->u.hvm.serial_list);
+    CONSUME(st, b_info.u.hvm.serial);
     CONSUME(st, b_info.u.hvm.serial_list);
     return 0;
 }
 
-static int emit_dtdevs(struct emit *st)
+int w_dtdevs(struct xlcfg_emit *st)
 {
     const libxl_domain_config *d = st->d;
 
@@ -475,13 +343,13 @@ static bool spec_value_ok(const char *s)
     do {                                                                                           \
         if ((spec)->field) {                                                                       \
             if (!spec_value_ok((spec)->field))                                                     \
-                return unsupported(st, what "[%d]." #field ": not expressible in a spec", i);     \
+                return unsupported(st, what "[%d]." #field ": not expressible in a spec", i);      \
             fprintf(st->f, "%s" key "=%s", *(name) ? "," : "", (spec)->field);                     \
             *(name) = 1;                                                                           \
         }                                                                                          \
     } while (0)
 
-static int emit_disk(struct emit *st, int i, FILE *f)
+static int emit_disk(struct xlcfg_emit *st, int i, FILE *f)
 {
     const libxl_device_disk *disk = &st->d->disks[i];
     libxl_device_disk r = *disk, blank;
@@ -513,8 +381,7 @@ static int emit_disk(struct emit *st, int i, FILE *f)
     if (!libxl_defbool_is_default(disk->discard_enable))
         fputs(libxl_defbool_val(disk->discard_enable) ? ",discard" : ",no-discard", f);
     if (disk->specification != blank.specification) {
-        fprintf(f, ",specification=%s",
-                libxl_disk_specification_to_string(disk->specification));
+        fprintf(f, ",specification=%s", libxl_disk_specification_to_string(disk->specification));
         r.specification = blank.specification;
     }
     if (disk->transport != blank.transport) {
@@ -536,7 +403,7 @@ static int emit_disk(struct emit *st, int i, FILE *f)
     return rc;
 }
 
-static int emit_nic(struct emit *st, int i, FILE *f)
+static int emit_nic(struct xlcfg_emit *st, int i, FILE *f)
 {
     const libxl_device_nic *nic = &st->d->nics[i];
     libxl_device_nic r = *nic, blank;
@@ -578,7 +445,7 @@ static int emit_nic(struct emit *st, int i, FILE *f)
     return rc;
 }
 
-static int emit_pci(struct emit *st, int i, FILE *f)
+static int emit_pci(struct xlcfg_emit *st, int i, FILE *f)
 {
     const libxl_device_pci *pci = &st->d->pcidevs[i];
     libxl_device_pci r = *pci, blank;
@@ -623,7 +490,7 @@ static int emit_pci(struct emit *st, int i, FILE *f)
     return rc;
 }
 
-static int emit_channel(struct emit *st, int i, FILE *f)
+static int emit_channel(struct xlcfg_emit *st, int i, FILE *f)
 {
     const libxl_device_channel *ch = &st->d->channels[i];
     libxl_device_channel r = *ch, blank;
@@ -661,10 +528,10 @@ static int emit_channel(struct emit *st, int i, FILE *f)
         char *have = libxl_device_channel_to_json(NULL, &r);
         char *want = libxl_device_channel_to_json(NULL, &blank);
 
-        rc = XLATE_ERR_NOMEM;
+        rc = XLCFG_ERR_NOMEM;
         if (have && want) {
-            json_residual(have);
-            json_residual(want);
+            xlcfg_json_residual(have);
+            xlcfg_json_residual(want);
             rc = strcmp(have, want) ? unsupported(st, "channels[%d]: %s", i, have) : 0;
         }
         free(have);
@@ -673,16 +540,9 @@ static int emit_channel(struct emit *st, int i, FILE *f)
     return rc;
 }
 
-/* X(xl key, array, count, element emitter) */
-#define DEVICE_LISTS(X)                                                                            \
-    X("disk", disks, num_disks, emit_disk)                                                         \
-    X("vif", nics, num_nics, emit_nic)                                                             \
-    X("pci", pcidevs, num_pcidevs, emit_pci)                                                       \
-    X("channel", channels, num_channels, emit_channel)
-
 /* Each element is built in its own buffer so it can be quoted as one string. */
-static int emit_device_list(struct emit *st, const char *key, int num,
-                            int (*one)(struct emit *, int, FILE *))
+static int emit_device_list(struct xlcfg_emit *st, const char *key, int num,
+                            int (*one)(struct xlcfg_emit *, int, FILE *))
 {
     int rc = 0;
 
@@ -696,12 +556,12 @@ static int emit_device_list(struct emit *st, const char *key, int num,
         FILE *saved = st->f;
 
         if (!f)
-            return XLATE_ERR_NOMEM;
+            return XLCFG_ERR_NOMEM;
         st->f = f; /* SPEC_STR writes to st->f */
         rc = one(st, i, f);
         st->f = saved;
         if (fclose(f) && !rc)
-            rc = XLATE_ERR_NOMEM;
+            rc = XLCFG_ERR_NOMEM;
         if (!rc) {
             fputs(i ? ", " : "", st->f);
             put_str(st->f, buf);
@@ -712,44 +572,60 @@ static int emit_device_list(struct emit *st, const char *key, int num,
     return rc;
 }
 
-static int emit_devices(struct emit *st)
-{
-    int rc;
+#define DEVICE_LIST(key, array, count, one)                                                        \
+    do {                                                                                           \
+        int rc_ = emit_device_list(st, key, st->d->count, one);                                    \
+                                                                                                   \
+        if (rc_)                                                                                   \
+            return rc_;                                                                            \
+        CONSUME(st, count);                                                                        \
+        CONSUME(st, array);                                                                        \
+        return 0;                                                                                  \
+    } while (0)
 
+int w_disks(struct xlcfg_emit *st)
+{
     if (st->d->b_info.type == LIBXL_DOMAIN_TYPE_PV && st->d->num_pcidevs &&
         !libxl_defbool_is_default(st->d->b_info.u.pv.e820_host) &&
         !libxl_defbool_val(st->d->b_info.u.pv.e820_host))
         return unsupported(st, "b_info.u.pv.e820_host: xl forces it on for PV with pci=");
-#define EMIT_LIST(key, array, count, fn)                                                           \
-    rc = emit_device_list(st, key, st->d->count, fn);                                              \
-    if (rc)                                                                                        \
-        return rc;                                                                                 \
-    CONSUME(st, count);                                                                            \
-    CONSUME(st, array);
-    DEVICE_LISTS(EMIT_LIST)
-#undef EMIT_LIST
+    DEVICE_LIST("disk", disks, num_disks, emit_disk);
+}
+
+int w_nics(struct xlcfg_emit *st)
+{
+    DEVICE_LIST("vif", nics, num_nics, emit_nic);
+}
+
+int w_pcidevs(struct xlcfg_emit *st)
+{
+    DEVICE_LIST("pci", pcidevs, num_pcidevs, emit_pci);
+}
+
+int w_channels(struct xlcfg_emit *st)
+{
+    DEVICE_LIST("channel", channels, num_channels, emit_channel);
+}
+
+/* Every row of keys.def in order: its own writer, or its kind's. */
+static int write_keys(struct xlcfg_emit *st)
+{
+    for (size_t i = 0; i < xlcfg_nkeys; i++) {
+        const struct xlcfg_key *k = &xlcfg_keys[i];
+        int rc;
+
+        if (!(k->dir & XLCFG_W))
+            continue;
+        rc = xlcfg_key_fns[i].write ? xlcfg_key_fns[i].write(st) : xlcfg_write_generic(st, k);
+        if (rc)
+            return rc;
+    }
     return 0;
 }
 
-static int emit_scalars(struct emit *st)
+int xlcfg_write(FILE *out, const libxl_domain_config *d, char **unsupported_r)
 {
-    return emit_table(st, scalar_keys, sizeof(scalar_keys) / sizeof(scalar_keys[0]));
-}
-
-static int emit_actions(struct emit *st)
-{
-    return emit_table(st, action_keys, sizeof(action_keys) / sizeof(action_keys[0]));
-}
-
-/* Output order = this table's order. */
-static int (*const steps[])(struct emit *) = {
-    emit_identity, emit_memory, emit_vcpus,  emit_cpus,    emit_scalars,
-    emit_ranges,   emit_hvm_lists, emit_dtdevs, emit_devices, emit_actions,
-};
-
-int xlate_emit_xlcfg(FILE *out, const libxl_domain_config *d, char **unsupported_r)
-{
-    struct emit st = {.d = d, .rest = *d};
+    struct xlcfg_emit st = {.d = d, .rest = *d};
     char *buf = NULL;
     size_t len = 0;
     int rc;
@@ -761,32 +637,29 @@ int xlate_emit_xlcfg(FILE *out, const libxl_domain_config *d, char **unsupported
         libxl_domain_build_info_init_type(&st.blank.b_info, d->b_info.type);
     st.f = open_memstream(&buf, &len);
     if (!st.f) {
-        rc = XLATE_ERR_NOMEM;
+        rc = XLCFG_ERR_NOMEM;
         goto out;
     }
-    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-        rc = steps[i](&st);
-        if (rc)
-            goto out;
-    }
-    rc = check_residual(&st, "unexpressed fields", -1,
-                        libxl_domain_config_to_json(NULL, &st.rest));
+    rc = write_keys(&st);
+    if (rc)
+        goto out;
+    rc = check_residual(&st, "unexpressed fields", -1, libxl_domain_config_to_json(NULL, &st.rest));
     if (rc)
         goto out;
     if (fclose(st.f)) {
         st.f = NULL;
-        rc = XLATE_ERR_NOMEM;
+        rc = XLCFG_ERR_NOMEM;
         goto out;
     }
     st.f = NULL;
     if (fwrite(buf, 1, len, out) != len)
-        rc = XLATE_ERR_IO;
+        rc = XLCFG_ERR_IO;
 
 out:
     if (st.f)
         fclose(st.f);
     free(buf);
-    if (rc == XLATE_ERR_UNSUPPORTED && unsupported_r)
+    if (rc == XLCFG_ERR_UNSUPPORTED && unsupported_r)
         *unsupported_r = st.why;
     else
         free(st.why);

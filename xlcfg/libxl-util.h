@@ -12,7 +12,7 @@
  * libxl_bitmap_alloc() and friends allocate through the ctx and crash with
  * NULL. These allocate with calloc in the same layout (size in bytes), so
  * libxl_bitmap_dispose() / libxl_domain_config_dispose() free them.
- * All return 0 or XLATE_ERR_NOMEM / XLATE_ERR_INVAL.
+ * All return 0 or XLCFG_ERR_NOMEM / XLCFG_ERR_INVAL (xlcfg/xlcfg.h).
  */
 int xlate_bitmap_alloc(libxl_bitmap *bm, int nbits); /* replaces (and frees) any old map */
 int xlate_bitmap_set(libxl_bitmap *bm, int bit);     /* INVAL if bit is outside the map */
