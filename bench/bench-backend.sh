@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # bench-backend.sh: the device-model backend's figures on real Xen (in the QEMU rig): resident
 # memory per guest and the cost of one guest port access served by qvm-xl-backend against
 # one Xen answers itself, measured in one boot by tests/e2e/cases/32-backend-hostile.

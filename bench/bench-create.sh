@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-only
 # bench-create: create latency of `qvm-xl create` against `xl create` on the equivalent
 # xl.cfg (from `qvm-xl convert --to=xl`), in one boot of the e2e rig (a separate rig
 # invocation, not an e2e case: it measures, it does not test).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # bench-hostile: the worst inputs found for the qvmconf reader, checks and translator, each
 # one pattern repeated to a given size, against a benign configuration of the same size (a
 # realistic guest's lines repeated) measured in the same run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Parse benchmark: qvmconf read+parse+validate throughput on the good corpus
  * and on generated configs of growing size, against libxlutil parsing an
  * xl.cfg of the same byte size. Prints figures; fails only if it cannot run. */
@@ -11,10 +12,10 @@
 
 #include <libxlutil.h>
 
-#include "doc.h"
-#include "gen.h"
-#include "plan.h"
-#include "target.h"
+#include "conf/doc.h"
+#include "bench/gen.h"
+#include "xlate/plan.h"
+#include "xlate/target.h"
 
 /* Targets of issue 3: qvmconf at least this fast, and no slower than xl's. */
 #define TARGET_MBPS  50.0

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Generators of synthetic qvmconf and xl.cfg texts for bench-parse. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen.h"
+#include "bench/gen.h"
 
 static size_t count_lines(const char *s, size_t len)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Synthetic inputs for the parse benchmark: a realistic qvmconf of N lines
  * and an xl.cfg of about the same size, both as malloc'd NUL-terminated text. */
 #ifndef BENCH_GEN_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # bench: build rules (see top-level Makefile.am)
 # bench-parse is built only by `make bench` (and `make check`, so it keeps
 # compiling); it prints figures and never fails on a missed target.

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build.h"
+#include "conf/build.h"
 
 void qc_build_init(struct qc_build *b, struct qc_config *cfg, const char *name)
 {

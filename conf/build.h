@@ -4,7 +4,7 @@
 #ifndef QVMCONF_BUILD_H
 #define QVMCONF_BUILD_H
 
-#include "qvmconf.h"
+#include "conf/qvmconf.h"
 
 struct qc_build {
     struct qc_config *cfg;

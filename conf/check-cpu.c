@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Checks of vCPUs and variables: pinning (QNX's caution about two vCPUs on
  * one pCPU), runmask bounds against the host, unknown set variables. */
-#include "check.h"
+#include "conf/check.h"
 
 /* Where a vCPU's pinning is written: its runmask, or its cluster. */
 static struct qc_loc pin_loc(const struct qc_cpu *c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Checks of guest-physical memory: overlaps (spec 5.3, a warning because
  * qvm's own behaviour is undocumented; -E overlap makes it an error) and
  * pass-through alignment and attributes (spec 5.1). vdevs at the same I/O
@@ -5,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "conf/check.h"
 
 #define PAGE 4096u
 

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Checks of qvm's ordering rules (spec 1.6): system first, memory before
  * what is loaded into it, PICs before the interrupts that name them. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "conf/check.h"
 
 void qc_check_system_first(struct qc_check_ctx *c)
 {

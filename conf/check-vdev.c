@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Checks of vdevs: architecture, required loc/intr, interrupt sharing,
  * documented number ranges, shmem allow/deny. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "conf/check.h"
 
 static unsigned want_mask(enum qc_arch a)
 {

@@ -1,13 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* qc_validate: runs the validator's checks of the registry (checks.def). */
 #include <stdarg.h>
 #include <string.h>
 
-#include "check.h"
+#include "conf/check.h"
 
 /* The validator's functions, by check; NULL for the other kinds. */
 static void (*const validators[QC_CK_COUNT])(struct qc_check_ctx *c) = {
 #define QC_VALIDATOR(id, name, sev, pre, fn, help) [QC_CK_##id] = qc_check_##fn,
-#include "checks.def"
+#include "conf/checks.def"
 };
 
 int qc_report_sev(struct qc_check_ctx *c, enum qc_severity sev, struct qc_loc loc, const char *fmt,

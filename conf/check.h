@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The validator's named checks (dtc checks.c style). Their rows, with the
  * parser's, the reader's, the translation's and the toolstack's, are in the
  * one registry conf/checks.def: name, default severity, prerequisites. */
 #ifndef QVMCONF_CHECK_H
 #define QVMCONF_CHECK_H
 
-#include "qvmconf.h"
+#include "conf/qvmconf.h"
 
 struct qc_check_ctx {
     const struct qc_config *cfg;
@@ -14,7 +15,7 @@ struct qc_check_ctx {
 };
 
 #define QC_VALIDATOR(id, name, sev, pre, fn, help) void qc_check_##fn(struct qc_check_ctx *c);
-#include "checks.def"
+#include "conf/checks.def"
 
 /* Reports under the running check, with its registry severity or @sev. */
 int qc_report(struct qc_check_ctx *c, struct qc_loc loc, const char *fmt, ...)

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Diagnostics: collecting them, and printing them gcc-style or as JSON. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "source.h"
+#include "conf/diag.h"
+#include "conf/source.h"
 
 void qc_diags_init(struct qc_diags *d)
 {
@@ -25,7 +26,7 @@ void qc_diags_dispose(struct qc_diags *d)
 const struct qc_check qc_checks[QC_CK_COUNT] = {
 #define QC_CHECK(id, name, sev, pre, kind, help)                                                   \
     [QC_CK_##id] = {name, QC_SEV_##sev, QC_KIND_##kind, pre, help},
-#include "checks.def"
+#include "conf/checks.def"
 };
 #undef QC_PRE
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Diagnostics as data: what the configuration library found, where, and
  * under which check name. The library only collects them; the caller
  * decides how to print (gcc style or JSON) and what exit code follows. */
@@ -30,7 +31,7 @@ enum qc_severity {
  * "system-first", QC_CK_XLATE_GIC for "xlate-gic"... */
 enum qc_check_id {
 #define QC_CHECK(id, name, sev, pre, kind, help) QC_CK_##id,
-#include "checks.def"
+#include "conf/checks.def"
     QC_CK_COUNT
 };
 

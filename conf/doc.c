@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doc.h"
+#include "conf/doc.h"
 
 void qc_doc_init(struct qc_doc *doc, const struct qc_doc_opts *opts)
 {

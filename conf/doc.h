@@ -17,7 +17,7 @@
 #ifndef QVMCONF_DOC_H
 #define QVMCONF_DOC_H
 
-#include "qvmconf.h"
+#include "conf/qvmconf.h"
 
 struct qc_doc_opts {
     struct qc_read_opts read;   /* substitution sources (their callbacks must outlive

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Private glue between source.c (files, includes), lex.c (words) and
  * subst.c ($-substitution). Not part of the library's interface. */
 #ifndef QVMCONF_LEX_INTERNAL_H
@@ -6,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "source.h"
+#include "conf/source.h"
 
 #define QC_DEFAULT_MAX_INCLUDE_DEPTH 16
 #define QC_DEFAULT_MAX_FILE_SIZE     (16u << 20)

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Tokenising a qvmconf text into words (quotes, comments, backslashes),
  * and the word list with the arena that holds the word texts. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "lex-internal.h"
+#include "conf/lex-internal.h"
 
 /* Word texts live in chunks that never move, so a word's text stays valid
  * as long as its qc_words. The word being built sits at the end of the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # conf/lex.mk: the lexical layer of libqvmconf (sources, @file includes,
 # words, $-substitution, numbers, diagnostics) and its unit tests.
 conf_libqvmconf_a_SOURCES += \

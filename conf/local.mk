@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # conf/: the qvmconf language library (libqvmconf.a). Two fragments feed it:
 # conf/lex.mk (sources, words, substitution, numbers, diagnostics) and
 # conf/model.mk (schema, parser, model, validator, writer).

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Lifetime and semantic comparison of the configuration model. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
+#include "conf/parse.h"
 
 bool qc_vdev_place(const struct qc_vdev *v, struct qc_place *out)
 {

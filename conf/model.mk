@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # conf/model.mk: schema, parser, model, validator and canonical writer of
 # libqvmconf, and their unit tests.
 conf_libqvmconf_a_SOURCES += \

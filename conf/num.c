@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* qvmconf numbers: role-dependent radix, 0x/0d prefixes, K/M/G suffixes. */
 #include <stdbool.h>
 
-#include "num.h"
+#include "conf/num.h"
 
 static int digit_value(unsigned char c, unsigned radix)
 {

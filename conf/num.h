@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* qvmconf numbers: the default radix depends on the role of the field. */
 #ifndef QVMCONF_NUM_H
 #define QVMCONF_NUM_H

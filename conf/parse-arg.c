@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Argument grammars of qvmconf options: numbers by role, comma lists,
  * locations, interrupts, memory specs, logger filters and cpu sched. */
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
+#include "conf/parse.h"
 
 /* The model keeps no capacities: malloc knows them (malloc_usable_size), so
  * arrays grow by doubling, whoever allocated them, and qc_p_reserve can

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The qvmconf parser: one pass over the words, with qvm's contexts (cpu,
  * vdev, pass, reserve) that only the next context keyword or the end of the
  * input closes; global options are handled wherever they appear. Every
@@ -9,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
-#include "suggest.h"
+#include "conf/parse.h"
+#include "conf/suggest.h"
 
 static const struct qc_word *cur(struct qc_parser *p)
 {
@@ -596,7 +597,7 @@ static int vdev_apply(struct qc_parser *p, struct qc_arg *a)
 
 static apply_fn *const applies[QC_OPT_COUNT] = {
 #define QC_OPT(ID, ...) [QC_OPT_##ID] = apply_##ID,
-#include "schema.def"
+#include "conf/schema.def"
 };
 
 /* What an option still does when its argument was refused. */

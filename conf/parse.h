@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Parser internals shared by parse.c (contexts, dispatch) and parse-arg.c
  * (argument grammars: numbers, locations, interrupts, sched). */
 #ifndef QVMCONF_PARSE_H
 #define QVMCONF_PARSE_H
 
-#include "qvmconf.h"
+#include "conf/qvmconf.h"
 
 struct qc_parser {
     const struct qc_words *w;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The qvmconf language library: the model of one VM configuration, the
  * parser that builds it from words, the validator and the canonical writer.
  *
@@ -27,10 +28,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "diag.h"
-#include "num.h"
-#include "source.h"
-#include "schema.h"
+#include "conf/diag.h"
+#include "conf/num.h"
+#include "conf/source.h"
+#include "conf/schema.h"
 
 /* Every item keeps `loc` (where its keyword was) and `seq` (index of that
  * word in the input), because order matters in qvm (spec 1.6) and file

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The option schema tables, expanded from schema.def, and their lookups. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "qvmconf.h"
+#include "conf/qvmconf.h"
 
 #define ARCH_ANY QC_AR_ANY
 #define ARCH_X86 QC_AR_X86
@@ -13,32 +14,32 @@
 const struct qc_opt_desc qc_opts[QC_OPT_COUNT] = {
 #define QC_OPT(ID, NAME, CTX, G, FIELDS, R, ARCH, ARGS, HELP)                                      \
     [QC_OPT_##ID] = {NAME, QC_CTX_##CTX, QC_G_##G, FIELDS, QC_R_##R, ARCH_##ARCH, ARGS, HELP},
-#include "schema.def"
+#include "conf/schema.def"
 };
 
 const struct qc_opt_desc qc_vopts[QC_VOPT_COUNT] = {
 #define QC_VOPT(ID, NAME, G, FIELDS, R, ARGS, HELP)                                                \
     [QC_VOPT_##ID] = {NAME, QC_CTX_VDEV, QC_G_##G, FIELDS, QC_R_##R, ARCH_ANY, ARGS, HELP},
-#include "schema.def"
+#include "conf/schema.def"
 };
 
 const struct qc_vdev_desc qc_vdevs[QC_VDEV_COUNT] = {
 #define QC_VDEV(ID, NAME, ARCH, FLAGS, SPACE, DEFLOC, OPTS, ACCUM, HELP)                           \
     [QC_VDEV_##ID] = {NAME, ARCH_##ARCH, FLAGS, QC_SPACE_##SPACE, DEFLOC, OPTS, ACCUM, HELP},
 #define QC_SPACE_PCI QC_SPACE_PCI_BDF
-#include "schema.def"
+#include "conf/schema.def"
 #undef QC_SPACE_PCI
 };
 
 const struct qc_setvar_desc qc_setvars[QC_SETVAR_COUNT] = {
 #define QC_SETVAR(ID, NAME, ARCH, CTX, TYPE, HELP)                                                 \
     [QC_SETVAR_##ID] = {NAME, ARCH_##ARCH, QC_CTX_##CTX, QC_ST_##TYPE, HELP},
-#include "schema.def"
+#include "conf/schema.def"
 };
 
 const struct qc_blob_desc qc_blobs[QC_BLOB_COUNT] = {
 #define QC_BLOB(ID, NAME, ARCH, HELP) [QC_BLOB_##ID] = {NAME, ARCH_##ARCH, HELP},
-#include "schema.def"
+#include "conf/schema.def"
 };
 
 /* Name lookups run once or twice per input word, so each table gets a hash

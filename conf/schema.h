@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The option schema as C data: enums and tables generated from schema.def,
  * with lookup and iteration functions for the parser, checks, writer,
  * `check --explain` and the man page generator. */
@@ -36,27 +37,27 @@ enum qc_settype { QC_ST_BOOL, QC_ST_TRISTATE, QC_ST_NUMBER, QC_ST_ADDR, QC_ST_ST
 
 enum qc_opt_id {
 #define QC_OPT(ID, ...) QC_OPT_##ID,
-#include "schema.def"
+#include "conf/schema.def"
     QC_OPT_COUNT
 };
 enum qc_vopt {
 #define QC_VOPT(ID, ...) QC_VOPT_##ID,
-#include "schema.def"
+#include "conf/schema.def"
     QC_VOPT_COUNT
 };
 enum qc_vdev_type {
 #define QC_VDEV(ID, ...) QC_VDEV_##ID,
-#include "schema.def"
+#include "conf/schema.def"
     QC_VDEV_COUNT
 };
 enum qc_setvar_id {
 #define QC_SETVAR(ID, ...) QC_SETVAR_##ID,
-#include "schema.def"
+#include "conf/schema.def"
     QC_SETVAR_COUNT
 };
 enum qc_blob {
 #define QC_BLOB(ID, ...) QC_BLOB_##ID,
-#include "schema.def"
+#include "conf/schema.def"
     QC_BLOB_COUNT
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Configuration sources: files, @file includes, command-line words. */
 #include <errno.h>
 #include <fcntl.h>
@@ -6,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lex-internal.h"
+#include "conf/lex-internal.h"
 
 #define CMDLINE_NAME "<command-line>"
 

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* From configuration input to words: files, `@file` includes, command-line
  * words, quoting, comments, and $-substitution. Every word keeps the place
  * it came from. See docs/qvmconf.5 "LEXICAL RULES" for the exact rules. */
 #ifndef QVMCONF_SOURCE_H
 #define QVMCONF_SOURCE_H
 
-#include "diag.h"
+#include "conf/diag.h"
 
 /* One input text: a file, or the command line. Owns its name and text. */
 struct qc_source {

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* $-substitution: $env{NAME}, $asinfo_start{NAME}, $asinfo_length{NAME}. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lex-internal.h"
+#include "conf/lex-internal.h"
 
 enum subst_kind { SUBST_ENV, SUBST_ASINFO_START, SUBST_ASINFO_LENGTH };
 

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* "Did you mean ...?" (suggest.h): edit distance and the closest candidate. */
 #include <ctype.h>
 #include <string.h>
 
-#include "suggest.h"
+#include "conf/suggest.h"
 
 /* Names are short; longer words are compared on their first bytes only. */
 #define MAXLEN 64

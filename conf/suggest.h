@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* "Did you mean ...?": the known name closest to a mistyped one, for the
  * parser's unknown options and vdev types and for qvm-xl's command line. */
 #ifndef QVMCONF_SUGGEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The canonical writer: prints a model back as qvmconf text.
  *
  * Canonical form (what tests and the good corpus compare against):
@@ -16,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qvmconf.h"
+#include "conf/qvmconf.h"
 
 const char *qc_num_format(char *buf, size_t len, uint64_t v, enum qc_num_role role)
 {

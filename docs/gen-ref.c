@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Generates the qvmconf(5) reference page (roff, or Markdown with
  * --markdown) from the schema tables, the check registry and the lexical
  * rules text, so the page and the code cannot drift apart; with --dict, the
@@ -7,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qvmconf.h"
-#include "ref-out.h"
+#include "conf/qvmconf.h"
+#include "docs/ref-out.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

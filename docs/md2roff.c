@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The small Markdown subset of the docs/ pages, converted to man(7) requests. */
 #include <stdbool.h>
 #include <string.h>
 
-#include "ref-out.h"
+#include "docs/ref-out.h"
 
 enum block { B_NONE, B_PARA, B_LIST, B_CODE, B_TABLE };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Output formats of the reference page generator: the same calls write
  * roff (man 7) or Markdown. */
 #ifndef DOCS_REF_OUT_H

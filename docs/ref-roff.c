@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The roff (man 7) and Markdown writers of the reference page. */
 #include <string.h>
 
-#include "ref-out.h"
+#include "docs/ref-out.h"
 
 /* Escapes for man(7): backslash, and '-' so that option names copy and
  * search as ASCII hyphen-minus. */

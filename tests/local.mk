@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # tests/: the golden corpus of the qvmconf language (tests/conf). The three
 # scripts run qvm-xl check on every good and bad configuration; the round
 # trip also runs tests/conf/roundtrip, which compares models in the library.
@@ -15,3 +16,8 @@ EXTRA_DIST += $(CONF_CORPUS_TESTS) tests/conf/README.md tests/conf/good tests/co
 # stderr of each command line; bash completion; the backend's man page).
 TESTS += tests/cli/run.sh
 EXTRA_DIST += tests/cli/run.sh
+
+# The source's own rules: includes path-qualified and downward only (layering),
+# a licence line in every source file.
+TESTS += tests/tools/check-layering.sh tests/tools/check-spdx.sh
+EXTRA_DIST += tests/tools/check-layering.sh tests/tools/check-spdx.sh tests/tools/snapshot.sh LICENSE

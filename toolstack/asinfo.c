@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Parsing the host description file that resolves $asinfo_* substitutions. */
 #include <errno.h>
 #include <stdarg.h>
@@ -5,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "asinfo.h"
-#include "source.h"
+#include "toolstack/asinfo.h"
+#include "conf/source.h"
 
 void qx_asinfo_init(struct qx_asinfo *a)
 {

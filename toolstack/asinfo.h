@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The host description for $asinfo_start{NAME} / $asinfo_length{NAME}: a
  * file of "NAME START LENGTH" lines (docs/qvm-xl.1, HOST DESCRIPTION). */
 #ifndef QX_ASINFO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The backend process of a domain: spawn, wait for ready, stop by pid file. */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "toolstack/backend.h"
 
 #ifndef QX_LIBEXECDIR
 #define QX_LIBEXECDIR "/usr/libexec"

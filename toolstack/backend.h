@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Starting and stopping a domain's qvm-xl-backend process (docs/backends.md). */
 #ifndef QX_BACKEND_H
 #define QX_BACKEND_H

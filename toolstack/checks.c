@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Check names for the command line, from the registry (checks.h). */
 #include <string.h>
 
-#include "checks.h"
-#include "diag.h"
-#include "suggest.h"
+#include "toolstack/checks.h"
+#include "conf/diag.h"
+#include "conf/suggest.h"
 
 bool qx_check_known(const char *name)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* -W/-E, --list-checks and "did you mean" over the one check registry
  * (conf/checks.def): the language's checks, the translation's and the
  * toolstack's. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* `qvm-xl check`: read each FILE and the words after "--" as qvm would,
  * parse, validate, then translate for the target and look for the files the
  * configuration loads (as `create -n` does), and report. Exit 0 when every
@@ -6,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks.h"
-#include "cmd-util.h"
-#include "load.h"
-#include "qvm-xl.h"
-#include "steps.h"
-#include "xlate.h"
+#include "toolstack/checks.h"
+#include "toolstack/cmd-util.h"
+#include "toolstack/load.h"
+#include "toolstack/qvm-xl.h"
+#include "toolstack/steps.h"
+#include "xlate/xlate.h"
 
 /* A NULL-terminated list of check names (for qc_diags.disabled/promoted). */
 struct names {

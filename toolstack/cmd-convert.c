@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* `qvm-xl convert --to=xl|json|qvmconf FILE [WORD...]`: the translation as
  * xl.cfg text or libxl JSON (or the canonical qvmconf), no hypervisor needed. */
 #include <errno.h>
@@ -5,12 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd-util.h"
-#include "export.h"
-#include "load.h"
-#include "qvm-xl.h"
-#include "steps.h"
-#include "xlate.h"
+#include "toolstack/cmd-util.h"
+#include "toolstack/export.h"
+#include "toolstack/load.h"
+#include "toolstack/qvm-xl.h"
+#include "toolstack/steps.h"
+#include "xlate/xlate.h"
 
 enum to { TO_NONE, TO_XL, TO_JSON, TO_QVMCONF };
 

@@ -1,17 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* `qvm-xl create`: validate, translate for this host, check host
  * precedence, then build the domain, its backend and unpause it — all or
  * nothing. The steps and their exit classes are in steps.h. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "cmd-util.h"
-#include "host.h"
-#include "load.h"
-#include "monitor.h"
-#include "qvm-xl.h"
-#include "steps.h"
-#include "xlate.h"
+#include "toolstack/backend.h"
+#include "toolstack/cmd-util.h"
+#include "toolstack/host.h"
+#include "toolstack/load.h"
+#include "toolstack/monitor.h"
+#include "toolstack/qvm-xl.h"
+#include "toolstack/steps.h"
+#include "xlate/xlate.h"
 
 struct create_opts {
     bool console, paused, dryrun, foreground, no_files, have_target;

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* `qvm-xl destroy DOMAIN`: destroy a domain and stop its backend. */
-#include "backend.h"
-#include "cmd-util.h"
-#include "monitor.h"
-#include "qvm-xl.h"
-#include "steps.h"
+#include "toolstack/backend.h"
+#include "toolstack/cmd-util.h"
+#include "toolstack/monitor.h"
+#include "toolstack/qvm-xl.h"
+#include "toolstack/steps.h"
 
 int cmd_destroy(int argc, char **argv)
 {

@@ -1,15 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* `qvm-xl export DOMAIN` and `convert --to=qvmconf FILE.cfg`: a Xen guest back to qvmconf. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd-util.h"
-#include "export.h"
-#include "qvm-xl.h"
-#include "reverse.h"
-#include "steps.h"
-#include "source.h"
-#include "xlate.h"
+#include "toolstack/cmd-util.h"
+#include "toolstack/export.h"
+#include "toolstack/qvm-xl.h"
+#include "xlate/reverse.h"
+#include "toolstack/steps.h"
+#include "conf/source.h"
+#include "xlate/xlate.h"
 
 /* An xl.cfg is small: anything larger is not one. */
 #define QX_XLCFG_MAX (1u << 20)

@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* `qvm-xl list`: the domains, in xl list's columns. */
 #include <stdlib.h>
 
 #include <libxl_utils.h>
 
-#include "cmd-util.h"
-#include "qvm-xl.h"
-#include "steps.h"
+#include "toolstack/cmd-util.h"
+#include "toolstack/qvm-xl.h"
+#include "toolstack/steps.h"
 
 /* xl's state letters: running, blocked, paused, shutdown, crashed, dying. */
 static void state(const libxl_dominfo *i, char out[7])

@@ -1,12 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The option loop, operands and DOMAIN look-up the commands share (cmd-util.h). */
 #include <getopt.h>
 #include <stdarg.h>
 #include <string.h>
 
-#include "cmd-util.h"
-#include "qvm-xl.h"
-#include "steps.h"
-#include "suggest.h"
+#include "toolstack/cmd-util.h"
+#include "toolstack/qvm-xl.h"
+#include "toolstack/steps.h"
+#include "conf/suggest.h"
 
 int qx_verbosity;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* What the commands share: the option loop (as xl's SWITCH_FOREACH_OPT), the
  * operands (FILE..., WORDs after "--", or DOMAIN) and DOMAIN look-up. */
 #ifndef QX_CMD_UTIL_H
@@ -7,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ctx.h"
+#include "toolstack/ctx.h"
 
 /* -v/-q given before the command (`qvm-xl -v create ...`): added to every
  * command's verbosity. main() sets it. */

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* libxl context and logger for the commands that talk to the hypervisor. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <libxl_utils.h>
 
-#include "ctx.h"
+#include "toolstack/ctx.h"
 
 xentoollog_level qx_log_level(int v)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* A libxl context with a xentoollog logger whose level follows -q/-v. */
 #ifndef QX_CTX_H
 #define QX_CTX_H

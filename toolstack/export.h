@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Xen guests back to qvmconf: `qvm-xl export` and `convert --to=qvmconf FILE.cfg` (cmd-export.c).
  */
 #ifndef QX_EXPORT_H
@@ -6,7 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "target.h"
+#include "xlate/target.h"
 
 /* Whether FILE is an xl.cfg rather than a qvmconf: its name ends in ".cfg". */
 bool qx_is_xlcfg(const char *path);

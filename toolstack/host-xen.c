@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The live host inventory: Xen's pCPUs and free memory, dom0's /proc
  * claims, and the names, iomem and irqs of every other domain. */
 #include <stdlib.h>
@@ -5,7 +6,7 @@
 
 #include <libxl_utils.h>
 
-#include "host.h"
+#include "toolstack/host.h"
 
 static char *slurp(const char *path)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Host inventory from text (/proc files, the reservation file, domain
  * configs) and the precedence check of a VM against it. */
 #include <errno.h>
@@ -6,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
+#include "toolstack/host.h"
 
 const char *qx_res_name(enum qx_res r)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The host's resource inventory and the precedence check: the host (dom0,
  * other domains, the host reservation file) wins over a VM configuration,
  * as with qvm. The inventory is plain data so tests can feed fake /proc
@@ -11,7 +12,7 @@
 #include <stdio.h>
 #include <libxl.h>
 
-#include "qvmconf.h"
+#include "conf/qvmconf.h"
 
 #define QX_HOST_RESERVE_DEFAULT "/etc/qvm-xl/host.qvmconf"
 

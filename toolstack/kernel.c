@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The guest kernel's format against what Xen's domain builder loads: a late
  * "no loader found" from libxl becomes a located configuration error. */
 #include <errno.h>
@@ -6,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kernel.h"
-#include "source.h"
+#include "toolstack/kernel.h"
+#include "conf/source.h"
 
 enum qx_kernel_format qx_kernel_format(const unsigned char *buf, size_t len)
 {

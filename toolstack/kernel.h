@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Whether Xen's domain builder can load the guest kernel a plan names. */
 #ifndef QX_KERNEL_H
 #define QX_KERNEL_H
@@ -5,9 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "plan.h"
-#include "qvmconf.h"
-#include "target.h"
+#include "xlate/plan.h"
+#include "conf/qvmconf.h"
+#include "xlate/target.h"
 
 /* What the first bytes of a kernel file are, as far as Xen's loaders care. */
 enum qx_kernel_format {

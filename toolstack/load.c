@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Configuration input for check, create and convert: read, validate, translate. */
 #include <errno.h>
 #include <stdlib.h>
@@ -5,11 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kernel.h"
-#include "load.h"
-#include "source.h"
-#include "suggest.h"
-#include "xlate.h"
+#include "toolstack/kernel.h"
+#include "toolstack/load.h"
+#include "conf/source.h"
+#include "conf/suggest.h"
+#include "xlate/xlate.h"
 
 /* The largest configuration read from standard input (as an @file). */
 #define STDIN_MAX (16u << 20)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Reading a qvm configuration as the commands do (FILE, words, environment,
  * host description) and translating it for a target. */
 #ifndef QX_LOAD_H
@@ -6,9 +7,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "asinfo.h"
-#include "doc.h"
-#include "plan.h"
+#include "toolstack/asinfo.h"
+#include "conf/doc.h"
+#include "xlate/plan.h"
 
 struct qx_load_opts {
     const char *asinfo; /* host description file; NULL: QX_ASINFO_DEFAULT if it exists */

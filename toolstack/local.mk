@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # toolstack/local.mk: the qvm-xl command. Each command is toolstack/cmd-NAME.c
 # plus one row in toolstack/commands.def; add the file to the list below.
 bin_PROGRAMS += toolstack/qvm-xl

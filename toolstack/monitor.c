@@ -1,12 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The domain monitor (qvm-xl create -F, or its daemon) and the teardown. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "ctx.h"
-#include "monitor.h"
+#include "toolstack/backend.h"
+#include "toolstack/ctx.h"
+#include "toolstack/monitor.h"
 
 void qx_domain_teardown(libxl_ctx *ctx, uint32_t domid, FILE *err)
 {

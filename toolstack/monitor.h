@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Watching a created domain until it dies: what xl's daemonised child does. */
 #ifndef QX_MONITOR_H
 #define QX_MONITOR_H

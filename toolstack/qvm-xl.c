@@ -1,15 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* qvm-xl: run QNX qvm configurations on Xen. main() and the command table. */
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd-util.h"
-#include "qvm-xl.h"
-#include "suggest.h"
+#include "toolstack/cmd-util.h"
+#include "toolstack/qvm-xl.h"
+#include "conf/suggest.h"
 
 const struct qx_cmd qx_cmds[] = {
 #define QX_CMD(NAME, DRYRUN, DESC, USAGE, OPTIONS)                                                 \
     {#NAME, cmd_##NAME, DRYRUN, DESC, USAGE, OPTIONS},
-#include "commands.def"
+#include "toolstack/commands.def"
     {NULL, NULL, false, NULL, NULL, NULL},
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The qvm-xl command table and what commands share (exit codes). */
 #ifndef QVM_XL_H
 #define QVM_XL_H
@@ -23,7 +24,7 @@ struct qx_cmd {
 };
 
 #define QX_CMD(NAME, DRYRUN, DESC, USAGE, OPTIONS) int cmd_##NAME(int argc, char **argv);
-#include "commands.def"
+#include "toolstack/commands.def"
 
 extern const struct qx_cmd qx_cmds[];
 /* Exact name, else an unambiguous prefix (as xl does); NULL otherwise. */

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The create step table and the QVMXL_FAIL_AT failure-injection hook. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "qvm-xl.h"
-#include "steps.h"
+#include "toolstack/qvm-xl.h"
+#include "toolstack/steps.h"
 
 static const struct {
     const char *name;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The steps of `qvm-xl create`, its exit classes, and the QVMXL_FAIL_AT test hook. */
 #ifndef QX_STEPS_H
 #define QX_STEPS_H

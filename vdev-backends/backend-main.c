@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* backend-main.c: qvm-xl-backend, one process serving all emulated devices of one domain. */
 #include <getopt.h>
 #include <signal.h>
@@ -6,10 +7,10 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "dispatch.h"
-#include "loop.h"
-#include "privdrop.h"
-#include "xen-transport.h"
+#include "vdev-backends/dispatch.h"
+#include "vdev-backends/loop.h"
+#include "vdev-backends/privdrop.h"
+#include "vdev-backends/xen-transport.h"
 
 /* Exit codes (documented in docs/backends.md). */
 enum {

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* bench-dispatch.c: in-process cost of dispatching one emulated access (no hypervisor). */
 #include <stdio.h>
 #include <time.h>
 
-#include "vdev-fake.h"
+#include "vdev-backends/vdev-fake.h"
 
 static double secs(void)
 {

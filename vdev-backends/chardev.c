@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* chardev.c: opening and using hostdev sources and sinks without ever blocking the guest. */
 #include <errno.h>
 #include <fcntl.h>
@@ -6,7 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "vdev.h"
+#include "vdev-backends/vdev.h"
 
 void chardev_init(struct chardev *c)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* chardev.h: the host side of an emulated UART (qvm's hostdev: stdio, file, pty, <in, >out). */
 #ifndef QX_CHARDEV_H
 #define QX_CHARDEV_H

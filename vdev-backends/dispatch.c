@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* dispatch.c: validating untrusted ioreqs and routing them to device register models. */
 #include <string.h>
 
-#include "dispatch.h"
+#include "vdev-backends/dispatch.h"
 
 static const char *const disp_names[VDEV_DISP_COUNT] = {
     [VDEV_DISP_OK] = "ok",

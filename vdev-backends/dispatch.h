@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* dispatch.h: mapping one ioreq onto the device that owns its address, with full validation. */
 #ifndef QX_DISPATCH_H
 #define QX_DISPATCH_H
@@ -6,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vdev.h"
+#include "vdev-backends/vdev.h"
 
 /* Mirrors the fields of Xen's struct ioreq (xen/hvm/ioreq.h) that matter, so the core
  * needs no Xen headers and tests can build requests freely. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # vdev-backends: dom0 device models on Xen ioreq servers (see docs/backends.md).
 noinst_LIBRARIES += vdev-backends/libvdev.a
 vdev_backends_libvdev_a_SOURCES = \
@@ -12,7 +13,7 @@ vdev_backends_libvdev_a_SOURCES = \
 	vdev-backends/pl011.h vdev-backends/pl011.c \
 	vdev-backends/wdt-ib700.h vdev-backends/wdt-ib700.c \
 	vdev-backends/wdt-sp805.h vdev-backends/wdt-sp805.c
-vdev_backends_libvdev_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vdev-backends
+vdev_backends_libvdev_a_CPPFLAGS = $(AM_CPPFLAGS)
 
 libexec_PROGRAMS += vdev-backends/qvm-xl-backend
 vdev_backends_qvm_xl_backend_SOURCES = \
@@ -20,7 +21,7 @@ vdev_backends_qvm_xl_backend_SOURCES = \
 	vdev-backends/xen-transport.h vdev-backends/xen-transport.c \
 	vdev-backends/xen-ctrl.h vdev-backends/xen-ctrl.c
 # libxenctrl is not linked: xen-ctrl.c loads it when a device needs it.
-vdev_backends_qvm_xl_backend_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vdev-backends \
+vdev_backends_qvm_xl_backend_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DXENCTRL_SONAME='"$(XENCTRL_SONAME)"' \
 	$(XENDEVICEMODEL_CFLAGS) $(XENFOREIGNMEMORY_CFLAGS) $(XENEVTCHN_CFLAGS) \
 	$(XENSTORE_CFLAGS) $(XENCTRL_CFLAGS) $(XENTOOLLOG_CFLAGS)
@@ -31,10 +32,10 @@ vdev_backends_qvm_xl_backend_LDADD = vdev-backends/libvdev.a \
 # In-process cost of one emulated access (the Xen round trip is measured in bench/).
 noinst_PROGRAMS += vdev-backends/bench-dispatch
 vdev_backends_bench_dispatch_SOURCES = vdev-backends/bench-dispatch.c
-vdev_backends_bench_dispatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vdev-backends
+vdev_backends_bench_dispatch_CPPFLAGS = $(AM_CPPFLAGS)
 vdev_backends_bench_dispatch_LDADD = vdev-backends/libvdev.a
 
-VDEV_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vdev-backends $(CMOCKA_CFLAGS)
+VDEV_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
 VDEV_TEST_LDADD = vdev-backends/libvdev.a $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/unit/test-ser8250 tests/unit/test-wdt tests/unit/test-pl011 \

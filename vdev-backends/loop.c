@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* loop.c: the backend's event loop: requests, device timers, host input, domain death. */
 #include <errno.h>
 #include <limits.h>
@@ -7,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "loop.h"
+#include "vdev-backends/loop.h"
 
 uint64_t vdev_mono_now(void)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* loop.h: the backend's event loop, kept apart from Xen so that tests run the real thing. */
 #ifndef QX_LOOP_H
 #define QX_LOOP_H
@@ -5,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dispatch.h"
+#include "vdev-backends/dispatch.h"
 
 #define VDEV_LOOP_MAX_DEVICES 16
 

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* pl011.c: ARM PL011 UART register model with the same hostdev back end as ser8250. */
 #include <string.h>
 
-#include "pl011.h"
-#include "vdev.h"
+#include "vdev-backends/pl011.h"
+#include "vdev-backends/vdev.h"
 
 static const uint8_t pl011_ids[8] = PL011_IDS;
 

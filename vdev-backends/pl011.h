@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* pl011.h: ARM PL011 UART register offsets and bits, shared by the model and its tests. */
 #ifndef QX_PL011_H
 #define QX_PL011_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* privdrop.c: after setup a backend needs no privilege, so it keeps none. */
 #include <grp.h>
 #include <pwd.h>
@@ -5,8 +6,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "privdrop.h"
-#include "vdev-opts.h"
+#include "vdev-backends/privdrop.h"
+#include "vdev-backends/vdev-opts.h"
 
 int privdrop_lookup_passwd(const char *name, uid_t *uid_r, gid_t *gid_r)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* privdrop.h: choosing and switching to the unprivileged identity a backend runs as. */
 #ifndef QX_PRIVDROP_H
 #define QX_PRIVDROP_H

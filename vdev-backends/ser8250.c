@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* ser8250.c: 16550A UART register model (x86 port I/O) with a hostdev back end. */
 #include <string.h>
 
-#include "ser8250.h"
-#include "vdev.h"
+#include "vdev-backends/ser8250.h"
+#include "vdev-backends/vdev.h"
 
 struct ser8250 {
     uint8_t rx[UART_FIFO_SIZE];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* ser8250.h: 16550A UART register layout, shared by the model and its tests. */
 #ifndef QX_SER8250_H
 #define QX_SER8250_H

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* vdev-fake.h: a fake transport for tests and benchmarks: settable clock, recorded effects. */
 #ifndef QX_VDEV_FAKE_H
 #define QX_VDEV_FAKE_H
 
 #include <string.h>
 
-#include "dispatch.h"
+#include "vdev-backends/dispatch.h"
 
 struct vdev_fake {
     uint64_t now;

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* vdev-opts.c: splitting and reading "type,key=value,..." device specs. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vdev.h"
+#include "vdev-backends/vdev.h"
 
 void vdev_opts_init(struct vdev_opts *o)
 {

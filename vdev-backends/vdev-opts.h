@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* vdev-opts.h: the "type,key=value,..." spelling of one --device argument. */
 #ifndef QX_VDEV_OPTS_H
 #define QX_VDEV_OPTS_H

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* vdev-table.c: every device model the backend knows, listed once, in one place. */
-#include "vdev.h"
+#include "vdev-backends/vdev.h"
 
 extern const struct vdev_ops vdev_ser8250_ops;
 extern const struct vdev_ops vdev_pl011_ops;

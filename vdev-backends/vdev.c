@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* vdev.c: creating device instances from --device specs, and helpers devices share. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vdev.h"
+#include "vdev-backends/vdev.h"
 
 static const char *const action_names[] = {
 #define X(e, s) [VDEV_ACTION_##e] = s,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* vdev.h: transport-independent device-model core (device ops, instances, host services). */
 #ifndef QX_VDEV_H
 #define QX_VDEV_H
@@ -7,8 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "chardev.h"
-#include "vdev-opts.h"
+#include "vdev-backends/chardev.h"
+#include "vdev-backends/vdev-opts.h"
 
 #define VDEV_NO_DEADLINE UINT64_MAX
 #define VDEV_NS_PER_SEC  1000000000ULL

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* wdt-ib700.c: iBase IB700 watchdog (x86 ports 0x441 stop, 0x443 start/kick). */
-#include "vdev.h"
-#include "wdt-ib700.h"
+#include "vdev-backends/vdev.h"
+#include "vdev-backends/wdt-ib700.h"
 
 static const uint8_t ib700_timeouts[16] = IB700_TIMEOUTS;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* wdt-ib700.h: the IB700 watchdog's ports and timeout table, shared with tests. */
 #ifndef QX_WDT_IB700_H
 #define QX_WDT_IB700_H

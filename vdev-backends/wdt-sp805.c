@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* wdt-sp805.c: ARM SP805 watchdog: interrupt after one countdown, reset after the second. */
-#include "vdev.h"
-#include "wdt-sp805.h"
+#include "vdev-backends/vdev.h"
+#include "vdev-backends/wdt-sp805.h"
 
 static const uint8_t sp805_ids[8] = SP805_IDS;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* wdt-sp805.h: ARM SP805 watchdog register offsets, shared by the model and its tests. */
 #ifndef QX_WDT_SP805_H
 #define QX_WDT_SP805_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xen-ctrl.c: libxenctrl through dlopen (see xen-ctrl.h for why). */
 #include <dlfcn.h>
 #include <errno.h>
@@ -7,7 +8,7 @@
 
 #include <xenctrl.h>
 
-#include "xen-ctrl.h"
+#include "vdev-backends/xen-ctrl.h"
 
 #ifndef XENCTRL_SONAME
 #error "configure defines XENCTRL_SONAME (the SONAME of libxenctrl)"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xen-ctrl.h: the unrestricted domain-control handle, loaded only by backends that need it.
  *
  * Most backends never touch libxenctrl: their devices need only the restricted devicemodel

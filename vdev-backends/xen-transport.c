@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xen-transport.c: ioreq server set-up, request servicing and teardown (xen/hvm/ioreq.h). */
 #define __XEN_TOOLS__ 1
 #include <errno.h>
@@ -15,8 +16,8 @@
 #include <xen/memory.h>
 #include <xen/sched.h>
 
-#include "xen-ctrl.h"
-#include "xen-transport.h"
+#include "vdev-backends/xen-ctrl.h"
+#include "vdev-backends/xen-transport.h"
 
 #define XEN_PAGE_SIZE 4096u
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xen-transport.h: serving a domain's ioreqs from an ioreq server (dom0, Xen 4.17). */
 #ifndef QX_XEN_TRANSPORT_H
 #define QX_XEN_TRANSPORT_H
@@ -6,8 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "dispatch.h"
-#include "loop.h"
+#include "vdev-backends/dispatch.h"
+#include "vdev-backends/loop.h"
 
 struct xen_be;
 

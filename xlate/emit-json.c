@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* libxl_domain_config -> libxl JSON, exactly as `xl -N create` prints it. */
 #include <stdlib.h>
-#include "xlate.h"
+#include "xlate/xlate.h"
 
 char *xlate_json_string(const libxl_domain_config *d)
 {

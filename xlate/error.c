@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The text of xlate's error codes (xlate/xlate.h XLATE_ERRORS). */
 #include <stddef.h>
 
-#include "xlate.h"
+#include "xlate/xlate.h"
 
 static const char *const error_text[] = {
 #define XLATE_ERR_TEXT(e, v, text) [-(v)] = text,

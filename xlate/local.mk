@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # xlate/: qvm model -> Xen domain (libxlate.a), its emitters, and their tests.
 noinst_LIBRARIES += xlate/libxlate.a
 xlate_libxlate_a_SOURCES = \

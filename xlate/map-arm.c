@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* ARM device tree: the partial DT (libfdt) whose /passthrough node libxl copies into the guest's.
  */
 #include <inttypes.h>
@@ -6,7 +7,7 @@
 
 #include <libfdt.h>
 
-#include "map-internal.h"
+#include "xlate/map-internal.h"
 
 #define GIC_PHANDLE 65000 /* libxl reserves it for the guest's GIC (GUEST_PHANDLE_GIC) */
 

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* vCPUs: count, pinning (runmask), scheduling priority and cpupool (partition/cluster). */
 #include <stdio.h>
 #include <string.h>
 
-#include "map-internal.h"
+#include "xlate/map-internal.h"
 
 /* Bits per affinity map: qvm's runmask is 64 bits, and xl sizes maps by the host's max CPUs. */
 #define AFFINITY_BITS 64

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* docs/mapping.md generated from mapping.def, so the page and the code cannot disagree. */
 #include <stdio.h>
 
-#include "map-internal.h"
+#include "xlate/map-internal.h"
 
 /* Table cells: '|' would end the cell. */
 static void cell(FILE *out, const char *s)

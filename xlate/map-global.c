@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Global qvm options without a device: dump, logger, set, unsupported, tolerance, safety, dryrun,
  * debug. */
 #include <stdio.h>
 #include <string.h>
 
-#include "map-internal.h"
+#include "xlate/map-internal.h"
 
 static void map_dump(struct xlate_ctx *x)
 {

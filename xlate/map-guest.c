@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Guest type (PVH, HVM or an ARM domain), the reason for it, and the domain name. */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "map-internal.h"
+#include "xlate/map-internal.h"
 
 /* vdev types that exist only in Xen's emulated PC platform (HVM). */
 static bool vdev_needs_hvm(int type)

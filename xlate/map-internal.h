@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Internal interface of the qvm -> Xen mapping passes (xlate/map-*.c). */
 #ifndef XLATE_MAP_INTERNAL_H
 #define XLATE_MAP_INTERNAL_H
@@ -5,12 +6,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "plan.h"
-#include "xlate.h"
+#include "xlate/plan.h"
+#include "xlate/xlate.h"
 
 enum xlate_rule {
 #define XLATE_RULE(ID, NAME, QVM, XEN, FID, NOTE) XLATE_RULE_##ID,
-#include "mapping.def"
+#include "xlate/mapping.def"
     XLATE_RULE_COUNT
 };
 

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Guest memory and images: ram/rom sizes and placement, load (kernel, initrd, fdt, acpi, data),
  * cmdline. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "map-internal.h"
+#include "xlate/map-internal.h"
 
 #define MiB            (UINT64_C(1) << 20)
 #define GiB            (UINT64_C(1) << 30)

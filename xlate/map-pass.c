@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Pass-through (pass loc mem:/io:/pci:, pass intr) and reservations (reserve). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "map-internal.h"
+#include "xlate/map-internal.h"
 
 #define PAGE                0x1000u
 #define ARM_VUART_SPI       32

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* vdevs: one handler per qvm vdev type (the table at the end), native Xen device or backend. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "map-internal.h"
+#include "xlate/map-internal.h"
 
 typedef void vdev_fn(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp);
 

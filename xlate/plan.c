@@ -1,13 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The translation plan: its lifetime, the report helpers the passes share, and xlate_translate. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "map-internal.h"
+#include "xlate/map-internal.h"
 
 const struct xlate_rule_desc xlate_rules[XLATE_RULE_COUNT] = {
 #define XLATE_RULE(ID, NAME, QVM, XEN, FID, NOTE) [XLATE_RULE_##ID] = {NAME, QVM, XEN, FID, NOTE},
-#include "mapping.def"
+#include "xlate/mapping.def"
 };
 
 const char *xlate_fidelity_name(enum xlate_fidelity f)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The translation plan: what qvm-xl will build for one qvm VM on one Xen
  * target — the libxl domain config, the dom0 backends to start, and a
  * report on how faithfully each qvm component maps. Pure data: producing it
@@ -8,8 +9,8 @@
 #include <stddef.h>
 #include <libxl.h>
 
-#include "qvmconf.h"
-#include "target.h"
+#include "conf/qvmconf.h"
+#include "xlate/target.h"
 
 /* How a qvm component is realised on Xen. X(enum suffix, name printed). */
 #define XLATE_FIDELITIES(X)                                                                        \

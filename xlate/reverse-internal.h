@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <libxl.h>
 
-#include "build.h"
-#include "reverse.h"
+#include "conf/build.h"
+#include "xlate/reverse.h"
 
 /*
  * State of one reverse translation. As in xlcfg/write.c, `rest` is a shallow

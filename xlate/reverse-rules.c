@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The reverse rules (Xen -> qvm), one function per row of xlate/reverse.def, i.e. per mapping.def
  * row. */
 #include <inttypes.h>
@@ -5,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "map-internal.h"
-#include "reverse-internal.h"
+#include "xlate/map-internal.h"
+#include "xlate/reverse-internal.h"
 
 #define MiB            (UINT64_C(1) << 20)
 #define GiB            (UINT64_C(1) << 30)
@@ -318,14 +319,14 @@ struct rev_row {
 
 static const struct rev_row rows[] = {
 #define XLATE_REVERSE(ID, KEYS, FN, VCPU_FN) {XLATE_RULE_##ID, KEYS, FN, VCPU_FN},
-#include "reverse.def"
+#include "xlate/reverse.def"
 };
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
 
 /* The public view of the same rows. */
 const struct xlate_reverse_rule xlate_reverse_rules[] = {
 #define XLATE_REVERSE(ID, KEYS, FN, VCPU_FN) {XLATE_RULE_##ID, KEYS},
-#include "reverse.def"
+#include "xlate/reverse.def"
 };
 const size_t xlate_reverse_nrules = NROWS;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* libxl_domain_config -> qvm model: the driver of the reverse rules, the lossy list and the
  * residual check. */
 #include <inttypes.h>
@@ -6,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reverse-internal.h"
-#include "xlate.h"
+#include "xlate/reverse-internal.h"
+#include "xlate/xlate.h"
 
 /* ---- lossy entries and refusals: a list entry and a diagnostic each ---- */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The reverse direction: xl.cfg text or a libxl domain config -> the qvm model and qvmconf text. */
 #ifndef XLATE_REVERSE_H
 #define XLATE_REVERSE_H
@@ -6,9 +7,9 @@
 #include <stdio.h>
 #include <libxl.h>
 
-#include "qvmconf.h"
-#include "target.h"
-#include "xlcfg.h"
+#include "conf/qvmconf.h"
+#include "xlate/target.h"
+#include "xlcfg/xlcfg.h"
 
 /*
  * Something of the Xen side that the qvm side cannot say: xlcfg's lossy list

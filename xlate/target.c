@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Target descriptions: per-architecture defaults, host refinement, capability names. */
 #include <string.h>
-#include "xlate.h"
+#include "xlate/xlate.h"
 
 static const struct {
     const char *name;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The target a VM is translated for: host architecture and what its Xen can do. */
 #ifndef XLATE_TARGET_H
 #define XLATE_TARGET_H

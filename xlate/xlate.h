@@ -1,12 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xlate/: from the qvm model to a Xen domain — plan type, error codes and emitters. */
 #ifndef XLATE_H
 #define XLATE_H
 
 #include <stdio.h>
 #include <libxl.h>
-#include "target.h"
-#include "libxl-util.h"
-#include "xlcfg.h"
+#include "xlate/target.h"
+#include "xlcfg/libxl-util.h"
+#include "xlcfg/xlcfg.h"
 
 /* Error codes, negative; X(enum suffix, value, meaning and remedy). */
 #define XLATE_ERRORS(X)                                                                            \

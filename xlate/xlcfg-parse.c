@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reverse.h"
-#include "xlate.h"
+#include "xlate/reverse.h"
+#include "xlate/xlate.h"
 
 /* Refuses, at the key's place, what xlate_reverse would refuse to write (its r->refused). */
 static int check_reverse(const char *name, const libxl_domain_config *dc, enum xlate_arch arch,

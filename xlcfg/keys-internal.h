@@ -5,7 +5,7 @@
 
 #include <libxlutil.h>
 
-#include "xlcfg.h"
+#include "xlcfg/xlcfg.h"
 
 /* The reader's state (read.c). */
 struct xlcfg_parse {

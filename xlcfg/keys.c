@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "keys-internal.h"
+#include "xlcfg/keys-internal.h"
 
 static const char *const gic_names[] = {
     [LIBXL_GIC_VERSION_V2] = "v2",
@@ -51,7 +51,7 @@ const struct xlcfg_key xlcfg_keys[] = {
 #define XLCFG_KEY(KEY, KIND, FIELD, TYPES, DIR, NAMES_, DFLT, READ, WRITE)                         \
     {KEY, XLCFG_##KIND, FIELD, TYPES, DIR, NAMES_, DFLT},
 #define XLCFG_LIST(KEY, ADD, ENTRY, WHAT, WRITE) {KEY, XLCFG_LIST, NOF, T_ALL, RW, NONAMES, 0},
-#include "keys.def"
+#include "xlcfg/keys.def"
 };
 const size_t xlcfg_nkeys = sizeof(xlcfg_keys) / sizeof(xlcfg_keys[0]);
 
@@ -60,7 +60,7 @@ const struct xlcfg_key_fns xlcfg_key_fns[] = {
     {.read = READ, .write = WRITE},
 #define XLCFG_LIST(KEY, ADD, ENTRY, WHAT, WRITE)                                                   \
     {.add = ADD, .entry = ENTRY, .what = WHAT, .write = WRITE},
-#include "keys.def"
+#include "xlcfg/keys.def"
 };
 
 const struct xlcfg_key *xlcfg_key_find(const char *key)

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Ctx-free helpers to fill a libxl_domain_config, layout-compatible with libxl's _dispose.
  * They return XLCFG_ERR_* codes, which xlate/ shares (xlate/xlate.h). */
 #include <stdlib.h>
 #include <string.h>
-#include "libxl-util.h"
-#include "xlcfg.h"
+#include "xlcfg/libxl-util.h"
+#include "xlcfg/xlcfg.h"
 
 int xlate_bitmap_alloc(libxl_bitmap *bm, int nbits)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Filling a libxl_domain_config without a libxl context (no hypervisor needed). */
 #ifndef XLATE_LIBXL_UTIL_H
 #define XLATE_LIBXL_UTIL_H

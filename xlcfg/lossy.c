@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xlcfg.h"
+#include "xlcfg/xlcfg.h"
 
 void xlcfg_lossy_init(struct xlcfg_lossy_list *l)
 {

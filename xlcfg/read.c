@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keys-internal.h"
-#include "libxl-util.h"
+#include "xlcfg/keys-internal.h"
+#include "xlcfg/libxl-util.h"
 
 #define CPU_BITS 64 /* affinity bitmaps, as the forward translator builds them */
 #define MiB      (UINT64_C(1) << 20)

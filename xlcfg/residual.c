@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "xlcfg.h"
+#include "xlcfg/xlcfg.h"
 
 void xlcfg_json_compact(char *json)
 {

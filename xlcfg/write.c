@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keys-internal.h"
-#include "libxl-util.h"
+#include "xlcfg/keys-internal.h"
+#include "xlcfg/libxl-util.h"
 
 #define CONSUME(st, field) ((st)->rest.field = (st)->blank.field)
 

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <libxl.h>
 
-#include "diag.h"
+#include "conf/diag.h"
 
 /* Error codes, negative; the same values as xlate's XLATE_ERR_* of the same name. */
 enum xlcfg_error {

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # The qvm-xl command line, table-driven: each row of the tables below is one
 # command line with its expected exit status and what standard output and
 # standard error must (or must not) show. No hypervisor is needed: the rows

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doc.h"
+#include "conf/doc.h"
 
 struct asinfo_entry {
     const char *name;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # Fails, with a diff, when the committed reference pages or fuzz dictionary
 # differ from what docs/gen-ref prints from the current schema (fix: make
 # update-docs).

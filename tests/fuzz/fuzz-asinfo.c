@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* libFuzzer target: the asinfo host description (toolstack/asinfo.c,
  * docs/qvm-xl.1 HOST DESCRIPTION). Each input is parsed, then:
  * - every entry round-trips through qx_asinfo_lookup, its name is not empty,
@@ -12,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "asinfo.h"
+#include "toolstack/asinfo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* libFuzzer target: read, parse, validate and write a qvmconf text, check
  * the round trip parse(write(parse(x))) == parse(x) whenever x was valid, and
  * translate every valid model for both architectures and emit the result. */
@@ -6,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doc.h"
-#include "plan.h"
-#include "xlate.h"
+#include "conf/doc.h"
+#include "xlate/plan.h"
+#include "xlate/xlate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* libFuzzer target: the host reservation file (toolstack/host.c,
  * docs/qvm-xl.1 HOST RESERVATION). Each input is read as a reservation file:
  * - an accepted file holds only the documented items: its words are
@@ -13,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doc.h"
-#include "host.h"
+#include "conf/doc.h"
+#include "toolstack/host.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

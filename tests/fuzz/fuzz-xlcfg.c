@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* libFuzzer target for the reverse direction (`qvm-xl convert --to=qvmconf FILE.cfg`), for an
  * x86_64 and an aarch64 guest in turn:
  *
@@ -16,10 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
-#include "qvmconf.h"
-#include "reverse.h"
-#include "xlate.h"
+#include "xlate/plan.h"
+#include "conf/qvmconf.h"
+#include "xlate/reverse.h"
+#include "xlate/xlate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

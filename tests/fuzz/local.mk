@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # tests/fuzz: libFuzzer targets (configure --enable-fuzz with CC=clang)
 #
 # The target also translates every valid model (xlate/) and emits it.

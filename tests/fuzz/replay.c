@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Runs a fuzz target once on each seed file without libFuzzer, so `make check`
  * (with any compiler, and under --enable-sanitizers) keeps the seeds and the
  * target's properties honest between fuzzing sessions. Built once per target

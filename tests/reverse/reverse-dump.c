@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "map-internal.h"
-#include "qvmconf.h"
-#include "reverse.h"
+#include "xlate/map-internal.h"
+#include "conf/qvmconf.h"
+#include "xlate/reverse.h"
 
 /* libxlutil 4.17 leaks the string and list tokens being read when a syntax error hits
  * inside a list (its bison grammar has no %destructor): theirs, not ours. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # Golden tests of qvm-xl's outputs that need no hypervisor, on every
 # examples/*.qvmconf: `create -n` (libxl JSON, as xl -N create) and
 # `convert --to=xl` against golden/NAME.json and golden/NAME.cfg,

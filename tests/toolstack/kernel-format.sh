@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # Kernel files Xen cannot load are configuration errors before anything is built:
 # `create -n` and `convert` on an ELF kernel for aarch64 and a raw one for x86 PVH
 # exit 65, print nothing on stdout and name the check at the load item. No hypervisor.

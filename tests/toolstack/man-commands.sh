@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # docs/qvm-xl.1 against the command table: every command of `qvm-xl --help`
 # has a ".SS NAME" section whose synopsis is its usage line, and every exit
 # status of `qvm-xl help create` is listed under EXIT STATUS.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Helpers shared by the conf/ model tests: parse a text, look for checks. */
 #ifndef MODEL_TEST_H
 #define MODEL_TEST_H
@@ -9,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "check.h"
-#include "doc.h"
+#include "conf/check.h"
+#include "conf/doc.h"
 
 struct mt {
     struct qc_doc doc;

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests of the validator: each named check, positive and negative. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model-test.h"
+#include "tests/unit/model-test.h"
 
 /* Runs `text` (validated) and asserts whether `check` was reported. */
 static void expect(const char *text, const char *check, bool reported)

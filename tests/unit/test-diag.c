@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests for conf/diag.c: collecting, gcc-style printing, JSON. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "diag.h"
-#include "doc.h"
+#include "conf/diag.h"
+#include "conf/doc.h"
 
 /* Runs `fn` with a memory stream and returns what it printed (malloc'd). */
 struct out {

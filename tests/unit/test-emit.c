@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests for xlate/ and xlcfg/: target defaults, ctx-free libxl helpers, the keys table,
  * the xl.cfg writer and the JSON emitter. */
 #include <setjmp.h>
@@ -8,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "xlate.h"
-#include "../xlate/emit-cases.h" /* tests/xlate/ */
+#include "xlate/xlate.h"
+#include "tests/xlate/emit-cases.h" /* tests/xlate/ */
 
 static char *read_golden(const char *name, const char *ext)
 {

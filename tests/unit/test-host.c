@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests of toolstack/host.c: host precedence against fake inventories,
  * /proc parsing, the reservation file (every class of bad input gives its
  * located error, files that are not regular are refused); and
@@ -14,9 +15,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "asinfo.h"
-#include "host.h"
-#include "libxl-util.h"
+#include "toolstack/asinfo.h"
+#include "toolstack/host.h"
+#include "xlcfg/libxl-util.h"
 
 static const char proc_iomem[] = "00000000-00000fff : Reserved\n"
                                  "00001000-0009fbff : System RAM\n"

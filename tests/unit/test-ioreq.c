@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* test-ioreq.c: dispatcher validation, string I/O, a random hammer, and privilege decisions. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,9 +7,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "privdrop.h"
-#include "ser8250.h"
-#include "vdev-fake.h"
+#include "vdev-backends/privdrop.h"
+#include "vdev-backends/ser8250.h"
+#include "vdev-backends/vdev-fake.h"
 
 #define SP 0x1c0f0000
 

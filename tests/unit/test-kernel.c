@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests of the guest kernel format check (toolstack/kernel.c), on small temp files. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "doc.h"
-#include "kernel.h"
-#include "xlate.h"
+#include "conf/doc.h"
+#include "toolstack/kernel.h"
+#include "xlate/xlate.h"
 
 static const unsigned char elf[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
 static const unsigned char gz[] = {0x1f, 0x8b, 8, 0};

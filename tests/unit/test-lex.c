@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests for the lexical layer: words, quotes, comments, @includes,
  * $-substitution and locations (conf/lex.c, conf/source.c, conf/subst.c). */
 #include <setjmp.h>
@@ -11,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "diag.h"
-#include "doc.h"
+#include "conf/diag.h"
+#include "conf/doc.h"
 
 /* The lexer's calls are what is tested: they fill a document's sources, words and
  * diagnostics directly. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* test-loop.c: the backend's real event loop (loop.c) on the real clock, without Xen: a guest's
  * worst-case device programming costs a bounded share of a CPU, a xenstore-watch storm a
  * bounded number of death checks, a full FIFO no polling; and the loop's exits. */
@@ -10,10 +11,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "loop.h"
-#include "ser8250.h"
-#include "vdev-fake.h"
-#include "wdt-sp805.h"
+#include "vdev-backends/loop.h"
+#include "vdev-backends/ser8250.h"
+#include "vdev-backends/vdev-fake.h"
+#include "vdev-backends/wdt-sp805.h"
 
 #define MS  1000000ull
 #define SP  0x1c0f0000

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests for conf/num.c: qvmconf numbers in every role. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -6,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "num.h"
+#include "conf/num.h"
 
 struct num_case {
     const char *s;

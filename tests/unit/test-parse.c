@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests of the qvmconf parser: contexts, last-wins, accumulation,
  * vdev type spellings, blob types and each argument grammar. */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "model-test.h"
+#include "tests/unit/model-test.h"
 
 static void global_inside_context(void **state)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* test-pl011.c: PL011 register model: reset values, flags, FIFO, loopback, interrupts;
  * what a hostile guest can make the backend do (no timers, batched output and interrupts). */
 #include <stdarg.h>
@@ -7,8 +8,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "pl011.h"
-#include "vdev-fake.h"
+#include "vdev-backends/pl011.h"
+#include "vdev-backends/vdev-fake.h"
 
 #define U 0x9000000
 

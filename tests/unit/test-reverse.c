@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests of the reverse direction: xlcfg/read.c (through xlate/xlcfg-parse.c), xlate/reverse.c,
  * reverse.def and its keys against xlcfg/keys.def. */
 #include <setjmp.h>
@@ -9,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "map-internal.h"
-#include "reverse.h"
+#include "xlate/map-internal.h"
+#include "xlate/reverse.h"
 
 /* libxlutil 4.17 leaks the string and list tokens being read when a syntax error hits
  * inside a list (its bison grammar has no %destructor): theirs, not ours. */

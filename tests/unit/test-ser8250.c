@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* test-ser8250.c: 16550A register model: reset values, DLAB, FIFO, loopback, IIR, output;
  * what a hostile guest can make the backend do (no timers, batched output and interrupts). */
 #include <stdarg.h>
@@ -8,8 +9,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ser8250.h"
-#include "vdev-fake.h"
+#include "vdev-backends/ser8250.h"
+#include "vdev-backends/vdev-fake.h"
 
 #define BASE 0x3f8
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests of the qvm-xl command layer: the create step table and the
  * QVMXL_FAIL_AT hook, exit codes in the help text, and each command's
  * command-line parsing (no hypervisor needed: only paths that stop before
@@ -10,12 +11,12 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "checks.h"
-#include "monitor.h"
-#include "qvm-xl.h"
-#include "steps.h"
-#include "suggest.h"
-#include "qx-main.h"
+#include "toolstack/checks.h"
+#include "toolstack/monitor.h"
+#include "toolstack/qvm-xl.h"
+#include "toolstack/steps.h"
+#include "conf/suggest.h"
+#include "tests/unit/qx-main.h"
 
 static int run(const char *first, ...)
 {

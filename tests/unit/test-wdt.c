@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* test-wdt.c: IB700 timeout table, kick, stop, expiry; SP805 registers, lock, two-stage expiry;
  * for both, the minimum periods that bound how often a guest can wake the backend. */
 #include <stdarg.h>
@@ -5,9 +6,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "vdev-fake.h"
-#include "wdt-ib700.h"
-#include "wdt-sp805.h"
+#include "vdev-backends/vdev-fake.h"
+#include "vdev-backends/wdt-ib700.h"
+#include "vdev-backends/wdt-sp805.h"
 
 #define SEC VDEV_NS_PER_SEC
 #define MS  1000000ull

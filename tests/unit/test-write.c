@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests of the canonical writer: number spelling, quoting, exact
  * canonical text, and parse(write(parse(x))) == parse(x) on rich configs. */
 #include <stdlib.h>
 
-#include "model-test.h"
+#include "tests/unit/model-test.h"
 
 static const char *const x86_cfg =
     "system qnx7-x86_64-guest\n"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests of the qvm -> Xen mapping rules (xlate/map-*.c): one test per behaviour. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,8 +10,8 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
-#include "map-internal.h"
-#include "qvmconf.h"
+#include "xlate/map-internal.h"
+#include "conf/qvmconf.h"
 
 struct tx {
     struct qc_sources src;

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Test domain configurations: PVH pinned, HVM with legacy devices, Arm pass-through, PV. */
 #include <string.h>
-#include "xlate.h"
-#include "emit-cases.h"
+#include "xlate/xlate.h"
+#include "tests/xlate/emit-cases.h"
 
 #define TRY(expr)                                                                                  \
     do {                                                                                           \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Test domain configurations for the emitters, shared by test-emit and emit-dump. */
 #ifndef TESTS_XLATE_EMIT_CASES_H
 #define TESTS_XLATE_EMIT_CASES_H

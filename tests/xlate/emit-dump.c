@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* emit-dump: print a test configuration (tests/xlate/emit-cases.c) as xl.cfg or libxl JSON. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "xlate.h"
-#include "emit-cases.h"
+#include "xlate/xlate.h"
+#include "tests/xlate/emit-cases.h"
 
 int main(int argc, char **argv)
 {

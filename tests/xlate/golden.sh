@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # Golden tests of the translator: each tests/golden/xlate/NAME.qvmconf gives, byte for byte,
 # NAME.cfg (xl.cfg), NAME.json (libxl JSON) and NAME.report (report + diagnostics).
 # A "# xlate-args: ..." line in the input gives the target (--arch, --caps, --pcpus).

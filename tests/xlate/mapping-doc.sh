@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # docs/mapping.md must be what xlate/mapping.def generates (the table the code's rule ids come from).
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}"

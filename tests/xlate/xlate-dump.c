@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xlate-dump: translate one qvmconf for a target and print the xl.cfg, JSON or report (golden
  * tests). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "doc.h"
-#include "map-internal.h"
+#include "conf/doc.h"
+#include "xlate/map-internal.h"
 
 static int usage(void)
 {
