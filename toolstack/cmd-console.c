@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* `qvm-xl console DOMAIN`: attach to the domain's primary console (xenconsole). */
-#include "cmd-util.h"
-#include "qvm-xl.h"
-#include "steps.h"
+#include "toolstack/cmd-util.h"
+#include "toolstack/qvm-xl.h"
+#include "toolstack/steps.h"
 
 int cmd_console(int argc, char **argv)
 {
@@ -12,7 +13,7 @@ int cmd_console(int argc, char **argv)
 
     rc = qx_cmd_domain(&g, argc, argv, &c, &domid);
     if (rc == QX_PROCEED) {
-        libxl_primary_console_exec(c.ctx, domid, -1); /* returns only on failure */
+        qx_console_exec(&c, domid);
         fprintf(stderr, "qvm-xl: cannot attach to the console of domain %u\n", domid);
         rc = QX_EXIT_FAIL;
     }

@@ -188,7 +188,7 @@ static int build(struct qx_ctx *c, const struct create_opts *o, struct qx_load *
     rc = QX_EXIT_OK;
     if (o->console) {
         /* Like xl create -c: the console replaces this process. */
-        libxl_primary_console_exec(c->ctx, domid, -1);
+        qx_console_exec(c, domid);
         fprintf(stderr, "qvm-xl: cannot attach the console\n");
         rc = QX_EXIT_FAIL;
     } else if (o->foreground) {

@@ -57,3 +57,14 @@ int qx_domain_lookup(struct qx_ctx *c, const char *domain, uint32_t *domid_r)
     fprintf(stderr, "qvm-xl: no domain named '%s'\n", domain);
     return -1;
 }
+
+/* No notify fd; libxl 4.18+ also takes an escape character, where NULL keeps
+ * xenconsole's own (^]). */
+void qx_console_exec(struct qx_ctx *c, uint32_t domid)
+{
+#ifdef LIBXL_HAVE_CONSOLE_ESCAPE_CHARACTER
+    libxl_primary_console_exec(c->ctx, domid, -1, NULL);
+#else
+    libxl_primary_console_exec(c->ctx, domid, -1);
+#endif
+}

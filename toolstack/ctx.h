@@ -22,4 +22,8 @@ void qx_ctx_close(struct qx_ctx *c);
 /* DOMAIN as a name or a number; returns 0 and sets *domid_r, or -1. */
 int qx_domain_lookup(struct qx_ctx *c, const char *domain, uint32_t *domid_r);
 
+/* Replaces this process with xenconsole on the domain's primary console (xl console);
+ * returns only on failure. */
+void qx_console_exec(struct qx_ctx *c, uint32_t domid);
+
 #endif

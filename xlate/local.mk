@@ -32,7 +32,7 @@ tests/tools/noxen-shim.so: $(srcdir)/tests/tools/noxen-shim.c
 	$(AM_V_CC)$(CC) -shared -fPIC $(CPPFLAGS) $(XENCTRL_CFLAGS) $(XENSTORE_CFLAGS) \
 		-o $@ $(srcdir)/tests/tools/noxen-shim.c
 CLEANFILES += tests/tools/noxen-shim.so
-EXTRA_DIST += tests/tools/noxen-shim.c tests/tools/json-norm tests/golden/emit
+EXTRA_DIST += tests/tools/noxen-shim.c tests/tools/json-norm tests/tools/xl-channels.sh tests/golden/emit
 
 if HAVE_XL_BIN
 TESTS += tests/xlate/xl-roundtrip.sh

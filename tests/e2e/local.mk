@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # tests/e2e: the real-Xen-in-QEMU suite. Not part of `make check` (one boot costs about a
 # minute under TCG); `make check-e2e` runs the cases and the rig's failure scenarios,
 # `make check-e2e-cases` / `make check-e2e-failures` one of them. Downloads and images are

@@ -1,4 +1,6 @@
-/* LD_PRELOAD shim that lets Xen's own `xl -N create` run on a host without a hypervisor (tests only). */
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* LD_PRELOAD shim that lets Xen's own `xl -N create` run on a host without a hypervisor (tests
+ * only). */
 /*
  * xl allocates a libxl ctx before anything else, and libxl_ctx_alloc() opens
  * privcmd and xenstore; the dry run then asks a few informational questions
@@ -6,13 +8,15 @@
  * is enough (spec/xen-mapping.md 1.4; libvirt's tests/libxlmock.c does the
  * same). Never preload this on a real Xen host: every answer is made up.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <xenctrl.h>
 #include <xenstore.h>
 
-#define SHIM_NR_CPUS  64
-#define SHIM_NR_NODES 1
-#define SHIM_PAGES    (4UL << 18) /* 4 GiB of 4 KiB pages */
+#define SHIM_NR_CPUS      64
+#define SHIM_NR_NODES     1
+#define SHIM_PAGES        (4UL << 18) /* 4 GiB of 4 KiB pages */
+#define SHIM_CAPABILITIES "xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64"
 
 /* Any non-NULL pointer works as a handle: callers only pass it back to us. */
 static char fake_xc_handle;
@@ -53,7 +57,7 @@ int xc_version(xc_interface *xch, int cmd, void *arg)
         memset(arg, 0, sizeof(xen_compile_info_t));
         return 0;
     case XENVER_capabilities:
-        strcpy(arg, "xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64");
+        strcpy(arg, SHIM_CAPABILITIES);
         return 0;
     case XENVER_changeset:
         memset(arg, 0, sizeof(xen_changeset_info_t));
@@ -69,6 +73,39 @@ int xc_version(xc_interface *xch, int cmd, void *arg)
     }
 }
 
+/* libxl 4.20 asks for the strings through these instead (xenctrl.h: the caller frees them).
+ * Older libxl never calls them, so defining them is harmless there. */
+char *xc_xenver_extraversion(xc_interface *xch);
+char *xc_xenver_capabilities(xc_interface *xch);
+char *xc_xenver_changeset(xc_interface *xch);
+char *xc_xenver_commandline(xc_interface *xch);
+char *xc_xenver_buildid(xc_interface *xch);
+
+char *xc_xenver_extraversion(xc_interface *xch)
+{
+    return strdup("");
+}
+
+char *xc_xenver_capabilities(xc_interface *xch)
+{
+    return strdup(SHIM_CAPABILITIES);
+}
+
+char *xc_xenver_changeset(xc_interface *xch)
+{
+    return strdup("");
+}
+
+char *xc_xenver_commandline(xc_interface *xch)
+{
+    return strdup("");
+}
+
+char *xc_xenver_buildid(xc_interface *xch)
+{
+    return strdup("");
+}
+
 int xc_physinfo(xc_interface *xch, xc_physinfo_t *info)
 {
     memset(info, 0, sizeof(*info));
@@ -81,8 +118,8 @@ int xc_physinfo(xc_interface *xch, xc_physinfo_t *info)
     info->cpu_khz = 1000000;
     info->total_pages = SHIM_PAGES;
     info->free_pages = SHIM_PAGES;
-    info->capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_pv |
-                         XEN_SYSCTL_PHYSCAP_hap | XEN_SYSCTL_PHYSCAP_directio;
+    info->capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_hap |
+                         XEN_SYSCTL_PHYSCAP_directio;
     return 0;
 }
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # For every golden that translates and is expressible in xl.cfg, Xen's own xl (under the
 # noxen shim) must parse our NAME.cfg into the same normalised JSON as our NAME.json.
 set -u
@@ -12,6 +13,8 @@ dir="$top_srcdir/tests/golden/xlate"
 work=$(mktemp -d "${TMPDIR:-/tmp}/xlate-xl.XXXXXX") || exit 99
 trap 'rm -rf "$work"' EXIT
 
+. "$top_srcdir/tests/tools/xl-channels.sh"
+
 fail=0 n=0
 for cfg in "$dir"/*.cfg; do
     name=$(basename "$cfg" .cfg)
@@ -21,7 +24,8 @@ for cfg in "$dir"/*.cfg; do
     if ! LD_PRELOAD="$shim" "$XL_BIN" -N create "$cfg" >"$work/$name.xl.json" 2>"$work/$name.err"; then
         echo "FAIL $name: xl rejected it:"; cat "$work/$name.err"; fail=1; continue
     fi
-    python3 "$norm" "$dir/$name.json" >"$work/ours" && python3 "$norm" "$work/$name.xl.json" >"$work/xl" ||
+    as_xl_numbers "$dir/$name.json" "$work/ours.json" && python3 "$norm" "$work/ours.json" >"$work/ours" &&
+        python3 "$norm" "$work/$name.xl.json" >"$work/xl" ||
         { fail=1; continue; }
     if diff -u "$work/ours" "$work/xl" >"$work/diff"; then
         echo "PASS $name"

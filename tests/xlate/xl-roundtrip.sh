@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # The xl.cfg we emit must parse back, with Xen's own xl, to the JSON we emit.
 # Runs `xl -N create` under the noxen shim, so no hypervisor is needed.
 set -u
@@ -16,6 +17,8 @@ case "$shim" in /*) ;; *) shim="$PWD/$shim" ;; esac
 work=$(mktemp -d "${TMPDIR:-/tmp}/xl-roundtrip.XXXXXX") || exit 99
 trap 'rm -rf "$work"' EXIT
 
+. "$top_srcdir/tests/tools/xl-channels.sh"
+
 fail=0
 for c in $("$dump" --list); do
     "$dump" "$c" cfg >"$work/$c.cfg" || { echo "FAIL $c: emit xl.cfg"; fail=1; continue; }
@@ -26,7 +29,8 @@ for c in $("$dump" --list); do
         echo "FAIL $c: xl rejected the emitted xl.cfg:"; cat "$work/$c.xl.err"
         cat "$work/$c.cfg"; fail=1; continue
     fi
-    python3 "$norm" "$work/$c.ours.json" >"$work/$c.ours.norm" &&
+    as_xl_numbers "$work/$c.ours.json" "$work/$c.ours.xl.json" &&
+        python3 "$norm" "$work/$c.ours.xl.json" >"$work/$c.ours.norm" &&
         python3 "$norm" "$work/$c.xl.json" >"$work/$c.xl.norm" || { fail=1; continue; }
     if diff -u "$work/$c.ours.norm" "$work/$c.xl.norm" >"$work/$c.diff"; then
         echo "PASS $c"

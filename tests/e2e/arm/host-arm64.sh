@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # aarch64 profile of the e2e host helpers (bash, sourced by lib/host-lib.sh when
 # QX_E2E_ARCH=arm64): the same rig, with Debian's arm64 Xen, dom0 and guest kernel under
 # qemu-system-aarch64. Nothing arm64 is installed on the host: the packages are unpacked

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # 00-smoke: xl create a pinned 2-vCPU PVH guest, read what it printed on its console,
 # check its vCPUs and their hard affinity, destroy it, and check only Domain-0 is left.
 . /e2e/lib/dom0-lib.sh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # 10-qvmxl-create: qvm-xl create on examples/pvh-pinned.qvmconf (the case directories hold
 # copies of examples/, kept equal by tests/toolstack/golden.sh): console output, vCPUs,
 # per-vCPU pinning, memory, qvm-xl list, qvm-xl destroy.

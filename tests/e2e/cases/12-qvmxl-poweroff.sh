@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # 12-qvmxl-poweroff: a guest that powers off is destroyed by qvm-xl's monitor (qvm exits
 # with its guest), as xl's daemon does for on_poweroff="destroy".
 . /e2e/lib/dom0-lib.sh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # 15-qvmxl-serial: a PVH guest whose 16550 at 0x3f8 is emulated by qvm-xl-backend: create
 # starts one backend and unpauses after its ready line; the guest kernel's console output on
 # ttyS0 (written to 0x3f8) reaches the hostdev file; destroy stops the backend. (Every byte

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # 20-qvmxl-conflicts: host precedence. Each conflict exits 3 (qvm-xl(1)) with a message
 # naming the resource kind, and creates no domain.
 . /e2e/lib/dom0-lib.sh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # 30-qvmxl-failat: all or nothing. QVMXL_FAIL_AT=STEP makes each step of qvm-xl create
 # fail after doing its work; every run must exit with the step's documented code and
 # leave no domain besides Domain-0 and no backend process. The configuration has a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # 31-backend-devices: qvm-xl-backend on real Xen for PVH guests, started by hand (xl create -p,
 # backend, wait for "ready", xl unpause): 8250 output reaches the hostdev file and reads are
 # answered; the backend runs as nobody with CapEff 0 and its handles refuse domain 0; an

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # 32-backend-hostile: a guest hammers the backend's ports (every width, unaligned, out of
 # range, REP string I/O, from both vCPUs) for 30 s; the backend must stay alive and keep
 # answering. Before that the guest times one backend port access against one Xen answers

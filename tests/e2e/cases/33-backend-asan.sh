@@ -1,7 +1,8 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # 33-backend-asan: the hammer of 32-backend-hostile (30 s of random port I/O of every kind
 # from both vCPUs) through the backend built with --enable-sanitizers, which the build tree
-# must hold as vdev-backends/qvm-xl-backend-asan (skipped otherwise); the backend must keep
-# answering and its ASan/UBSan logs must stay empty.
+# must hold as vdev-backends/qvm-xl-backend-asan (33-backend-asan/needs: run-cases skips the
+# case without it); the backend must keep answering and its ASan/UBSan logs must stay empty.
 . /e2e/lib/dom0-lib.sh
 D=$QX_CASE_DIR
 LX=/usr/local/libexec
@@ -30,7 +31,9 @@ if [ -x "$LX/qvm-xl-backend-asan" ] && grep -q __asan_init "$LX/qvm-xl-backend-a
     sed 's/^/# be-hostile-asan.log: /' /tmp/be-hostile-asan.log
     diag "time sanitizer-part $(qx_elapsed "$t") s"
 else
-    ok "# SKIP sanitizer run: no vdev-backends/qvm-xl-backend-asan in the build tree (scripts/test-all builds it in its asan stage)"
+    not_ok "$LX/qvm-xl-backend-asan is no ASan build (__asan_init missing)"
 fi
-for f in /var/log/xen/xl-*.log; do grep -E "shut down|Action for" "$f" | sed "s|^|# ${f##*/}: |"; done
+for f in /var/log/xen/xl-*.log; do
+    [ -f "$f" ] && grep -E "shut down|Action for" "$f" | sed "s|^|# ${f##*/}: |"
+done
 qx_done

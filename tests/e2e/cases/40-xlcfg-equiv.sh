@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # 40-xlcfg-equiv (issue 5): for each x86 example, `xl -N create` on the xl.cfg that
 # `qvm-xl convert --to=xl` emits gives the same libxl JSON as `qvm-xl create -n`
 # (after dropping what xl adds on its own: uuid, run_hotplug_scripts, claim_mode,

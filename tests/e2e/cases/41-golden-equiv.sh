@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # 41-golden-equiv (issue 5): for EVERY x86 translator golden (tests/golden/xlate/x86-*)
 # whose translation succeeds, the real xl in dom0 (`xl -N create`, no shim) parses the
 # xl.cfg that `qvm-xl convert --to=xl` emits into the same libxl JSON as `qvm-xl create -n`;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # 50-reverse-export: a domain made by `xl create` is exported with `qvm-xl export`, destroyed,
 # and re-created with `qvm-xl create` from the exported qvmconf; vCPUs, pinning and memory must
 # be the same (issue 8). What qvmconf cannot express is listed as # comments in the export.

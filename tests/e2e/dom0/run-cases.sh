@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # dom0 side of the e2e case runner: run every case in /e2e/cases in one boot, each under
 # its own timeout, between "QXCASE begin/end" markers the host runner reads.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* qx-portio.c: guest-side x86 port I/O for the backend e2e cases (a static program). */
 #include <errno.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # Helpers for e2e test cases, which run in dom0 under busybox sh: TAP-style results,
 # waiting for a guest's console, reading what the guest reported, vCPU affinity.
 # A case starts with:  . /e2e/lib/dom0-lib.sh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # Host-side helpers shared by the e2e rig and the guest image builder (bash, sourced).
 # Every piece downloaded or built lands in one cache directory so that later runs work
 # offline; stage names here match the ones the rig reports.

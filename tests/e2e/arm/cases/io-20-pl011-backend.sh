@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # io-20-pl011-backend (GICv3 host, Xen built with ioreq servers: tests/e2e/arm/build-xen):
 # io-20-pl011-backend/arm-uarts.qvmconf has a second pl011 at 0x1c0a0000, where Xen's vuart cannot be;
 # qvm-xl-backend (cross-built) emulates it. The guest writes a line to its data register with

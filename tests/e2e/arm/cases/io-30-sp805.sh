@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # io-30-sp805 (GICv3 host, Xen with ioreq servers): io-30-sp805/arm-watchdog.qvmconf has an SP805
 # emulated by qvm-xl-backend with action terminate. The guest starts it (1 s period at the
 # default 25 MHz) and never kicks it: on the second expiry the backend shuts the domain down

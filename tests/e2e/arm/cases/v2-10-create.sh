@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # v2-10-create (GICv2 host): qvm-xl create of examples/arm-gicv2.qvmconf: the guest prints
 # through Xen's vuart (its pl011, relocated to 0x22000000), has the vCPU, pinning and memory
 # asked for; a GICv3 guest is refused on this host with nothing left behind; destroy.

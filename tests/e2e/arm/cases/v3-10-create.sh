@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # v3-10-create (GICv3 host): qvm-xl create of examples/arm-gicv3-smp.qvmconf: 2 vCPUs pinned
 # in reverse order, 192 MiB asked for at 0x80000000 (Xen places RAM at 0x40000000), the vuart
 # console; then a guest kernel Xen cannot load (an ELF file) is refused naming the file.
