@@ -391,21 +391,37 @@ int qc_read_args(struct qc_sources *src, struct qc_words *out, int argc, const c
     return r.failed ? -1 : 0;
 }
 
-int qc_read_text(struct qc_sources *src, struct qc_words *out, const char *name, const char *text,
-                 size_t len, const struct qc_read_opts *opts, struct qc_diags *d)
+/* Appends a copy of @text as a top-level source: its index, or -1 when out of memory. */
+static int add_text(struct qc_sources *s, const char *name, const char *text, size_t len)
 {
-    struct qc_reader r;
     struct qc_loc none = {NULL, 0, 0};
     char *copy = malloc(len + 1);
-    int idx;
 
-    reader_init(&r, src, out, opts, d);
     if (copy) {
         if (len)
             memcpy(copy, text, len);
         copy[len] = '\0';
     }
-    idx = add_source(src, strdup(name), copy, len, -1, none);
+    return add_source(s, strdup(name), copy, len, -1, none);
+}
+
+const char *qc_sources_add_text(struct qc_sources *s, const char *name, const char *text,
+                                size_t len)
+{
+    int idx = add_text(s, name, text, len);
+
+    return idx < 0 ? NULL : s->items[idx].name;
+}
+
+int qc_read_text(struct qc_sources *src, struct qc_words *out, const char *name, const char *text,
+                 size_t len, const struct qc_read_opts *opts, struct qc_diags *d)
+{
+    struct qc_reader r;
+    struct qc_loc none = {NULL, 0, 0};
+    int idx;
+
+    reader_init(&r, src, out, opts, d);
+    idx = add_text(src, name, text, len);
     if (idx < 0) {
         qc_reader_oom_(&r, none);
         return -1;

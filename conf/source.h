@@ -113,6 +113,14 @@ int qc_read_args(struct qc_sources *src, struct qc_words *out, int argc, const c
 int qc_read_text(struct qc_sources *src, struct qc_words *out, const char *name, const char *text,
                  size_t len, const struct qc_read_opts *opts, struct qc_diags *d);
 
+/* Keeps a copy of @text (@len bytes) as source @name without reading it as qvmconf: a text in
+ * another language (an xl.cfg) whose diagnostics go through the same channel, so that
+ * qc_diags_print shows its lines and carets. Locations whose file is the returned name (or a
+ * string equal to it) point into it. Returns that name (owned by @s), or NULL when out of
+ * memory. */
+const char *qc_sources_add_text(struct qc_sources *s, const char *name, const char *text,
+                                size_t len);
+
 /* The source text of line `line` of file `file` (for carets), without its
  * newline; NULL when unknown. */
 const char *qc_sources_line(const struct qc_sources *s, const char *file, uint32_t line,

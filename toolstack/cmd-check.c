@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* `qvm-xl check`: read each FILE and the words after "--" as qvm would,
  * parse, validate, then translate for the target and look for the files the
- * configuration loads (as `create -n` does), and report. Exit 0 when every
- * FILE is valid, 65 on any configuration error, 1 when a FILE cannot be
- * read, 64 on misuse. */
+ * configuration loads (as `create -n` does), and report; a FILE.cfg is an
+ * xl.cfg, read and converted back to qvmconf (as `convert --to=qvmconf`).
+ * Exit 0 when every FILE is valid, 65 on any configuration error, 1 when a
+ * FILE cannot be read, 64 on misuse. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "toolstack/checks.h"
 #include "toolstack/cmd-util.h"
+#include "toolstack/export.h"
 #include "toolstack/load.h"
 #include "toolstack/qvm-xl.h"
 #include "toolstack/steps.h"
@@ -90,6 +92,59 @@ static void explain_translation(FILE *out, struct qx_load *l, const struct xlate
     xlate_report_print(out, &l->plan);
 }
 
+/* The diagnostics gcc-style with carets, errors only with -q (as qx_load_print), then the
+ * summary. */
+static void print_text(FILE *out, const char *name, const struct qc_diags *d,
+                       const struct qc_sources *src, const struct check_opts *o)
+{
+    struct qc_diags e = *d;
+
+    e.items = o->verbosity < 0 && d->count ? malloc(d->count * sizeof(*e.items)) : NULL;
+    if (e.items) {
+        e.count = 0;
+        for (size_t i = 0; i < d->count; i++)
+            if (d->items[i].sev == QC_SEV_ERROR)
+                e.items[e.count++] = d->items[i];
+    }
+    qc_diags_print(out, e.items ? &e : d, src);
+    free(e.items); /* the items themselves belong to @d */
+    if (o->verbosity >= 0 && (d->errors || d->warnings)) {
+        if (o->nfiles > 1)
+            fprintf(out, "%s: ", name);
+        /* "2 errors, 1 warning", as a compiler ends */
+        qc_diags_print_summary(out, d);
+    }
+}
+
+/* One xl.cfg: read and converted back (no output but diagnostics, or the qvmconf with
+ * --canonical); its exit status (0, 1 or 65). */
+static int check_xlcfg(const char *file, const struct check_opts *o)
+{
+    struct qx_xlcfg x;
+    bool back = !o->syntax_only || o->out == OUT_CANONICAL;
+    int rc;
+
+    qx_xlcfg_init(&x);
+    x.d.disabled = o->lo.disabled;
+    x.d.promoted = o->lo.promoted;
+    rc = qx_xlcfg_load(&x, file, o->have_target ? &o->t : NULL, back, stderr);
+    if (rc == QX_EXIT_OK && x.d.errors) /* a warning made an error (-E) */
+        rc = QX_EXIT_CONFIG;
+    if (o->out == OUT_JSON)
+        json(stdout, file, &x.d, rc);
+    else
+        print_text(stderr, file, &x.d, &x.r.doc.src, o);
+    if (x.why)
+        fprintf(stderr, "qvm-xl: %s: %s\n", file, x.why);
+    if (o->verbosity > 0 && (rc != QX_EXIT_FAIL || x.why)) /* read, at least */
+        fprintf(stderr, "qvm-xl check: %s: %s; read as an xl.cfg for %s\n", file,
+                rc ? "invalid" : "valid", xlate_arch_name(x.arch));
+    if (o->out == OUT_CANONICAL && rc == QX_EXIT_OK && x.converted)
+        xlate_reverse_write(stdout, &x.r);
+    qx_xlcfg_dispose(&x);
+    return rc;
+}
+
 /* One FILE: its exit status (0, 1 or 65). */
 static int check_one(const char *file, const struct check_opts *o, int nwords, char **words)
 {
@@ -120,17 +175,10 @@ static int check_one(const char *file, const struct check_opts *o, int nwords, c
     }
     rc = r || l.doc.d.errors ? QX_EXIT_CONFIG : QX_EXIT_OK;
 
-    if (o->out == OUT_JSON) {
+    if (o->out == OUT_JSON)
         json(stdout, name, &l.doc.d, rc);
-    } else {
-        qx_load_print(&l, stderr, o->verbosity);
-        if (o->verbosity >= 0 && (l.doc.d.errors || l.doc.d.warnings)) {
-            if (o->nfiles > 1)
-                fprintf(stderr, "%s: ", name);
-            /* "2 errors, 1 warning", as a compiler ends */
-            qc_diags_print_summary(stderr, &l.doc.d);
-        }
-    }
+    else
+        print_text(stderr, name, &l.doc.d, &l.doc.src, o);
     if (o->verbosity > 0) {
         fprintf(stderr, "qvm-xl check: %s: %s", name, rc ? "invalid" : "valid");
         if (translated) {
@@ -261,13 +309,30 @@ int cmd_check(int argc, char **argv)
         rc = g.rc;
         goto out;
     }
+    for (int i = 0; i < g.nargs; i++) {
+        if (!qx_is_xlcfg(g.args[i]))
+            continue;
+        if (o.out == OUT_EXPLAIN)
+            qx_usage_error(&g,
+                           "--explain explains a qvmconf, not an xl.cfg ('%s'); "
+                           "--canonical prints the qvmconf it converts to",
+                           g.args[i]);
+        else if (g.nwords)
+            qx_usage_error(&g, "the WORDs after -- are qvmconf words: an xl.cfg ('%s') takes none",
+                           g.args[i]);
+        else
+            continue;
+        rc = g.rc;
+        goto out;
+    }
     o.lo.disabled = disabled.v;
     o.lo.promoted = promoted.v;
     o.verbosity = g.verbosity;
     o.nfiles = g.nargs;
     rc = QX_EXIT_OK;
     for (int i = 0; i < g.nargs; i++) {
-        int r = check_one(g.args[i], &o, g.nwords, g.wordv);
+        int r = qx_is_xlcfg(g.args[i]) ? check_xlcfg(g.args[i], &o)
+                                       : check_one(g.args[i], &o, g.nwords, g.wordv);
         if (r > rc) /* the worst: 65 over 1 over 0 */
             rc = r;
     }

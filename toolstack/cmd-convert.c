@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "toolstack/cmd-util.h"
 #include "toolstack/export.h"
@@ -105,11 +104,6 @@ int cmd_convert(int argc, char **argv)
     }
     if (to == TO_QVMCONF && qx_is_xlcfg(g.args[0])) {
         /* The reverse direction: an xl.cfg back to qvmconf (cmd-export.c). */
-        if (access(g.args[0], R_OK)) {
-            fprintf(stderr, "qvm-xl: cannot read '%s': %s\n", g.args[0], strerror(errno));
-            rc = QX_EXIT_FAIL;
-            goto out;
-        }
         rc = qx_convert_xlcfg(g.args[0], have_target ? &t : NULL, stdout, stderr);
         goto out;
     }

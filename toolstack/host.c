@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "toolstack/host.h"
+#include "conf/doc.h"
 
 const char *qx_res_name(enum qx_res r)
 {
@@ -400,54 +401,46 @@ int qx_host_parse_reserve_n(struct qx_host *h, const char *name, const char *tex
                             FILE *err)
 {
     /* Self-contained: no @FILE includes, no $ substitutions (qvm-xl(1)). */
-    const struct qc_read_opts ropts = {.no_includes = true};
-    struct qc_sources src;
-    struct qc_words words;
-    struct qc_diags d;
-    struct qc_config cfg, only;
+    const struct qc_doc_opts opts = {.read = {.no_includes = true}};
+    struct qc_doc doc;
+    struct qc_config only;
     struct qc_loc at;
     int rc = -1;
 
-    qc_sources_init(&src);
-    qc_words_init(&words);
-    qc_diags_init(&d);
-    qc_config_init(&cfg);
+    qc_doc_init(&doc, &opts);
     if (find_nul(name, text, len, &at)) {
         /* Not text: one error, not one per byte of a binary file. */
-        qc_diag(&d, QC_CK_HOST_RESERVE_NUL, at, "NUL byte: a host reservation file is text");
-        qc_diags_print(err, &d, NULL);
+        qc_diag(&doc.d, QC_CK_HOST_RESERVE_NUL, at, "NUL byte: a host reservation file is text");
+        qc_diags_print(err, &doc.d, NULL);
         goto out;
     }
-    qc_read_text(&src, &words, name, text, len, &ropts, &d);
-    qc_parse(&words, NULL, &cfg, &d);
-    check_vm_items(&cfg, &d);
-    for (size_t i = 0; i < cfg.ncpus; i++)
-        check_cpu(&cfg.cpus[i], &words, &d);
-    for (size_t i = 0; i < cfg.nreserves; i++)
-        check_reserve(&cfg.reserves[i], &words, &d);
+    qc_doc_read_buffer(&doc, name, text, len);
+    qc_doc_parse(&doc);
+    check_vm_items(&doc.cfg, &doc.d);
+    for (size_t i = 0; i < doc.cfg.ncpus; i++)
+        check_cpu(&doc.cfg.cpus[i], &doc.words, &doc.d);
+    for (size_t i = 0; i < doc.cfg.nreserves; i++)
+        check_reserve(&doc.cfg.reserves[i], &doc.words, &doc.d);
     /* Whatever the checks above do not know (a new kind of item) is an error too:
      * the model must be its cpus and reserves and nothing else. */
     qc_config_init(&only);
-    only.arch = cfg.arch;
-    only.cpus = cfg.cpus;
-    only.ncpus = cfg.ncpus;
-    only.reserves = cfg.reserves;
-    only.nreserves = cfg.nreserves;
-    if (!d.errors && !qc_config_equal(&cfg, &only))
-        qc_diag(&d, QC_CK_HOST_RESERVE_ITEM,
-                words.count ? words.items[0].loc : (struct qc_loc){name, 1, 1},
+    only.arch = doc.cfg.arch;
+    only.cpus = doc.cfg.cpus;
+    only.ncpus = doc.cfg.ncpus;
+    only.reserves = doc.cfg.reserves;
+    only.nreserves = doc.cfg.nreserves;
+    if (!doc.d.errors && !qc_config_equal(&doc.cfg, &only))
+        qc_diag(&doc.d, QC_CK_HOST_RESERVE_ITEM,
+                doc.words.count ? doc.words.items[0].loc : (struct qc_loc){name, 1, 1},
                 "this file holds more than `cpu runmask` and `reserve` items");
-    if (d.count) {
-        qsort(d.items, d.count, sizeof(*d.items), diag_cmp);
-        qc_diags_print(err, &d, &src);
+    if (doc.d.count) {
+        qsort(doc.d.items, doc.d.count, sizeof(*doc.d.items), diag_cmp);
+        qc_diags_print(err, &doc.d, &doc.src);
     }
-    if (!d.errors && (rc = claim_all(h, &cfg)))
+    if (!doc.d.errors && (rc = claim_all(h, &doc.cfg)))
         fprintf(err, "%s: error: out of memory\n", name);
 out:
-    qc_config_dispose(&cfg);
-    qc_diags_dispose(&d);
-    qc_words_dispose(&words);
-    qc_sources_dispose(&src);
+    qc_doc_dispose(&doc);
     return rc;
 }
 

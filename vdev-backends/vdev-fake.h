@@ -16,6 +16,8 @@ struct vdev_fake {
     uint64_t past_deadlines; /* vdev_fake_run: deadlines at or before now (would spin) */
     unsigned actions;
     enum vdev_action last_action;
+    uint8_t *mem; /* vdev_fake_set_mem: guest memory for string I/O */
+    size_t mem_size;
     struct vdev_host host;
     struct vdev dev[4];
     struct vdev_bus bus;
@@ -54,6 +56,38 @@ static inline void vdev_fake_init(struct vdev_fake *f)
     f->bus.dev = f->dev;
 }
 
+/* What every ARM PrimeCell peripheral (PL011, SP805) reads back at 0xff0-0xffc: PCellID0-3,
+ * 0xB105F00D, one byte per word. Rows of a test's {offset, value} table, written as numbers
+ * and not from the backends' macros, so that a backend getting them wrong fails. */
+/* clang-format off */
+#define VDEV_FAKE_PCELL_ID_ROWS {0xff0, 0x0d}, {0xff4, 0xf0}, {0xff8, 0x05}, {0xffc, 0xb1}
+/* clang-format on */
+
+/* The bus's copy callback: guest-physical address = offset into f->mem; -1 (a fault) for any
+ * byte outside it. */
+static inline int vdev_fake_copy(void *o, uint64_t gpa, void *buf, size_t len, bool to_guest)
+{
+    struct vdev_fake *f = o;
+
+    if (gpa >= f->mem_size || len > f->mem_size - gpa)
+        return -1;
+    if (to_guest)
+        memcpy(f->mem + gpa, buf, len);
+    else
+        memcpy(buf, f->mem + gpa, len);
+    return 0;
+}
+
+/* Gives the guest the @size bytes at @mem (the test's) as its memory for string I/O; @mem
+ * NULL takes it away, and string I/O is refused again (as after vdev_fake_init). */
+static inline void vdev_fake_set_mem(struct vdev_fake *f, void *mem, size_t size)
+{
+    f->mem = mem;
+    f->mem_size = mem ? size : 0;
+    f->bus.copy = mem ? vdev_fake_copy : NULL;
+    f->bus.copy_opaque = f;
+}
+
 /* Adds a device; returns vdev_create's code. */
 static inline int vdev_fake_add(struct vdev_fake *f, const char *spec)
 {
@@ -69,6 +103,25 @@ static inline void vdev_fake_dispose(struct vdev_fake *f)
     for (size_t i = 0; i < f->bus.ndev; i++)
         vdev_dispose(&f->dev[i]);
     f->bus.ndev = 0;
+}
+
+/* A unit test's setup (cmocka's signature): @f empty, then the devices of @specs (up to a
+ * NULL), in *state. 0, or -1 when a device is refused (the setup, so the test, fails). */
+static inline int vdev_fake_setup(void **state, struct vdev_fake *f, const char *const *specs)
+{
+    vdev_fake_init(f);
+    *state = f;
+    for (; *specs; specs++)
+        if (vdev_fake_add(f, *specs))
+            return -1;
+    return 0;
+}
+
+/* The teardown that goes with vdev_fake_setup. */
+static inline int vdev_fake_teardown(void **state)
+{
+    vdev_fake_dispose(*state);
+    return 0;
 }
 
 /* One plain (non-REP) access through the dispatcher, as an ioreq would arrive. */

@@ -81,14 +81,14 @@ XLATE_REVERSE_LIBS = $(XLATE_LIBS) $(XLUTIL_LIBS)
 
 check_PROGRAMS += tests/unit/test-reverse
 TESTS += tests/unit/test-reverse
-tests_unit_test_reverse_SOURCES = tests/unit/test-reverse.c
+tests_unit_test_reverse_SOURCES = tests/unit/test-reverse.c tests/xlate/reverse-print.h
 tests_unit_test_reverse_CFLAGS = $(XLATE_UNIT_CFLAGS) $(XLUTIL_CFLAGS)
 tests_unit_test_reverse_LDADD = $(XLATE_REVERSE_LIBS) $(CMOCKA_LIBS)
 
 # reverse-dump: xl.cfg -> qvmconf / libxl JSON, and qvmconf -> xl.cfg -> model
 # comparison, for tests/reverse/run.sh.
 check_PROGRAMS += tests/reverse/reverse-dump
-tests_reverse_reverse_dump_SOURCES = tests/reverse/reverse-dump.c
+tests_reverse_reverse_dump_SOURCES = tests/reverse/reverse-dump.c tests/xlate/reverse-print.h
 tests_reverse_reverse_dump_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) $(XLUTIL_CFLAGS)
 tests_reverse_reverse_dump_LDADD = $(XLATE_REVERSE_LIBS)
 

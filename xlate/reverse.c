@@ -222,54 +222,46 @@ static void residual_config(struct rev *st)
 void xlate_reverse_init(struct xlate_reverse *r)
 {
     memset(r, 0, sizeof(*r));
-    qc_sources_init(&r->src);
-    qc_words_init(&r->words);
-    qc_config_init(&r->cfg);
+    qc_doc_init(&r->doc, NULL);
     xlcfg_lossy_init(&r->lossy);
     xlcfg_lossy_init(&r->refused);
 }
 
 void xlate_reverse_dispose(struct xlate_reverse *r)
 {
-    qc_config_dispose(&r->cfg);
-    qc_words_dispose(&r->words);
-    qc_sources_dispose(&r->src);
+    qc_doc_dispose(&r->doc);
     xlcfg_lossy_dispose(&r->lossy);
     xlcfg_lossy_dispose(&r->refused);
     free(r->text);
     memset(r, 0, sizeof(*r));
 }
 
-/* The built model as qvmconf text (conf's writer), read back with conf's reader, parser and
- * validator into r->cfg: exactly what qvm-xl would read. */
+/* The built model as qvmconf text (conf's writer), read back by r->doc (conf's reader, parser
+ * and validator) into r->doc.cfg: exactly what qvm-xl would read. */
 static int read_back(struct rev *st, const struct qc_config *built)
 {
-    struct xlate_reverse *r = st->r;
-    struct qc_parse_opts popts = {.arch = st->arm ? QC_ARCH_ARM : QC_ARCH_X86};
-    struct qc_diags diags;
+    struct qc_doc *doc = &st->r->doc;
     size_t len = 0;
-    FILE *f = open_memstream(&r->text, &len);
-    int rc = 0;
+    FILE *f = open_memstream(&st->r->text, &len);
 
     if (!f)
         return XLATE_ERR_NOMEM;
     qc_write(f, built);
     if (fclose(f))
         return XLATE_ERR_NOMEM;
-    qc_diags_init(&diags);
-    if (qc_read_text(&r->src, &r->words, st->name, r->text, len, NULL, &diags) ||
-        qc_parse(&r->words, &popts, &r->cfg, &diags) || qc_validate(&r->cfg, &diags)) {
-        qc_diag(st->diags, QC_CK_XLCFG_REVERSE_BUG, (struct qc_loc){.file = st->name},
-                "the generated qvmconf does not parse (a qvm-xl bug):");
-        for (size_t i = 0; i < diags.count; i++) {
-            const struct qc_diag *g = &diags.items[i];
+    doc->opts.parse.arch = st->arm ? QC_ARCH_ARM : QC_ARCH_X86;
+    if (!qc_doc_read_buffer(doc, st->name, st->r->text, len) && !qc_doc_parse(doc) &&
+        !qc_doc_validate(doc))
+        return 0;
+    /* The doc's own diagnostics (its warnings too) follow the bug's, in the caller's channel. */
+    qc_diag(st->diags, QC_CK_XLCFG_REVERSE_BUG, (struct qc_loc){.file = st->name},
+            "the generated qvmconf does not parse (a qvm-xl bug):");
+    for (size_t i = 0; i < doc->d.count; i++) {
+        const struct qc_diag *g = &doc->d.items[i];
 
-            qc_diag_sev(st->diags, g->sev, g->id, g->loc, "%s", g->msg);
-        }
-        rc = XLATE_ERR_INVAL;
+        qc_diag_sev(st->diags, g->sev, g->id, g->loc, "%s", g->msg);
     }
-    qc_diags_dispose(&diags);
-    return rc;
+    return XLATE_ERR_INVAL;
 }
 
 int xlate_reverse_diags(const libxl_domain_config *dc, const struct xlate_reverse_opts *o,
@@ -309,20 +301,6 @@ int xlate_reverse_diags(const libxl_domain_config *dc, const struct xlate_revers
     return rc;
 }
 
-int xlate_reverse(const libxl_domain_config *dc, const struct xlate_reverse_opts *o,
-                  struct xlate_reverse *r, FILE *report)
-{
-    struct qc_diags d;
-    int rc;
-
-    qc_diags_init(&d);
-    rc = xlate_reverse_diags(dc, o, r, &d);
-    if (report)
-        qc_diags_print(report, &d, &r->src);
-    qc_diags_dispose(&d);
-    return rc;
-}
-
 void xlate_reverse_write(FILE *out, const struct xlate_reverse *r)
 {
     if (r->lossy.n)
@@ -333,5 +311,5 @@ void xlate_reverse_write(FILE *out, const struct xlate_reverse *r)
             fputc(*s == '\n' ? ' ' : *s, out);
         fputc('\n', out);
     }
-    qc_write(out, &r->cfg);
+    qc_write(out, &r->doc.cfg);
 }

@@ -7,22 +7,9 @@
 #include <stdio.h>
 #include <libxl.h>
 
-#include "conf/qvmconf.h"
+#include "conf/doc.h"
 #include "xlate/target.h"
 #include "xlcfg/xlcfg.h"
-
-/*
- * Something of the Xen side that the qvm side cannot say: xlcfg's lossy list
- * (xlcfg/xlcfg.h). Each one is a warning diagnostic and a "# " comment in the
- * qvmconf output, so nothing is dropped silently. The xlate_lossy names are
- * kept for callers not yet converted (toolstack/cmd-export.c).
- */
-#define xlate_lossy         xlcfg_lossy
-#define xlate_lossy_list    xlcfg_lossy_list
-#define xlate_lossy_init    xlcfg_lossy_init
-#define xlate_lossy_dispose xlcfg_lossy_dispose
-#define xlate_lossy_add     xlcfg_lossy_add
-#define xlate_lossy_has     xlcfg_lossy_has
 
 /*
  * xl.cfg -> libxl_domain_config (xlcfg_read, with xl's default guest type for
@@ -37,24 +24,21 @@
 int xlate_xlcfg_read(const char *name, const char *data, size_t len, enum xlate_arch arch,
                      libxl_domain_config *dc, struct xlcfg_lossy_list *lossy, struct qc_diags *d,
                      struct xlcfg_keymap *keys_r);
-/* The same, printing the diagnostics gcc-style to @report (may be NULL). */
-int xlate_xlcfg_parse(const char *name, const char *data, size_t len, enum xlate_arch arch,
-                      libxl_domain_config *dc, struct xlcfg_lossy_list *lossy, FILE *report);
-
 /* Whether @dc uses ARM-only settings (gic_version, vuart, dtdev, device_tree,
  * virtio disks): how a caller without --target tells an ARM xl.cfg. */
 bool xlate_xlcfg_is_arm(const libxl_domain_config *dc);
 
 /*
  * Result of the reverse translation. The rules build a conf model (conf/build.h),
- * conf's writer prints it and conf's reader, parser and validator read it back,
- * so the model is exactly what qvm-xl would read; item locations point into
- * that text (named by xlate_reverse_opts.name), which `src` owns.
+ * conf's writer prints it and `doc` reads it back (conf's reader, parser and
+ * validator), so doc.cfg is exactly what qvm-xl would read; its item locations
+ * point into that text (named by xlate_reverse_opts.name), which doc.src owns.
+ * A caller may add to doc.src, before xlate_reverse_diags, the text its other
+ * diagnostics point into (the xl.cfg: qc_sources_add_text), so that one
+ * qc_diags_print(.., &r->doc.src) shows every caret.
  */
 struct xlate_reverse {
-    struct qc_sources src;
-    struct qc_words words;
-    struct qc_config cfg;
+    struct qc_doc doc;
     char *text;                    /* the built model as conf's writer prints it */
     struct xlcfg_lossy_list lossy; /* in the order found */
     /* Values qvmconf cannot say with the same meaning (a load path qvm would
@@ -90,10 +74,6 @@ struct xlate_reverse_opts {
  */
 int xlate_reverse_diags(const libxl_domain_config *dc, const struct xlate_reverse_opts *o,
                         struct xlate_reverse *r, struct qc_diags *d);
-/* The same, printing the diagnostics gcc-style to @report (may be NULL). */
-int xlate_reverse(const libxl_domain_config *dc, const struct xlate_reverse_opts *o,
-                  struct xlate_reverse *r, FILE *report);
-
 /* The qvmconf output: a comment per lossy entry, then qc_write's canonical text. */
 void xlate_reverse_write(FILE *out, const struct xlate_reverse *r);
 

@@ -54,20 +54,6 @@ int xlate_xlcfg_read(const char *name, const char *data, size_t len, enum xlate_
     return rc;
 }
 
-int xlate_xlcfg_parse(const char *name, const char *data, size_t len, enum xlate_arch arch,
-                      libxl_domain_config *dc, struct xlcfg_lossy_list *lossy, FILE *report)
-{
-    struct qc_diags d;
-    int rc;
-
-    qc_diags_init(&d);
-    rc = xlate_xlcfg_read(name, data, len, arch, dc, lossy, &d, NULL);
-    if (report)
-        qc_diags_print(report, &d, NULL);
-    qc_diags_dispose(&d);
-    return rc;
-}
-
 bool xlate_xlcfg_is_arm(const libxl_domain_config *dc)
 {
     const libxl_domain_build_info *b = &dc->b_info;

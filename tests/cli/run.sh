@@ -78,6 +78,21 @@ ok() {
     fi
 }
 
+# json_objects N FILE: FILE is exactly N JSON documents one after the other, nothing else.
+json_objects() {
+    python3 -c '
+import json, sys
+text = open(sys.argv[2]).read()
+dec, i, n = json.JSONDecoder(), 0, 0
+while i < len(text):
+    obj, i = dec.raw_decode(text, i)
+    n += 1
+    while i < len(text) and text[i].isspace():
+        i += 1
+assert n == int(sys.argv[1]), n
+' "$1" "$2"
+}
+
 # --- fixtures -------------------------------------------------------------------
 printf '\177ELF\002\001\001\000' >kernel.elf # what an x86 PVH guest loads
 printf 'raw arm64 Image' >Image
@@ -161,17 +176,7 @@ t 0 'check --canonical x86.qvmconf' '^system x86g$' -
 t 65 'check --canonical refused.qvmconf' - 'xlate-vdev-unsupported'
 if command -v python3 >/dev/null 2>&1; then
     "$QVMXL" check --json x86.qvmconf typo.qvmconf refused.qvmconf >out 2>/dev/null
-    python3 -c '
-import json, sys
-text = open(sys.argv[1]).read()
-dec, i, n = json.JSONDecoder(), 0, 0
-while i < len(text):
-    obj, i = dec.raw_decode(text, i)
-    n += 1
-    while i < len(text) and text[i].isspace():
-        i += 1
-assert n == 3, n
-' out
+    json_objects 3 out
     ok "check --json: standard output is one JSON object per FILE, nothing else"
 fi
 
@@ -305,6 +310,43 @@ if [ -p fifo ]; then
     t 65 'check fifokernel.qvmconf' - "^fifokernel.qvmconf:3:1: error: cannot read 'fifo': not a regular file"
 fi
 
+# --- H. an xl.cfg: check reads it and converts it back; one diagnostic channel ---------
+printf 'name = "xg"\nmemory = 64\nkernel = "kernel.elf"\nviridian = 1\n' >unknown.cfg
+printf 'name = "xg"\nvcpus = "many"\n' >badvalue.cfg
+t 0 'check unknown.cfg' - '^unknown.cfg:4:1: warning: viridian: .*\[xlcfg-unknown-key\]$ && ^viridian = 1$ && ^\^$ && ^[0-9]+ warnings?$'
+t 65 'check badvalue.cfg' - '^badvalue.cfg:2:1: error: vcpus: .*\[xlcfg-value\]$ && ^vcpus = "many"$ && ^1 error$'
+t 0 'check --json unknown.cfg' '^\{"file": "unknown.cfg", "exit": 0, "errors": 0, "warnings": [1-9] && "check": "xlcfg-unknown-key", "file": "unknown.cfg", "line": 4, "col": 1' -
+t 65 'check --json badvalue.cfg' '^\{"file": "badvalue.cfg", "exit": 65, "errors": 1, && "check": "xlcfg-value", "file": "badvalue.cfg", "line": 2, "col": 1' -
+t 0 'check -W no-xlcfg-unknown-key unknown.cfg' - '!xlcfg-unknown-key && !viridian'
+t 65 'check -E xlcfg-unknown-key unknown.cfg' - '^unknown.cfg:4:1: error: viridian: .*\[xlcfg-unknown-key\]'
+t 0 'check -q unknown.cfg' - -
+t 65 'check -q badvalue.cfg' - '^badvalue.cfg:2:1: error && ![0-9] error'
+t 0 'check -v unknown.cfg' - 'qvm-xl check: unknown.cfg: valid; read as an xl.cfg for (x86_64|aarch64)$'
+t 0 'check --canonical unknown.cfg' '^system xg$ && ^#   viridian: ' 'xlcfg-unknown-key'
+t 65 'check --canonical badvalue.cfg' - 'xlcfg-value'
+t 0 'check --syntax-only unknown.cfg' - 'xlcfg-unknown-key && !xlcfg-lossy'
+t 64 'check --explain unknown.cfg' - '--explain explains a qvmconf, not an xl.cfg'
+t 64 'check unknown.cfg -- ram 64m' - "an xl.cfg \('unknown.cfg'\) takes none"
+t 1 'check no-such.cfg' - "^qvm-xl: cannot read 'no-such.cfg': No such file or directory$"
+t 1 'check --json no-such.cfg' '^\{"file": "no-such.cfg", "exit": 1, "errors": 0' "cannot read 'no-such.cfg'"
+t 1 'check zero.cfg' - 'zero.cfg: not a regular file'
+t 65 'check x86.qvmconf unknown.cfg badvalue.cfg' - '^unknown.cfg: [0-9]+ warnings?$ && ^badvalue.cfg: 1 error$'
+# convert prints the same diagnostics, with the same carets.
+t 0 'convert --to=qvmconf unknown.cfg' '^system xg$' '^unknown.cfg:4:1: warning: viridian: .*\[xlcfg-unknown-key\]$ && ^viridian = 1$ && !warnings?$'
+t 65 'convert --to=qvmconf badvalue.cfg' - '^badvalue.cfg:2:1: error: vcpus: .*\[xlcfg-value\]$ && ^vcpus = "many"$'
+for f in unknown badvalue; do
+    "$QVMXL" check "$f.cfg" >/dev/null 2>check.err
+    a=$?
+    "$QVMXL" convert --to=qvmconf "$f.cfg" >/dev/null 2>convert.err
+    [ $a = $? ] && [ "$(grep -v '^[0-9]* \(error\|warning\)' check.err)" = "$(cat convert.err)" ]
+    ok "check and convert --to=qvmconf agree on $f.cfg"
+done
+if command -v python3 >/dev/null 2>&1; then
+    "$QVMXL" check --json unknown.cfg badvalue.cfg x86.qvmconf >out 2>/dev/null
+    json_objects 3 out
+    ok "check --json on xl.cfg FILEs: one JSON object per FILE"
+fi
+
 # --- G. bash completion and the backend's man page -----------------------------------
 if command -v bash >/dev/null 2>&1; then
     # A qvm-xl whose `list` shows two domains, for the DOMAIN completions.
@@ -338,6 +380,7 @@ EOF
     comp '--dry-run ' create --dr
     comp '--syntax-only ' check --sy
     comp 'arm.qvmconf armwarn.qvmconf ' check ar
+    comp 'unknown.cfg ' check unk
     comp 'sub ' create su
     comp 'guest-one guest-two ' destroy ''
     comp 'guest-two ' console guest-t
@@ -382,10 +425,10 @@ for f in $(find "$top_srcdir/tests/conf" "$top_srcdir/tests/golden" -name '*.qvm
             sed -n 's/.*"check": "\([^"]*\)".*/\1/p' >>seen
     done
 done
-# The xl.cfg reader's (convert --to=qvmconf prints them gcc-style: "... [name]").
+# The xl.cfg reader's and the way back's (check reads an xl.cfg and converts it back).
 for f in $(find "$top_srcdir/tests/reverse" "$top_srcdir/tests/golden" -name '*.cfg' | sort); do
-    "$QVMXL" convert --to=qvmconf "$f" 2>&1 >/dev/null |
-        sed -n 's/.*\[\([a-z][a-z0-9]*-[a-z0-9-]*\)\]$/\1/p' >>seen
+    "$QVMXL" check --json "$f" 2>/dev/null |
+        sed -n 's/.*"check": "\([^"]*\)".*/\1/p' >>seen
 done
 sort -u seen -o seen
 [ "$(wc -l <seen)" -ge 60 ]

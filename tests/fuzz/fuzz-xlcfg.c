@@ -2,7 +2,7 @@
 /* libFuzzer target for the reverse direction (`qvm-xl convert --to=qvmconf FILE.cfg`), for an
  * x86_64 and an aarch64 guest in turn:
  *
- *   xl.cfg text -> libxl config (xlate_xlcfg_parse) -> qvmconf text (xlate_reverse and
+ *   xl.cfg text -> libxl config (xlate_xlcfg_read) -> qvmconf text (xlate_reverse_diags and
  *   xlate_reverse_write, as convert) -> read, parse and validate as `qvm-xl check` does
  *   (conf/) -> libxl config again (xlate_translate, Xen 4.17 defaults)
  *
@@ -18,9 +18,10 @@
 #include <string.h>
 
 #include "xlate/plan.h"
-#include "conf/qvmconf.h"
+#include "conf/doc.h"
 #include "xlate/reverse.h"
 #include "xlate/xlate.h"
+#include "tests/xlate/reverse-print.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -456,54 +457,32 @@ static int no_asinfo(void *opaque, const char *name, uint64_t *start, uint64_t *
     return -1;
 }
 
-/* A qvmconf text as read: the model's locations point into its sources. */
-struct model {
-    struct qc_sources src;
-    struct qc_words words;
-    struct qc_config cfg;
-};
-
-static void model_init(struct model *m)
-{
-    qc_sources_init(&m->src);
-    qc_words_init(&m->words);
-    qc_config_init(&m->cfg);
-}
-
-static void model_dispose(struct model *m)
-{
-    qc_config_dispose(&m->cfg);
-    qc_words_dispose(&m->words);
-    qc_sources_dispose(&m->src);
-}
-
-/* Reads @text as `qvm-xl check` does, for @arch (QC_ARCH_ANY: check without --arch); returns
- * the error count, the diagnostics in *diags_r (free it). */
-static int recheck(const char *text, size_t len, enum qc_arch arch, struct model *m, char **diags_r)
+/* Reads @text into the empty document @doc as `qvm-xl check` does, for @arch (QC_ARCH_ANY:
+ * check without --arch); returns the error count, the diagnostics in *diags_r (free it). */
+static int recheck(const char *text, size_t len, enum qc_arch arch, struct qc_doc *doc,
+                   char **diags_r)
 {
     bool substituted = false;
     const struct qc_subst subst = {no_env, no_asinfo, &substituted};
-    const struct qc_read_opts ropts = {.subst = &subst, .no_includes = true};
-    struct qc_parse_opts popts = {.arch = arch};
-    struct qc_diags d;
     size_t dlen = 0;
     FILE *f;
     int errors;
 
-    qc_diags_init(&d);
-    qc_read_text(&m->src, &m->words, "converted.qvmconf", text, len, &ropts, &d);
-    qc_parse(&m->words, &popts, &m->cfg, &d);
-    qc_validate(&m->cfg, &d);
-    errors = (int)d.errors + substituted;
+    /* The caller's document is empty (its exits dispose it whether or not it got here);
+     * these options, the substitution watcher included, serve this one load. */
+    doc->opts = (struct qc_doc_opts){.read = {.subst = &subst, .no_includes = true},
+                                     .parse = {.arch = arch}};
+    qc_doc_load_buffer(doc, "converted.qvmconf", text, len);
+    doc->opts.read.subst = NULL;
+    errors = (int)doc->d.errors + substituted;
     free(*diags_r);
     *diags_r = NULL;
     if ((f = open_memstream(diags_r, &dlen))) {
         if (substituted)
             fputs("a substitution was read from the environment\n", f);
-        qc_diags_print(f, &d, &m->src);
+        qc_diags_print(f, &doc->d, &doc->src);
         fclose(f);
     }
-    qc_diags_dispose(&d);
     return errors;
 }
 
@@ -515,7 +494,7 @@ static void one_arch(const uint8_t *data, size_t size, enum xlate_arch arch)
     struct xlate_reverse_opts o = {.name = NAME, .arch = arch, .carry = &lossy};
     struct xlate_target t;
     struct xlate_plan plan;
-    struct model any, m;
+    struct qc_doc any, m;
     struct qc_diags d;
     char *report = NULL, *text = NULL, *diags = NULL, *before = NULL, *after = NULL;
     struct jnode *ja = NULL, *jb = NULL;
@@ -527,12 +506,12 @@ static void one_arch(const uint8_t *data, size_t size, enum xlate_arch arch)
     xlcfg_lossy_init(&lossy);
     xlate_reverse_init(&r);
     xlate_plan_init(&plan);
-    model_init(&any);
-    model_init(&m);
+    qc_doc_init(&any, NULL);
+    qc_doc_init(&m, NULL);
     qc_diags_init(&d);
     if (!rep)
         goto out;
-    rc = xlate_xlcfg_parse(NAME, (const char *)data, size, arch, &dc, &lossy, rep);
+    rc = rp_xlcfg_parse(NAME, (const char *)data, size, arch, &dc, &lossy, rep);
     fflush(rep);
     if (rc == XLATE_ERR_INVAL) {
         if (!located_error(report))
@@ -541,7 +520,7 @@ static void one_arch(const uint8_t *data, size_t size, enum xlate_arch arch)
     }
     if (rc)
         goto out; /* out of memory */
-    rc = xlate_reverse(&dc, &o, &r, rep);
+    rc = rp_reverse(&dc, &o, &r, rep);
     fflush(rep);
     if (rc == XLATE_ERR_NOMEM)
         goto out;
@@ -602,8 +581,8 @@ out:
         fclose(rep);
     free(report);
     qc_diags_dispose(&d);
-    model_dispose(&m);
-    model_dispose(&any);
+    qc_doc_dispose(&m);
+    qc_doc_dispose(&any);
     xlate_plan_dispose(&plan);
     xlate_reverse_dispose(&r);
     xlcfg_lossy_dispose(&lossy);

@@ -58,7 +58,7 @@ endif
 # scratch copy of the seeds.
 check_PROGRAMS += tests/fuzz/replay-xlcfg
 TESTS += tests/fuzz/replay-xlcfg
-tests_fuzz_replay_xlcfg_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-xlcfg.c
+tests_fuzz_replay_xlcfg_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-xlcfg.c tests/xlate/reverse-print.h
 tests_fuzz_replay_xlcfg_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_NAME='"replay-xlcfg"' \
 	-DREPLAY_DIRS='{"tests/fuzz/corpus-xlcfg", ""}, {"tests/reverse/cfg", ".cfg"}, \
 	{"tests/reverse/bad", ".cfg"}'
@@ -71,7 +71,7 @@ FUZZ_XLCFG_CORPUS = tests/fuzz/corpus-xlcfg-run
 
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-xlcfg
-tests_fuzz_fuzz_xlcfg_SOURCES = tests/fuzz/fuzz-xlcfg.c $(conf_libqvmconf_a_SOURCES) \
+tests_fuzz_fuzz_xlcfg_SOURCES = tests/fuzz/fuzz-xlcfg.c tests/xlate/reverse-print.h $(conf_libqvmconf_a_SOURCES) \
 	$(xlate_libxlate_a_SOURCES) $(xlcfg_libxlcfg_a_SOURCES)
 tests_fuzz_fuzz_xlcfg_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g \
 	$(XENLIGHT_CFLAGS) $(XLUTIL_CFLAGS) $(LIBFDT_CFLAGS)

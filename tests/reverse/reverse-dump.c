@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include "xlate/map-internal.h"
-#include "conf/qvmconf.h"
+#include "conf/doc.h"
 #include "xlate/reverse.h"
+#include "tests/xlate/reverse-print.h"
 
 /* libxlutil 4.17 leaks the string and list tokens being read when a syntax error hits
  * inside a list (its bison grammar has no %destructor): theirs, not ours. */
@@ -69,7 +70,7 @@ static int from_cfg(const char *what, const char *path, enum xlate_arch arch)
     libxl_domain_config_init(&dc);
     xlcfg_lossy_init(&lossy);
     xlate_reverse_init(&r);
-    rc = xlate_xlcfg_parse(path, text, len, arch, &dc, &lossy, stderr);
+    rc = rp_xlcfg_parse(path, text, len, arch, &dc, &lossy, stderr);
     if (rc) {
         rc = rc == XLATE_ERR_INVAL ? 65 : 1;
         goto out;
@@ -78,7 +79,7 @@ static int from_cfg(const char *what, const char *path, enum xlate_arch arch)
         rc = xlate_emit_json(stdout, &dc) ? 1 : 0;
         goto out;
     }
-    rc = xlate_reverse(&dc, &o, &r, stderr);
+    rc = rp_reverse(&dc, &o, &r, stderr);
     if (rc) {
         rc = 1;
         goto out;
@@ -98,8 +99,8 @@ static int from_cfg(const char *what, const char *path, enum xlate_arch arch)
         xlate_target_default(&t, arch);
         xlate_plan_init(&plan);
         qc_diags_init(&d);
-        if (xlate_translate(&r.cfg, &t, &plan, &d)) {
-            qc_diags_print(stderr, &d, &r.src);
+        if (xlate_translate(&r.doc.cfg, &t, &plan, &d)) {
+            qc_diags_print(stderr, &d, &r.doc.src);
             rc = 1;
         } else {
             rc = xlate_emit_json(stdout, &plan.config) ? 1 : 0;
@@ -254,11 +255,9 @@ static bool all_exact(const struct xlate_plan *p)
 
 static int model_rt(const char *path, enum xlate_arch arch)
 {
-    struct qc_sources src;
-    struct qc_words words;
-    struct qc_diags d;
-    struct qc_config cfg;
-    struct qc_parse_opts popts = {.arch = arch == XLATE_ARCH_AARCH64 ? QC_ARCH_ARM : QC_ARCH_X86};
+    const struct qc_doc_opts dopts = {
+        .parse = {.arch = arch == XLATE_ARCH_AARCH64 ? QC_ARCH_ARM : QC_ARCH_X86}};
+    struct qc_doc doc;
     struct xlate_target t;
     struct xlate_plan plan;
     struct xlcfg_lossy_list lossy;
@@ -266,25 +265,19 @@ static int model_rt(const char *path, enum xlate_arch arch)
     struct xlate_reverse_opts o = {.name = "reverse", .arch = arch};
     libxl_domain_config dc;
     struct view va = {0}, vb = {0};
-    char *xl = NULL, *why = NULL, *arg = NULL;
+    char *xl = NULL, *why = NULL;
     size_t xllen = 0;
     FILE *f;
     int rc = 1;
 
-    qc_sources_init(&src);
-    qc_words_init(&words);
-    qc_diags_init(&d);
-    qc_config_init(&cfg);
+    qc_doc_init(&doc, &dopts);
     xlate_plan_init(&plan);
     xlcfg_lossy_init(&lossy);
     xlate_reverse_init(&r);
     libxl_domain_config_init(&dc);
     xlate_target_default(&t, arch);
-    if (asprintf(&arg, "@%s", path) < 0)
-        goto out;
-    if (qc_read_args(&src, &words, 1, (const char *const[]){arg}, NULL, &d) ||
-        qc_parse(&words, &popts, &cfg, &d) || qc_validate(&cfg, &d) ||
-        xlate_translate(&cfg, &t, &plan, &d)) {
+    if (qc_doc_read_file(&doc, path, 0, NULL) || qc_doc_parse(&doc) || qc_doc_validate(&doc) ||
+        xlate_translate(&doc.cfg, &t, &plan, &doc.d)) {
         printf("SKIP: does not translate\n");
         rc = 77;
         goto out;
@@ -302,12 +295,12 @@ static int model_rt(const char *path, enum xlate_arch arch)
         goto out;
     }
     fclose(f);
-    if (xlate_xlcfg_parse("emitted.cfg", xl, xllen, arch, &dc, &lossy, stderr) ||
-        (o.carry = &lossy, xlate_reverse(&dc, &o, &r, stderr))) {
+    if (rp_xlcfg_parse("emitted.cfg", xl, xllen, arch, &dc, &lossy, stderr) ||
+        (o.carry = &lossy, rp_reverse(&dc, &o, &r, stderr))) {
         printf("FAIL: reverse\n%s", xl);
         goto out;
     }
-    if (view_make(&va, &cfg) || view_make(&vb, &r.cfg)) {
+    if (view_make(&va, &doc.cfg) || view_make(&vb, &r.doc.cfg)) {
         printf("FAIL: out of memory\n");
         goto out;
     }
@@ -321,19 +314,15 @@ static int model_rt(const char *path, enum xlate_arch arch)
     printf("PASS\n");
     rc = 0;
 out:
-    view_dispose(&va, va.c.regions ? &cfg : NULL);
-    view_dispose(&vb, vb.c.regions ? &r.cfg : NULL);
+    view_dispose(&va, va.c.regions ? &doc.cfg : NULL);
+    view_dispose(&vb, vb.c.regions ? &r.doc.cfg : NULL);
     free(xl);
     free(why);
-    free(arg);
     libxl_domain_config_dispose(&dc);
     xlate_reverse_dispose(&r);
     xlcfg_lossy_dispose(&lossy);
     xlate_plan_dispose(&plan);
-    qc_config_dispose(&cfg);
-    qc_diags_dispose(&d);
-    qc_words_dispose(&words);
-    qc_sources_dispose(&src);
+    qc_doc_dispose(&doc);
     return rc;
 }
 

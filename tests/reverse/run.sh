@@ -21,6 +21,8 @@ case "$shim" in /*) ;; *) shim="$PWD/$shim" ;; esac
 work=$(mktemp -d "${TMPDIR:-/tmp}/reverse.XXXXXX") || exit 99
 trap 'rm -rf "$work"' EXIT
 
+. "$top_srcdir/tests/tools/xl-channels.sh"
+
 # drop_paths FILE.json PATH... : the JSON without those paths (a/b/0: list indexes are numbers).
 drop_paths() {
     python3 - "$@" <<'EOF'
@@ -58,7 +60,7 @@ for cfg in "$dir"/cfg/*.cfg; do
     if ! "$dump" --arch "$a" parse-json "$cfg" >"$w.parse.json" 2>"$w.err"; then
         echo "FAIL $n: parse"; cat "$w.err"; fail=1; continue
     fi
-    python3 "$norm" "$w.parse.json" >"$w.parse.norm"
+    as_xl_numbers "$w.parse.json" "$w.parse.xl.json" && python3 "$norm" "$w.parse.xl.json" >"$w.parse.norm"
     if ! diff -u "$w.xl.norm" "$w.parse.norm" >"$w.diff"; then
         echo "FAIL $n: our xl.cfg parser differs from xl (- xl, + ours):"; cat "$w.diff"; fail=1
         continue
@@ -78,7 +80,7 @@ for cfg in "$dir"/cfg/*.cfg; do
         echo "FAIL $n: lossy keys differ from $n.lossy (- expected, + reported):"; cat "$w.diff"
         fail=1; continue
     fi
-    python3 "$norm" "$w.back.json" >"$w.back.norm"
+    as_xl_numbers "$w.back.json" "$w.back.xl.json" && python3 "$norm" "$w.back.xl.json" >"$w.back.norm"
     # shellcheck disable=SC2086
     drop_paths "$w.xl.norm" $paths >"$w.a" && drop_paths "$w.back.norm" $paths >"$w.b" ||
         { fail=1; continue; }

@@ -15,34 +15,13 @@
 
 static uint8_t guest_mem[2 * 4096];
 
-static int fake_copy(void *opaque, uint64_t gpa, void *buf, size_t len, bool to_guest)
-{
-    if (gpa >= sizeof(guest_mem) || len > sizeof(guest_mem) - gpa)
-        return -1;
-    if (to_guest)
-        memcpy(guest_mem + gpa, buf, len);
-    else
-        memcpy(buf, guest_mem + gpa, len);
-    return 0;
-}
-
 static int setup(void **state)
 {
     static struct vdev_fake f;
 
-    vdev_fake_init(&f);
-    assert_int_equal(vdev_fake_add(&f, "ser8250"), 0);
-    assert_int_equal(vdev_fake_add(&f, "wdt-ib700"), 0);
-    assert_int_equal(vdev_fake_add(&f, "wdt-sp805"), 0);
-    assert_int_equal(vdev_fake_add(&f, "pl011,mem=0x9000000"), 0);
-    *state = &f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vdev_fake_dispose(*state);
-    return 0;
+    return vdev_fake_setup(
+        state, &f,
+        (const char *const[]){"ser8250", "wdt-ib700", "wdt-sp805", "pl011,mem=0x9000000", NULL});
 }
 
 static void test_validation_table(void **state)
@@ -134,7 +113,7 @@ static void test_validation_table(void **state)
     };
     struct vdev_fake *f = *state;
 
-    f->bus.copy = fake_copy;
+    vdev_fake_set_mem(f, guest_mem, sizeof(guest_mem));
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct vdev_ioreq r = cases[i].r;
 
@@ -155,7 +134,7 @@ static void test_rep_refused_without_copy(void **state)
                            .data_is_ptr = true,
                            .data = 0x1000};
 
-    f->bus.copy = NULL;
+    vdev_fake_set_mem(f, NULL, 0);
     assert_int_equal(vdev_dispatch(&f->bus, &r), VDEV_DISP_REP_REFUSED);
     assert_true(r.data == 0x1000); /* the guest address is never replaced */
 }
@@ -165,7 +144,7 @@ static void test_rep_outs_and_ins(void **state)
     struct vdev_fake *f = *state;
     struct vdev_ioreq r;
 
-    f->bus.copy = fake_copy;
+    vdev_fake_set_mem(f, guest_mem, sizeof(guest_mem));
     pio_out(f, 0x3f8 + UART_FCR, UART_FCR_ENABLE);
     pio_out(f, 0x3f8 + UART_MCR, UART_MCR_LOOP);
     memcpy(guest_mem + 100, "hello", 5);
@@ -199,7 +178,7 @@ static void test_hammer(void **state)
     struct vdev_fake *f = *state;
     unsigned seed = 12345, calls;
 
-    f->bus.copy = fake_copy;
+    vdev_fake_set_mem(f, guest_mem, sizeof(guest_mem));
     for (int i = 0; i < 100000; i++) {
         struct vdev_ioreq r;
         uint32_t x = (uint32_t)rand_r(&seed), y = (uint32_t)rand_r(&seed);
@@ -326,7 +305,7 @@ static void test_opts_parse(void **state)
     }
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, vdev_fake_teardown)
 
 int main(void)
 {

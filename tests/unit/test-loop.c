@@ -116,18 +116,32 @@ static bool watch_gone(void *opaque)
     return ++w->checks >= w->gone_after && w->gone_after;
 }
 
+/* A transport on @w: its watch fd readable (one hint pending) until watch_close. */
+static struct vdev_loop_transport watch_open(struct watch_fake *w)
+{
+    assert_int_equal(pipe(w->p), 0);
+    assert_int_equal(write(w->p[1], "x", 1), 1);
+    return (struct vdev_loop_transport){.opaque = w,
+                                        .evtchn_fd = -1,
+                                        .watch_fd = w->p[0],
+                                        .drain_watch = watch_drain,
+                                        .domain_gone = watch_gone};
+}
+
+static void watch_close(struct watch_fake *w)
+{
+    close(w->p[0]);
+    close(w->p[1]);
+}
+
 static void test_watch_storm_checks_bounded(void **state)
 {
     struct watch_fake w = {.gone_after = 0};
-    struct vdev_loop_transport t = {
-        .opaque = &w, .evtchn_fd = -1, .drain_watch = watch_drain, .domain_gone = watch_gone};
+    struct vdev_loop_transport t = watch_open(&w);
     struct vdev_fake f;
     struct vdev_loop l;
     uint64_t w0, wall;
 
-    assert_int_equal(pipe(w.p), 0);
-    assert_int_equal(write(w.p[1], "x", 1), 1);
-    t.watch_fd = w.p[0];
     fake_real_clock(&f);
     vdev_loop_init(&l, &t, &f.bus);
     w0 = vdev_mono_now();
@@ -140,8 +154,7 @@ static void test_watch_storm_checks_bounded(void **state)
     assert_true(w.checks >= 1);
     assert_true(w.checks <= wall / VDEV_LOOP_CHECK_MIN_NS + 1);
     assert_int_equal(w.checks, l.stats.gone_checks);
-    close(w.p[0]);
-    close(w.p[1]);
+    watch_close(&w);
 }
 
 /* Death is still noticed: on the first hint at once, and without any hint by the periodic
@@ -149,15 +162,11 @@ static void test_watch_storm_checks_bounded(void **state)
 static void test_gone_detected(void **state)
 {
     struct watch_fake w = {.gone_after = 1};
-    struct vdev_loop_transport t = {
-        .opaque = &w, .evtchn_fd = -1, .drain_watch = watch_drain, .domain_gone = watch_gone};
+    struct vdev_loop_transport t = watch_open(&w);
     struct vdev_fake f;
     struct vdev_loop l;
     uint64_t w0;
 
-    assert_int_equal(pipe(w.p), 0);
-    assert_int_equal(write(w.p[1], "x", 1), 1);
-    t.watch_fd = w.p[0];
     fake_real_clock(&f);
     vdev_loop_init(&l, &t, &f.bus);
     l.until = vdev_mono_now() + 10 * VDEV_NS_PER_SEC;
@@ -181,8 +190,7 @@ static void test_gone_detected(void **state)
     assert_true(vdev_mono_now() - w0 < 5 * VDEV_NS_PER_SEC);
     assert_true(l.stats.timer_wakeups >= 1);
     vdev_fake_dispose(&f);
-    close(w.p[0]);
-    close(w.p[1]);
+    watch_close(&w);
 }
 
 /* Host input that never ends (1000 bytes waiting) and a guest that never reads: one pull of at

@@ -17,16 +17,7 @@ static int setup(void **state)
 {
     static struct vdev_fake f;
 
-    vdev_fake_init(&f);
-    assert_int_equal(vdev_fake_add(&f, "pl011,mem=0x9000000"), 0);
-    *state = &f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vdev_fake_dispose(*state);
-    return 0;
+    return vdev_fake_setup(state, &f, (const char *const[]){"pl011,mem=0x9000000", NULL});
 }
 
 static void test_reset_values(void **state)
@@ -50,10 +41,7 @@ static void test_reset_values(void **state)
         {0xfe4, 0x10},
         {0xfe8, 0x14},
         {0xfec, 0x00},
-        {0xff0, 0x0d},
-        {0xff4, 0xf0},
-        {0xff8, 0x05},
-        {0xffc, 0xb1},
+        VDEV_FAKE_PCELL_ID_ROWS,
     };
     struct vdev_fake *f = *state;
 
@@ -162,17 +150,6 @@ static void test_no_timer_worst_case(void **state)
 
 static uint32_t guest_mem[1024];
 
-static int fake_copy(void *opaque, uint64_t gpa, void *buf, size_t len, bool to_guest)
-{
-    if (gpa >= sizeof(guest_mem) || len > sizeof(guest_mem) - gpa)
-        return -1;
-    if (to_guest)
-        memcpy((uint8_t *)guest_mem + gpa, buf, len);
-    else
-        memcpy(buf, (uint8_t *)guest_mem + gpa, len);
-    return 0;
-}
-
 /* One REP MOVS over the whole register page (1024 words): DR output, then IMSC unmasking the
  * TX interrupt (line up) and ICR clearing it (line down), and every other register. The host
  * sees at most one write and one interrupt call for it; and 100 single DR writes cost one
@@ -187,7 +164,7 @@ static void test_rep_and_output_bounded(void **state)
 
     assert_int_equal(pipe(p), 0);
     d->chr.out_fd = p[1];
-    f->bus.copy = fake_copy;
+    vdev_fake_set_mem(f, guest_mem, sizeof(guest_mem));
     for (size_t i = 0; i < 1024; i++)
         guest_mem[i] = 0xffffffff;
     guest_mem[PL011_DR / 4] = 'z';
@@ -210,12 +187,12 @@ static void test_rep_and_output_bounded(void **state)
     assert_int_equal(d->chr.writes, 100);
     assert_int_equal(read(p[0], buf, sizeof(buf)), 100);
     d->chr.out_fd = -1;
-    f->bus.copy = NULL;
+    vdev_fake_set_mem(f, NULL, 0);
     close(p[0]);
     close(p[1]);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, vdev_fake_teardown)
 
 int main(void)
 {

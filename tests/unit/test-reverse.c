@@ -10,8 +10,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "conf/source.h"
 #include "xlate/map-internal.h"
 #include "xlate/reverse.h"
+#include "tests/xlate/reverse-print.h"
 
 /* libxlutil 4.17 leaks the string and list tokens being read when a syntax error hits
  * inside a list (its bison grammar has no %destructor): theirs, not ours. */
@@ -21,20 +23,37 @@ const char *__lsan_default_suppressions(void)
     return "leak:xlu__cfg_string_mk\nleak:xlu__cfgl_strdup\nleak:xlu__cfg_list_mk\n";
 }
 
-/* Parse @text (named "t.cfg"); the report text is returned in *report_r (free it). */
-static int parse(const char *text, enum xlate_arch arch, libxl_domain_config *dc,
-                 struct xlcfg_lossy_list *lossy, char **report_r)
+/* Reads @len bytes of @text as the xl.cfg "t.cfg"; the diagnostics, printed as the commands
+ * print them (with the xl.cfg's lines and carets), are returned in *report_r (free it). */
+static int parse_len(const char *text, size_t len, enum xlate_arch arch, libxl_domain_config *dc,
+                     struct xlcfg_lossy_list *lossy, char **report_r)
 {
-    size_t len = 0;
-    FILE *rep = open_memstream(report_r, &len);
+    struct qc_sources src;
+    struct qc_diags d;
+    const char *name;
+    size_t rlen = 0;
+    FILE *rep = open_memstream(report_r, &rlen);
     int rc;
 
     assert_non_null(rep);
+    qc_sources_init(&src);
+    qc_diags_init(&d);
     libxl_domain_config_init(dc);
     xlcfg_lossy_init(lossy);
-    rc = xlate_xlcfg_parse("t.cfg", text, strlen(text), arch, dc, lossy, rep);
+    name = qc_sources_add_text(&src, "t.cfg", text, len);
+    assert_non_null(name);
+    rc = xlate_xlcfg_read(name, text, len, arch, dc, lossy, &d, NULL);
+    qc_diags_print(rep, &d, &src);
     fclose(rep);
+    qc_diags_dispose(&d);
+    qc_sources_dispose(&src);
     return rc;
+}
+
+static int parse(const char *text, enum xlate_arch arch, libxl_domain_config *dc,
+                 struct xlcfg_lossy_list *lossy, char **report_r)
+{
+    return parse_len(text, strlen(text), arch, dc, lossy, report_r);
 }
 
 static bool has_key(const char *keys, const char *key)
@@ -186,7 +205,8 @@ static void unknown_key_warns(void **state)
         parse("memory=64\nsched_bogus=1\nvcpus=1\n", XLATE_ARCH_X86_64, &dc, &lossy, &rep), 0);
     assert_true(xlcfg_lossy_has(&lossy, "sched_bogus"));
     assert_non_null(strstr(rep, "t.cfg:2:1: warning: sched_bogus"));
-    assert_non_null(strstr(rep, "[xlcfg-unknown-key]"));
+    /* One channel with qvmconf's: the check name, then the line and a caret. */
+    assert_non_null(strstr(rep, "[xlcfg-unknown-key]\nsched_bogus=1\n^\n"));
     free(rep);
     libxl_domain_config_dispose(&dc);
     xlcfg_lossy_dispose(&lossy);
@@ -234,7 +254,7 @@ static int reverse(const char *text, enum xlate_arch arch, struct xlate_reverse 
     free(rep);
     o.carry = &lossy;
     xlate_reverse_init(r);
-    rc = xlate_reverse(&dc, &o, r, NULL);
+    rc = rp_reverse(&dc, &o, r, NULL);
     out = open_memstream(out_r, &len);
     assert_non_null(out);
     if (!rc)
@@ -263,18 +283,18 @@ static void arm_defaults_are_spelled_out(void **state)
                              "vuart=\"sbsa_uart\"\ngic_version=\"v3\"\nirqs=[44]\n",
                              XLATE_ARCH_AARCH64, &r, &out),
                      0);
-    assert_int_equal(r.cfg.nregions, 1);
-    assert_int_equal(r.cfg.regions[0].start, 0x40000000);
-    assert_int_equal(r.cfg.regions[0].size, 256 << 20);
-    assert_int_equal(r.cfg.ncpus, 2);
-    assert_true(r.cfg.cpus[0].has_runmask);
-    assert_int_equal(r.cfg.cpus[0].runmask, 1u << 1);
-    assert_false(r.cfg.cpus[1].has_runmask);
-    assert_non_null(find_vdev(&r.cfg, QC_VDEV_GIC));
-    assert_non_null(find_vdev(&r.cfg, QC_VDEV_PL011));
-    assert_int_equal(find_vdev(&r.cfg, QC_VDEV_PL011)->locspec.guest.addr, 0x22000000);
-    assert_int_equal(r.cfg.npasses, 1);
-    assert_int_equal(r.cfg.passes[0].intrs[0].line, 44);
+    assert_int_equal(r.doc.cfg.nregions, 1);
+    assert_int_equal(r.doc.cfg.regions[0].start, 0x40000000);
+    assert_int_equal(r.doc.cfg.regions[0].size, 256 << 20);
+    assert_int_equal(r.doc.cfg.ncpus, 2);
+    assert_true(r.doc.cfg.cpus[0].has_runmask);
+    assert_int_equal(r.doc.cfg.cpus[0].runmask, 1u << 1);
+    assert_false(r.doc.cfg.cpus[1].has_runmask);
+    assert_non_null(find_vdev(&r.doc.cfg, QC_VDEV_GIC));
+    assert_non_null(find_vdev(&r.doc.cfg, QC_VDEV_PL011));
+    assert_int_equal(find_vdev(&r.doc.cfg, QC_VDEV_PL011)->locspec.guest.addr, 0x22000000);
+    assert_int_equal(r.doc.cfg.npasses, 1);
+    assert_int_equal(r.doc.cfg.passes[0].intrs[0].line, 44);
     assert_int_equal(r.lossy.n, 1); /* on_reboot: xl's default restart */
     assert_true(xlcfg_lossy_has(&r.lossy, "on_reboot"));
     free(out);
@@ -291,12 +311,12 @@ static void hvm_platform_is_spelled_out(void **state)
                              "on_reboot=\"destroy\"\n",
                              XLATE_ARCH_X86_64, &r, &out),
                      0);
-    assert_non_null(find_vdev(&r.cfg, QC_VDEV_IOAPIC));
-    assert_non_null(find_vdev(&r.cfg, QC_VDEV_I8259));
-    assert_non_null(find_vdev(&r.cfg, QC_VDEV_HPET));
-    assert_non_null(find_vdev(&r.cfg, QC_VDEV_SER8250));
-    assert_int_equal(r.cfg.nregions, 2); /* 640K low, the rest from 1M */
-    assert_int_equal(r.cfg.regions[1].start, 0x100000);
+    assert_non_null(find_vdev(&r.doc.cfg, QC_VDEV_IOAPIC));
+    assert_non_null(find_vdev(&r.doc.cfg, QC_VDEV_I8259));
+    assert_non_null(find_vdev(&r.doc.cfg, QC_VDEV_HPET));
+    assert_non_null(find_vdev(&r.doc.cfg, QC_VDEV_SER8250));
+    assert_int_equal(r.doc.cfg.nregions, 2); /* 640K low, the rest from 1M */
+    assert_int_equal(r.doc.cfg.regions[1].start, 0x100000);
     assert_int_equal(r.lossy.n, 0);
     free(out);
     xlate_reverse_dispose(&r);
@@ -335,7 +355,7 @@ static void residual_fields_are_reported(void **state)
     dc.b_info.tsc_mode = LIBXL_TSC_MODE_NATIVE;
     dc.c_info.ssidref = 5;
     xlate_reverse_init(&r);
-    assert_int_equal(xlate_reverse(&dc, &o, &r, NULL), 0);
+    assert_int_equal(rp_reverse(&dc, &o, &r, NULL), 0);
     assert_true(xlcfg_lossy_has(&r.lossy, "b_info.tsc_mode"));
     assert_true(xlcfg_lossy_has(&r.lossy, "c_info.ssidref"));
     xlate_reverse_dispose(&r);
@@ -392,7 +412,7 @@ static void garbage_never_crashes(void **state)
                 struct xlate_reverse_opts o = {.name = "t", .arch = XLATE_ARCH_X86_64};
 
                 xlate_reverse_init(&r);
-                (void)xlate_reverse(&dc, &o, &r, NULL);
+                (void)rp_reverse(&dc, &o, &r, NULL);
                 xlate_reverse_dispose(&r);
             }
             free(rep);
@@ -465,19 +485,12 @@ static void nul_byte_is_located(void **state)
     libxl_domain_config dc;
     struct xlcfg_lossy_list lossy;
     char *rep = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&rep, &len);
 
     (void)state;
-    assert_non_null(f);
-    libxl_domain_config_init(&dc);
-    xlcfg_lossy_init(&lossy);
-    assert_int_equal(
-        xlate_xlcfg_parse("t.cfg", text, sizeof(text) - 1, XLATE_ARCH_X86_64, &dc, &lossy, f),
-        XLATE_ERR_INVAL);
-    fclose(f);
+    assert_int_equal(parse_len(text, sizeof(text) - 1, XLATE_ARCH_X86_64, &dc, &lossy, &rep),
+                     XLATE_ERR_INVAL);
     assert_non_null(strstr(rep, "t.cfg:2:11: error: a NUL byte"));
-    assert_non_null(strstr(rep, "[xlcfg-nul]"));
+    assert_non_null(strstr(rep, "[xlcfg-nul]\nkernel=\"/x?y\"\n          ^\n"));
     free(rep);
     libxl_domain_config_dispose(&dc);
     xlcfg_lossy_dispose(&lossy);
@@ -494,11 +507,11 @@ static void literal_words_read_back(void **state)
                              XLATE_ARCH_X86_64, &r, &out),
                      0);
     assert_non_null(strstr(out, "cmdline \"x$\"\"env{HOME}\ty $z\"\n"));
-    assert_true(r.cfg.cmdline.set);
-    assert_string_equal(r.cfg.cmdline.value, "x$env{HOME}\ty $z");
-    assert_int_equal(r.cfg.nloads, 1);
-    assert_false(r.cfg.loads[0].has_addr);
-    assert_string_equal(r.cfg.loads[0].path, "/k,1");
+    assert_true(r.doc.cfg.cmdline.set);
+    assert_string_equal(r.doc.cfg.cmdline.value, "x$env{HOME}\ty $z");
+    assert_int_equal(r.doc.cfg.nloads, 1);
+    assert_false(r.doc.cfg.loads[0].has_addr);
+    assert_string_equal(r.doc.cfg.loads[0].path, "/k,1");
     free(out);
     xlate_reverse_dispose(&r);
 }
@@ -521,7 +534,7 @@ static void export_refuses_too(void **state)
     assert_int_equal(xlate_set_string(&dc.b_info.kernel, "0x1000,k"), 0);
     dc.b_info.target_memkb = dc.b_info.max_memkb = UINT64_MAX / 1024;
     xlate_reverse_init(&r);
-    assert_int_equal(xlate_reverse(&dc, &o, &r, f), XLATE_ERR_INVAL);
+    assert_int_equal(rp_reverse(&dc, &o, &r, f), XLATE_ERR_INVAL);
     fclose(f);
     assert_true(xlcfg_lossy_has(&r.refused, "kernel"));
     assert_true(xlcfg_lossy_has(&r.refused, "memory"));
@@ -541,20 +554,27 @@ static void lossy_is_located_with_keys(void **state)
     struct xlcfg_keymap keys;
     struct qc_diags d;
     struct xlate_reverse r;
-    struct xlate_reverse_opts o = {.name = "t.cfg", .arch = XLATE_ARCH_X86_64};
+    struct xlate_reverse_opts o = {.arch = XLATE_ARCH_X86_64};
     bool maxmem = false, foo = false;
+    char *rep = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&rep, &len);
 
     (void)state;
+    assert_non_null(f);
     libxl_domain_config_init(&dc);
     xlcfg_lossy_init(&lossy);
     xlcfg_keymap_init(&keys);
     qc_diags_init(&d);
-    assert_int_equal(xlate_xlcfg_read("t.cfg", text, sizeof(text) - 1, XLATE_ARCH_X86_64, &dc,
-                                      &lossy, &d, &keys),
-                     0);
+    xlate_reverse_init(&r);
+    /* The xl.cfg in the reverse's sources: one print shows every caret. */
+    o.name = qc_sources_add_text(&r.doc.src, "t.cfg", text, sizeof(text) - 1);
+    assert_non_null(o.name);
+    assert_int_equal(
+        xlate_xlcfg_read(o.name, text, sizeof(text) - 1, XLATE_ARCH_X86_64, &dc, &lossy, &d, &keys),
+        0);
     o.carry = &lossy;
     o.where = &keys;
-    xlate_reverse_init(&r);
     assert_int_equal(xlate_reverse_diags(&dc, &o, &r, &d), 0);
     for (size_t i = 0; i < d.count; i++) {
         const struct qc_diag *g = &d.items[i];
@@ -567,11 +587,16 @@ static void lossy_is_located_with_keys(void **state)
     }
     assert_true(maxmem);
     assert_true(foo);
-    xlate_reverse_dispose(&r);
+    qc_diags_print(f, &d, &r.doc.src);
+    fclose(f);
+    assert_non_null(strstr(rep, "t.cfg:3:1: warning: maxmem: "));
+    assert_non_null(strstr(rep, "[xlcfg-lossy]\nmaxmem=128\n^\n"));
+    free(rep);
     qc_diags_dispose(&d);
     xlcfg_keymap_dispose(&keys);
     xlcfg_lossy_dispose(&lossy);
     libxl_domain_config_dispose(&dc);
+    xlate_reverse_dispose(&r); /* last: the diagnostics point at the name it owns */
 }
 
 int main(void)

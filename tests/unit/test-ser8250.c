@@ -18,16 +18,7 @@ static int setup(void **state)
 {
     static struct vdev_fake f;
 
-    vdev_fake_init(&f);
-    assert_int_equal(vdev_fake_add(&f, "ser8250,io=0x3f8"), 0);
-    *state = &f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vdev_fake_dispose(*state);
-    return 0;
+    return vdev_fake_setup(state, &f, (const char *const[]){"ser8250,io=0x3f8", NULL});
 }
 
 static void test_reset_values(void **state)
@@ -254,17 +245,6 @@ static void test_no_timer_worst_case(void **state)
 
 static uint8_t guest_mem[4096];
 
-static int fake_copy(void *opaque, uint64_t gpa, void *buf, size_t len, bool to_guest)
-{
-    if (gpa >= sizeof(guest_mem) || len > sizeof(guest_mem) - gpa)
-        return -1;
-    if (to_guest)
-        memcpy(guest_mem + gpa, buf, len);
-    else
-        memcpy(buf, guest_mem + gpa, len);
-    return 0;
-}
-
 /* The largest string I/O a guest can send (4096 bytes) costs at most 4096 / CHARDEV_OUT_BUF
  * writes, not one per byte; one that toggles the interrupt line on every item costs at most one
  * host interrupt call, not one per toggle. */
@@ -278,7 +258,7 @@ static void test_rep_output_batched(void **state)
 
     assert_int_equal(pipe(p), 0);
     d->chr.out_fd = p[1];
-    f->bus.copy = fake_copy;
+    vdev_fake_set_mem(f, guest_mem, sizeof(guest_mem));
     for (size_t i = 0; i < sizeof(guest_mem); i++)
         guest_mem[i] = (uint8_t)('a' + i % 26);
     r = (struct vdev_ioreq){.type = VDEV_IOREQ_PIO,
@@ -319,7 +299,7 @@ static void test_rep_output_batched(void **state)
     assert_memory_equal(got, "ABABAB", 6);
     assert_int_equal(d->chr.dropped, 0);
     d->chr.out_fd = -1;
-    f->bus.copy = NULL;
+    vdev_fake_set_mem(f, NULL, 0);
     close(p[0]);
     close(p[1]);
 }
@@ -347,7 +327,7 @@ static void test_full_sink_drops(void **state)
     close(p[1]);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, vdev_fake_teardown)
 
 int main(void)
 {

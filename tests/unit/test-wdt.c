@@ -115,10 +115,7 @@ static void test_sp805_reset_values(void **state)
         {0xfe4, 0x18},
         {0xfe8, 0x14},
         {0xfec, 0x00},
-        {0xff0, 0x0d},
-        {0xff4, 0xf0},
-        {0xff8, 0x05},
-        {0xffc, 0xb1},
+        VDEV_FAKE_PCELL_ID_ROWS,
     };
     struct vdev_fake f;
 

@@ -11,13 +11,10 @@
 #include <libfdt.h>
 
 #include "xlate/map-internal.h"
-#include "conf/qvmconf.h"
+#include "conf/doc.h"
 
 struct tx {
-    struct qc_sources src;
-    struct qc_words words;
-    struct qc_diags d;
-    struct qc_config cfg;
+    struct qc_doc doc;
     struct xlate_plan plan;
     int rc;
 };
@@ -28,36 +25,29 @@ static struct tx *run(const char *text, enum xlate_arch arch, const char *caps, 
     struct tx *t = test_calloc(1, sizeof(*t));
     struct xlate_target tg;
 
-    qc_sources_init(&t->src);
-    qc_words_init(&t->words);
-    qc_diags_init(&t->d);
-    qc_config_init(&t->cfg);
+    qc_doc_init(&t->doc, NULL);
     xlate_plan_init(&t->plan);
-    assert_int_equal(qc_read_text(&t->src, &t->words, "t.qvmconf", text, strlen(text), NULL, &t->d),
-                     0);
-    assert_int_equal(qc_parse(&t->words, NULL, &t->cfg, &t->d), 0);
+    assert_int_equal(qc_doc_read_buffer(&t->doc, "t.qvmconf", text, strlen(text)), 0);
+    assert_int_equal(qc_doc_parse(&t->doc), 0);
     xlate_target_default(&tg, arch);
     tg.nr_pcpus = pcpus;
     if (caps)
         assert_int_equal(xlate_target_parse_caps(&tg, caps), 0);
-    t->rc = xlate_translate(&t->cfg, &tg, &t->plan, &t->d);
+    t->rc = xlate_translate(&t->doc.cfg, &tg, &t->plan, &t->doc.d);
     return t;
 }
 
 static void done(struct tx *t)
 {
     xlate_plan_dispose(&t->plan);
-    qc_config_dispose(&t->cfg);
-    qc_diags_dispose(&t->d);
-    qc_words_dispose(&t->words);
-    qc_sources_dispose(&t->src);
+    qc_doc_dispose(&t->doc);
     test_free(t);
 }
 
-static bool has_diag(const struct tx *t, const char *check, enum qc_severity sev)
+static bool has_diag(const struct tx *t, enum qc_check_id id, enum qc_severity sev)
 {
-    for (size_t i = 0; i < t->d.count; i++)
-        if (!strcmp(t->d.items[i].check, check) && t->d.items[i].sev == sev)
+    for (size_t i = 0; i < t->doc.d.count; i++)
+        if (t->doc.d.items[i].id == id && t->doc.d.items[i].sev == sev)
             return true;
     return false;
 }
@@ -122,7 +112,7 @@ static void test_guest_hvm_missing_cap(void **state)
 
     (void)state;
     assert_int_equal(t->rc, -1);
-    assert_true(has_diag(t, "xlate-guest-type", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_GUEST_TYPE, QC_SEV_ERROR));
     done(t);
 }
 
@@ -136,7 +126,7 @@ static void test_guest_arm_and_arch_mismatch(void **state)
     assert_int_equal(t->plan.config.b_info.arch_arm.gic_version, LIBXL_GIC_VERSION_V2);
     done(t);
     t = run(ARMBASE, X86, NULL, 0);
-    assert_true(has_diag(t, "xlate-arch", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_ARCH, QC_SEV_ERROR));
     done(t);
 }
 
@@ -164,7 +154,7 @@ static void test_cpu_pcpu_out_of_range(void **state)
 
     (void)state;
     assert_int_equal(t->rc, -1);
-    assert_true(has_diag(t, "xlate-cpu-pcpu", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_CPU_PCPU, QC_SEV_ERROR));
     done(t);
 }
 
@@ -174,7 +164,7 @@ static void test_cpu_shared_pcpu_warning(void **state)
 
     (void)state;
     assert_int_equal(t->rc, 0);
-    assert_true(has_diag(t, "xlate-cpu-shared-pcpu", QC_SEV_WARNING));
+    assert_true(has_diag(t, QC_CK_XLATE_CPU_SHARED_PCPU, QC_SEV_WARNING));
     done(t);
 }
 
@@ -192,12 +182,12 @@ static void test_cpu_cluster_pcpu(void **state)
     assert_true(libxl_bitmap_test(&b->vcpu_hard_affinity[0], 1));
     assert_false(libxl_bitmap_test(&b->vcpu_hard_affinity[0], 0));
     assert_true(libxl_bitmap_test(&b->vcpu_hard_affinity[1], 3));
-    assert_true(has_diag(t, "xlate-cpu-shared-pcpu", QC_SEV_WARNING)); /* vCPUs 1 and 2 */
-    assert_string_equal(t->plan.config.c_info.pool_name, "fast");      /* a real cluster */
-    assert_false(has_diag(t, "xlate-cpu-pool", QC_SEV_WARNING));
+    assert_true(has_diag(t, QC_CK_XLATE_CPU_SHARED_PCPU, QC_SEV_WARNING)); /* vCPUs 1 and 2 */
+    assert_string_equal(t->plan.config.c_info.pool_name, "fast");          /* a real cluster */
+    assert_false(has_diag(t, QC_CK_XLATE_CPU_POOL, QC_SEV_WARNING));
     done(t);
     t = run("ram 0x80000000,64M load /k cpu cluster _cpu-9 vdev gic version 2", ARM, NULL, 4);
-    assert_true(has_diag(t, "xlate-cpu-pcpu", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_CPU_PCPU, QC_SEV_ERROR));
     done(t);
 }
 
@@ -209,7 +199,7 @@ static void test_cpu_sched_and_pool(void **state)
     assert_int_equal(t->rc, 0);
     assert_int_equal(t->plan.config.b_info.sched_params.weight, 512);
     assert_string_equal(t->plan.config.c_info.pool_name, "a");
-    assert_true(has_diag(t, "xlate-cpu-pool", QC_SEV_WARNING));
+    assert_true(has_diag(t, QC_CK_XLATE_CPU_POOL, QC_SEV_WARNING));
     assert_int_equal(fidelity(t, "cpu-sched"), XLATE_APPROXIMATE);
     done(t);
     t = run(BASE "cpu sched 14,6,3,10000,2000s", X86, NULL, 0);
@@ -229,11 +219,11 @@ static void test_ram_sizes_and_layout(void **state)
     assert_int_equal(fidelity(t, "ram"), XLATE_APPROXIMATE); /* 127.625 MiB rounded up */
     done(t);
     t = run("ram 0x80000000,64m load /k", X86, NULL, 0);
-    assert_true(has_diag(t, "xlate-ram-address", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_RAM_ADDRESS, QC_SEV_ERROR));
     done(t);
     t = run("ram 0x80000000,64m load /k vdev gic version 2", ARM, NULL, 0);
     assert_int_equal(t->rc, 0);
-    assert_true(has_diag(t, "xlate-ram-relocated", QC_SEV_WARNING));
+    assert_true(has_diag(t, QC_CK_XLATE_RAM_RELOCATED, QC_SEV_WARNING));
     assert_int_equal(fidelity(t, "ram-arm-layout"), XLATE_APPROXIMATE);
     done(t);
 }
@@ -245,19 +235,19 @@ static void test_ram_arm_split(void **state)
 
     (void)state;
     assert_int_equal(t->rc, 0);
-    assert_true(has_diag(t, "xlate-ram-split", QC_SEV_WARNING));
-    assert_false(has_diag(t, "xlate-ram-relocated", QC_SEV_WARNING));
+    assert_true(has_diag(t, QC_CK_XLATE_RAM_SPLIT, QC_SEV_WARNING));
+    assert_false(has_diag(t, QC_CK_XLATE_RAM_RELOCATED, QC_SEV_WARNING));
     assert_int_equal(t->plan.config.b_info.max_memkb, UINT64_C(4) << 20);
     assert_int_equal(fidelity(t, "ram-arm-layout"), XLATE_APPROXIMATE);
     done(t);
     t = run("ram 0x80000000,3G load /k vdev gic version 2", ARM, NULL, 0);
     assert_int_equal(t->rc, 0);
-    assert_false(has_diag(t, "xlate-ram-split", QC_SEV_WARNING));
-    assert_true(has_diag(t, "xlate-ram-relocated", QC_SEV_WARNING));
+    assert_false(has_diag(t, QC_CK_XLATE_RAM_SPLIT, QC_SEV_WARNING));
+    assert_true(has_diag(t, QC_CK_XLATE_RAM_RELOCATED, QC_SEV_WARNING));
     done(t);
     t = run("ram 0x40000000,0x10000000000 load /k vdev gic version 2", ARM, NULL, 0);
     assert_int_not_equal(t->rc, 0);
-    assert_true(has_diag(t, "xlate-ram-address", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_RAM_ADDRESS, QC_SEV_ERROR));
     done(t);
 }
 
@@ -274,10 +264,10 @@ static void test_rom_and_loads(void **state)
     assert_int_equal(fidelity(t, "rom"), XLATE_APPROXIMATE);
     done(t);
     t = run(BASE "rom 0xfff00000,0x1000", X86, NULL, 0);
-    assert_true(has_diag(t, "xlate-rom", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_ROM, QC_SEV_ERROR));
     done(t);
     t = run(BASE "data load 0x800000,/d", X86, NULL, 0);
-    assert_true(has_diag(t, "xlate-load", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_LOAD, QC_SEV_ERROR));
     done(t);
 }
 
@@ -298,7 +288,7 @@ static void test_pass_mem(void **state)
     assert_true(b->iomem[1].gfn == XLATE_IOMEM_GFN_1TO1);
     done(t);
     t = run(BASE "pass loc mem:0xfe000100,0x1000,rw=0xc0000000", X86, NULL, 0);
-    assert_true(has_diag(t, "xlate-pass-align", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_PASS_ALIGN, QC_SEV_ERROR));
     done(t);
 }
 
@@ -320,7 +310,7 @@ static void test_pass_io_and_pci(void **state)
     assert_int_equal(t->plan.config.pcidevs[0].func, 3);
     done(t);
     t = run(BASE "pass loc pci:0:2.0=pci:0x8086/0x1234", X86, NULL, 0);
-    assert_true(has_diag(t, "xlate-pass-pci", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_PASS_PCI, QC_SEV_ERROR));
     done(t);
 }
 
@@ -338,7 +328,7 @@ static void test_pass_intr_arm(void **state)
     assert_non_null(t->plan.config.b_info.device_tree);
     done(t);
     t = run(ARMBASE "pass intr gic:44=150", ARM, NULL, 0);
-    assert_true(has_diag(t, "xlate-pass-intr", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_PASS_INTR, QC_SEV_ERROR));
     done(t);
 }
 
@@ -348,7 +338,7 @@ static void test_reserve(void **state)
 
     (void)state;
     assert_int_equal(t->rc, 0);
-    assert_true(has_diag(t, "xlate-reserve", QC_SEV_WARNING));
+    assert_true(has_diag(t, QC_CK_XLATE_RESERVE, QC_SEV_WARNING));
     assert_int_equal(fidelity(t, "reserve"), XLATE_IGNORED);
     done(t);
 }
@@ -371,7 +361,7 @@ static void test_vdev_disk_and_nic(void **state)
     assert_int_equal(d->nics[0].mac[5], 0x0a);
     done(t);
     t = run(BASE "vdev virtio-blk", X86, NULL, 0);
-    assert_true(has_diag(t, "xlate-vdev-hostdev", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_VDEV_HOSTDEV, QC_SEV_ERROR));
     done(t);
 }
 
@@ -416,7 +406,7 @@ static void test_vdev_uarts(void **state)
     assert_string_equal(t->plan.backends[0].spec, "pl011,mem=0x1c0a0000,hostdev=>/l,spi=38");
     done(t);
     t = run(BASE "vdev ser8250 loc 0x3f8 intr apic", X86, "-ioreq", 0);
-    assert_true(has_diag(t, "xlate-backend", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_BACKEND, QC_SEV_ERROR));
     done(t);
     t = run(BASE "vdev ser8250 loc 0x3f8 intr apic", X86, NULL, 0);
     assert_int_equal(t->rc, 0);
@@ -488,14 +478,14 @@ static void test_vdev_unsupported(void **state)
     struct tx *t = run(BASE "vdev shmem", X86, NULL, 0);
 
     (void)state;
-    assert_true(has_diag(t, "xlate-vdev-unsupported", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_VDEV_UNSUPPORTED, QC_SEV_ERROR));
     done(t);
     t = run(BASE "vdev virtio-entropy", X86, NULL, 0);
     assert_int_equal(t->rc, 0);
-    assert_true(has_diag(t, "xlate-vdev-unsupported", QC_SEV_WARNING));
+    assert_true(has_diag(t, QC_CK_XLATE_VDEV_UNSUPPORTED, QC_SEV_WARNING));
     done(t);
     t = run(ARMBASE, ARM, "-gicv2", 0);
-    assert_true(has_diag(t, "xlate-gic", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_GIC, QC_SEV_ERROR));
     done(t);
 }
 
@@ -504,7 +494,7 @@ static void test_globals(void **state)
     struct tx *t = run(BASE "safety required", X86, NULL, 0);
 
     (void)state;
-    assert_true(has_diag(t, "xlate-safety", QC_SEV_ERROR));
+    assert_true(has_diag(t, QC_CK_XLATE_SAFETY, QC_SEV_ERROR));
     done(t);
     t = run(BASE "logger error stderr tolerance 5 dryrun", X86, NULL, 0);
     assert_int_equal(t->rc, 0);
