@@ -2,6 +2,7 @@
 /* `qvm-xl convert --to=xl|json|qvmconf FILE [WORD...]`: the translation as
  * xl.cfg text or libxl JSON (or the canonical qvmconf), no hypervisor needed. */
 #include <errno.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,20 @@
 #include "xlate/xlate.h"
 
 enum to { TO_NONE, TO_XL, TO_JSON, TO_QVMCONF };
+
+/* Writes the wrapped kernel (when the plan needs one) into the directory of @dtb, or
+ * here, and makes kernel= name it. */
+static int stage_kernel(struct qx_load *l, const char *dtb)
+{
+    char *dir = dtb ? strdup(dtb) : NULL;
+    int rc;
+
+    if (dtb && !dir)
+        return -1;
+    rc = qx_load_stage(l, dir ? dirname(dir) : ".", QX_STAGE_KERNEL, stderr);
+    free(dir);
+    return rc;
+}
 
 /* Writes the device tree the translation generated to @path (default: the name the plan
  * gives it, NAME.dtb, here), and makes device_tree= name that file. */
@@ -136,6 +151,11 @@ int cmd_convert(int argc, char **argv)
     }
     /* The output refers to every file it needs: a generated device tree is written. */
     if (l.plan.fdt && write_dtb(&l.plan, dtb, g.verbosity)) {
+        rc = QX_EXIT_FAIL;
+        goto out;
+    }
+    /* A kernel Xen cannot start as it is is written wrapped beside the device tree. */
+    if (stage_kernel(&l, dtb)) {
         rc = QX_EXIT_FAIL;
         goto out;
     }

@@ -256,6 +256,12 @@ int cmd_create(int argc, char **argv)
         rc = xlate_emit_json(stdout, &l.plan.config) ? QX_EXIT_FAIL : QX_EXIT_OK;
         goto out;
     }
+    /* The files the domain is built from: a wrapped kernel and the generated device tree,
+     * under the run directory (xl reads them when it builds). */
+    if (qx_load_stage(&l, NULL, QX_STAGE_KERNEL | QX_STAGE_DTB, stderr)) {
+        rc = QX_EXIT_FAIL;
+        goto out;
+    }
     rc = precedence(c.ctx, &o, &l);
     if (!rc && qx_fail_injected(QX_STEP_HOST, stderr))
         rc = QX_EXIT_HOST;

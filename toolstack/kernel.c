@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* The guest kernel's format against what Xen's domain builder loads: a late
- * "no loader found" from libxl becomes a located configuration error. */
+/* The guest kernel file: its architecture (for the default target), its format for the
+ * translation, which turns a late "no loader found" from libxl into a located
+ * configuration error, and whether it can be read. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "toolstack/image.h"
 #include "toolstack/kernel.h"
 #include "conf/source.h"
 
@@ -84,57 +86,35 @@ enum qc_arch qx_kernel_file_arch(const struct qc_config *cfg)
     return QC_ARCH_ANY;
 }
 
-/* The load item that became b_info.kernel (map-mem.c: the first untyped or
- * guest load), for the diagnostic's location. */
-static const struct qc_load *kernel_load(const struct qc_config *cfg, const char *path)
+/* The load item whose file is the kernel (map-mem.c: the first untyped or guest load). */
+static const struct qc_load *kernel_item(const struct qc_config *cfg)
 {
-    for (size_t i = 0; i < cfg->nloads; i++) {
-        const struct qc_load *l = &cfg->loads[i];
-        if ((l->blob == -1 || l->blob == QC_BLOB_GUEST) && strcmp(l->path, path) == 0)
-            return l;
-    }
+    for (size_t i = 0; i < cfg->nloads; i++)
+        if (cfg->loads[i].blob == -1 || cfg->loads[i].blob == QC_BLOB_GUEST)
+            return &cfg->loads[i];
     return NULL;
+}
+
+void qx_kernel_probe(const struct qc_config *cfg, struct xlate_image *im)
+{
+    const struct qc_load *l = kernel_item(cfg);
+
+    memset(im, 0, sizeof(*im));
+    if (!l || qx_image_probe_file(l->path, im))
+        memset(im, 0, sizeof(*im)); /* XLATE_IMAGE_UNREAD */
 }
 
 int qx_kernel_check(const struct qc_config *cfg, const struct xlate_plan *plan,
                     const struct xlate_target *t, bool must_read, struct qc_diags *d)
 {
-    const char *path = plan->config.b_info.kernel;
-    const struct qc_load *l;
-    unsigned char buf[QX_KERNEL_PROBE_LEN];
-    enum qx_kernel_format f;
-    struct qc_loc loc = {0};
-    ssize_t n;
-    bool arm = t->arch == XLATE_ARCH_AARCH64;
+    const struct qc_load *l = kernel_item(cfg);
+    unsigned char buf[1];
 
-    if (!path)
+    (void)plan;
+    (void)t;
+    if (!l || !must_read || read_head(l->path, buf, sizeof(buf)) >= 0)
         return 0;
-    l = kernel_load(cfg, path);
-    if (l)
-        loc = l->loc;
-    n = read_head(path, buf, sizeof(buf));
-    if (n < 0) {
-        if (!must_read)
-            return 0;
-        qc_diag(d, QC_CK_LOAD_UNREADABLE, loc, "cannot read the kernel %s: %s", path,
-                qc_file_strerror(errno));
-        return -1;
-    }
-    f = qx_kernel_format(buf, (size_t)n);
-    if (arm && f == QX_KERNEL_ELF) {
-        qc_diag(d, QC_CK_XLATE_KERNEL_FORMAT, loc,
-                "kernel %s is an ELF file: Xen on ARM loads only Linux Image/zImage "
-                "kernels (with their header), so this format is not loadable",
-                path);
-        return -1;
-    }
-    /* On x86 only PVH loads the kernel itself; HVM hands it to QEMU. */
-    if (!arm && plan->type == LIBXL_DOMAIN_TYPE_PVH && f == QX_KERNEL_OTHER) {
-        qc_diag(d, QC_CK_XLATE_KERNEL_FORMAT, loc,
-                "kernel %s is not an ELF file: an x86 PVH guest needs an ELF kernel with "
-                "the XEN_ELFNOTE_PHYS32_ENTRY note (or a Linux bzImage wrapping one)",
-                path);
-        return -1;
-    }
-    return 0;
+    qc_diag(d, QC_CK_LOAD_UNREADABLE, l->loc, "cannot read the kernel %s: %s", l->path,
+            qc_file_strerror(errno));
+    return -1;
 }

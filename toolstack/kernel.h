@@ -31,13 +31,16 @@ enum qc_arch qx_kernel_arch(const unsigned char *buf, size_t len);
  * file can be read; QC_ARCH_ANY otherwise. */
 enum qc_arch qx_kernel_file_arch(const struct qc_config *cfg);
 
-/* Reads the kernel the plan loads (b_info.kernel) and reports, at its load
- * item, a kernel Xen cannot load on @t: an ELF on aarch64 (Xen on ARM loads
- * only Linux Image/zImage files), anything but an ELF (or a bzImage/gzip
- * wrapping one) for an x86 PVH guest: error "xlate-kernel-format". A file
- * that cannot be read is error "load-unreadable" when @must_read, skipped
- * otherwise (the commands check every loaded file first, qx_load_files in
- * load.h, and call this without @must_read).
+/* The kernel the configuration loads (its first untyped or guest load), as read from its
+ * file (toolstack/image.c) into @im for the translation, which decides from the format how
+ * it is started or refuses it (error "xlate-kernel-format", xlate/map-mem.c);
+ * XLATE_IMAGE_UNREAD when there is none or it cannot be read. */
+void qx_kernel_probe(const struct qc_config *cfg, struct xlate_image *im);
+
+/* Reads the kernel the plan loads (the file of its kernel load item) and, when @must_read,
+ * reports a file that cannot be read: error "load-unreadable" at the load item. Its format
+ * is the translation's (qx_kernel_probe). The commands check every loaded file first
+ * (qx_load_files in load.h) and call this without @must_read.
  * Returns 0, or -1 when it added an error. */
 int qx_kernel_check(const struct qc_config *cfg, const struct xlate_plan *plan,
                     const struct xlate_target *t, bool must_read, struct qc_diags *d);

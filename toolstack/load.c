@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "toolstack/backend.h"
+#include "toolstack/image.h"
 #include "toolstack/kernel.h"
 #include "toolstack/load.h"
 #include "conf/source.h"
@@ -135,6 +137,8 @@ int qx_load_translate(struct qx_load *l, const struct xlate_target *t)
 {
     xlate_plan_dispose(&l->plan);
     xlate_plan_init(&l->plan);
+    /* The kernel's format decides how it is started (and the RAM an ARM image needs). */
+    qx_kernel_probe(&l->doc.cfg, &l->plan.kernel_image);
     return xlate_translate(&l->doc.cfg, t, &l->plan, &l->doc.d) || l->doc.d.errors ? -1 : 0;
 }
 
@@ -163,6 +167,70 @@ int qx_load_files(struct qx_load *l, const struct xlate_target *t, bool files, c
     /* The readable kernel's format; the unreadable ones are reported above. */
     qx_kernel_check(&l->doc.cfg, &l->plan, t, false, &l->doc.d);
     return l->doc.d.errors > errors ? -1 : 0;
+}
+
+/* Writes @len bytes to @dir/@name; the path (malloc'd) in *@path_r. */
+static int write_staged(const char *dir, const char *name, const void *buf, size_t len,
+                        char **path_r, FILE *err)
+{
+    char *path = NULL, *tmp = NULL;
+    FILE *f = NULL;
+    bool ok;
+
+    mkdir(dir, 0755); /* an error shows when the file is opened */
+    if (asprintf(&path, "%s/%s", dir, name) < 0 || asprintf(&tmp, "%s.tmp%d", path, getpid()) < 0) {
+        fprintf(err, "qvm-xl: out of memory\n");
+        free(path);
+        return -1;
+    }
+    /* Renamed into place: a domain being built from the old file reads it whole. */
+    f = fopen(tmp, "wb");
+    ok = f && fwrite(buf, 1, len, f) == len;
+    if (f && fclose(f))
+        ok = false;
+    if (!ok || rename(tmp, path)) {
+        fprintf(err, "qvm-xl: cannot write '%s': %s\n", path, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        free(path);
+        return -1;
+    }
+    free(tmp);
+    *path_r = path;
+    return 0;
+}
+
+int qx_load_stage(struct qx_load *l, const char *dir, unsigned what, FILE *err)
+{
+    libxl_domain_build_info *b = &l->plan.config.b_info;
+    const struct xlate_wrap *w = &l->plan.wrap;
+    unsigned char *img = NULL;
+    size_t len = 0;
+    char *path;
+    int rc = -1;
+
+    if (!dir)
+        dir = getenv("QVMXL_RUNDIR") ? getenv("QVMXL_RUNDIR") : QX_RUNDIR_DEFAULT;
+    if ((what & QX_STAGE_DTB) && l->plan.fdt && b->device_tree) {
+        if (write_staged(dir, b->device_tree, l->plan.fdt, l->plan.fdt_size, &path, err))
+            goto out;
+        free(b->device_tree);
+        b->device_tree = path;
+    }
+    if ((what & QX_STAGE_KERNEL) && w->needed && b->kernel) {
+        if (qx_image_wrap_file(w->path, &l->plan.kernel_image, w, &img, &len)) {
+            fprintf(err, "qvm-xl: cannot wrap the kernel '%s': %s\n", w->path, strerror(errno));
+            goto out;
+        }
+        if (write_staged(dir, b->kernel, img, len, &path, err))
+            goto out;
+        free(b->kernel);
+        b->kernel = path;
+    }
+    rc = 0;
+out:
+    free(img);
+    return rc;
 }
 
 int qx_load_prepare(struct qx_load *l, const struct xlate_target *t, bool files, bool offline)

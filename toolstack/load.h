@@ -56,6 +56,19 @@ int qx_load_translate(struct qx_load *l, const struct xlate_target *t);
  */
 int qx_load_files(struct qx_load *l, const struct xlate_target *t, bool files, const char *hint);
 
+/*
+ * Writes the files the translation generated and makes the configuration name them, as
+ * `create` must before it builds (and `convert` may, into its output's directory):
+ * QX_STAGE_KERNEL: an ARM image qvm-xl wraps (l->plan.wrap: a raw binary, QNX IFS or ELF
+ * behind an arm64 Image header, toolstack/image.h) as DIR/NAME.kernel for kernel=;
+ * QX_STAGE_DTB: the generated device tree as DIR/NAME.dtb for device_tree=.
+ * @dir NULL: $QVMXL_RUNDIR, else QX_RUNDIR_DEFAULT (created when missing).
+ * Returns 0, or -1 with a message naming the file on @err.
+ */
+#define QX_STAGE_KERNEL 1u
+#define QX_STAGE_DTB    2u
+int qx_load_stage(struct qx_load *l, const char *dir, unsigned what, FILE *err);
+
 /* What `create -n` checks before it would build: qx_load_translate, then qx_load_files (with
  * @files). @offline: the machine is not (known to be) the VM's host, and the hint on a missing
  * file says so. Returns 0, or -1 when either added an error. */

@@ -10,6 +10,7 @@ toolstack_libqvmxl_a_SOURCES = \
 	toolstack/asinfo.h toolstack/asinfo.c \
 	toolstack/load.h toolstack/load.c \
 	toolstack/kernel.h toolstack/kernel.c \
+	toolstack/image.h toolstack/image.c \
 	toolstack/host.h toolstack/host.c toolstack/host-xen.c \
 	toolstack/ctx.h toolstack/ctx.c \
 	toolstack/backend.h toolstack/backend.c \
@@ -31,14 +32,19 @@ toolstack_qvm_xl_LDADD = $(QX_TOOLSTACK_LIBS)
 # Unit tests: host precedence, reservation and asinfo files, steps, options.
 QX_TS_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(XENLIGHT_CFLAGS) $(CMOCKA_CFLAGS)
 QX_TS_TEST_LDADD = $(QX_TOOLSTACK_LIBS) $(CMOCKA_LIBS)
-check_PROGRAMS += tests/unit/test-host tests/unit/test-toolstack tests/unit/test-kernel
-TESTS += tests/unit/test-host tests/unit/test-toolstack tests/unit/test-kernel
+check_PROGRAMS += tests/unit/test-host tests/unit/test-toolstack tests/unit/test-kernel \
+	tests/unit/test-image
+TESTS += tests/unit/test-host tests/unit/test-toolstack tests/unit/test-kernel \
+	tests/unit/test-image
 tests_unit_test_host_SOURCES = tests/unit/test-host.c
 tests_unit_test_host_CPPFLAGS = $(QX_TS_TEST_CPPFLAGS)
 tests_unit_test_host_LDADD = $(QX_TS_TEST_LDADD)
 tests_unit_test_kernel_SOURCES = tests/unit/test-kernel.c
 tests_unit_test_kernel_CPPFLAGS = $(QX_TS_TEST_CPPFLAGS)
 tests_unit_test_kernel_LDADD = $(QX_TS_TEST_LDADD)
+tests_unit_test_image_SOURCES = tests/unit/test-image.c
+tests_unit_test_image_CPPFLAGS = $(QX_TS_TEST_CPPFLAGS)
+tests_unit_test_image_LDADD = $(QX_TS_TEST_LDADD)
 tests_unit_test_toolstack_SOURCES = tests/unit/test-toolstack.c tests/unit/qx-main.h \
 	toolstack/qvm-xl.c
 # qvm-xl's main() becomes qx_main() so the test drives whole command lines.

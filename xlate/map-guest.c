@@ -55,6 +55,13 @@ const char *xlate_hvm_reason(const struct qc_config *cfg, struct qc_loc *loc_r)
     return why;
 }
 
+/* An x86 kernel format only QEMU's loader (HVM) starts (XLATE_IMAGE_FORMATS). */
+static bool image_needs_hvm(enum xlate_image_format f)
+{
+    return xlate_image_start(f, XLATE_ARCH_X86_64, false) == XLATE_START_REFUSE &&
+           xlate_image_start(f, XLATE_ARCH_X86_64, true) == XLATE_START_ASIS;
+}
+
 /* type_reason: @what, and where the deciding item is when there is one. */
 static void set_reason(struct xlate_ctx *x, const char *what, struct qc_loc loc)
 {
@@ -97,6 +104,13 @@ void xlate_map_guest(struct xlate_ctx *x)
         type = LIBXL_DOMAIN_TYPE_HVM;
         rule = XLATE_RULE_GUEST_HVM;
         set_reason(x, why, loc);
+    } else if (image_needs_hvm(x->plan->kernel_image.format)) {
+        type = LIBXL_DOMAIN_TYPE_HVM;
+        rule = XLATE_RULE_GUEST_HVM;
+        set_reason(x,
+                   "HVM: the kernel is a Multiboot image, which QEMU's loader starts "
+                   "and Xen's PVH builder does not",
+                   (struct qc_loc){0});
     } else {
         set_reason(x, "PVH: no legacy PC device, PCI pass-through or ACPI table is configured",
                    loc);

@@ -41,6 +41,9 @@ struct xlate_ctx {
     } * dt_nodes;
     size_t ndt_nodes;
     const struct qc_load *user_fdt;
+    /* ARM, a wrapped kernel: the guest RAM end it needs (0: none); the kernel was refused. */
+    uint64_t kernel_ram_end;
+    bool kernel_refused;
 };
 
 /* A report line; fmt describes what was done. Returns 0 or -1 (ENOMEM, noted in x). */

@@ -2,6 +2,7 @@
 /* Guest memory and images: ram/rom sizes and placement, load (kernel, initrd, fdt, acpi, data),
  * cmdline. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -15,6 +16,8 @@
 #define ARM_RAM0       UINT64_C(0x40000000)
 #define ARM_RAM0_MAX   (3 * GiB)
 #define ARM_RAM_MAX    (ARM_RAM0_MAX + 1016 * GiB) /* GUEST_RAM0_SIZE + GUEST_RAM1_SIZE */
+
+#define PAGE UINT64_C(0x1000)
 
 /* Effective starts: a region without one follows the highest RAM/ROM so far (spec 2.2). */
 static void region_starts(const struct qc_config *cfg, uint64_t *starts)
@@ -47,6 +50,138 @@ static enum xlate_fidelity x86_ram_fit(uint64_t s, uint64_t len, uint64_t *high_
     return XLATE_UNSUPPORTED;
 }
 
+/* The load item that becomes b_info.kernel: the first untyped or guest load. */
+static const struct qc_load *kernel_item(const struct qc_config *cfg)
+{
+    for (size_t i = 0; i < cfg->nloads; i++)
+        if (cfg->loads[i].blob == -1 || cfg->loads[i].blob == QC_BLOB_GUEST)
+            return &cfg->loads[i];
+    return NULL;
+}
+
+/* What a target takes, for the error on an image it cannot start. */
+static const char *target_takes(const struct xlate_ctx *x)
+{
+    if (x->arm)
+        return "Xen on ARM starts a Linux Image or zImage, and qvm-xl wraps aarch64 raw "
+               "binaries, QNX IFS images and ELF files without Xen notes";
+    if (x->hvm)
+        return "QEMU (HVM) loads a Linux bzImage, a Multiboot image or a PVH ELF";
+    return "an x86 PVH guest needs an ELF kernel with the XEN_ELFNOTE_PHYS32_ENTRY note "
+           "(or a Linux bzImage wrapping one)";
+}
+
+static void kernel_refuse(struct xlate_ctx *x, const struct qc_load *l, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void kernel_refuse(struct xlate_ctx *x, const struct qc_load *l, const char *fmt, ...)
+{
+    char why[400];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    x->kernel_refused = true;
+    qc_diag(x->d, QC_CK_XLATE_KERNEL_FORMAT, l->loc, "kernel %s: %s", l->path, why);
+    xlate_note(x, l->loc, "load", XLATE_UNSUPPORTED, XLATE_RULE_LOAD_KERNEL, "%s: %s", l->path,
+               why);
+}
+
+/* Where a wrapped image goes: the headers' address for an ELF (qvm loads it where they say),
+ * else the load item's, else the IFS header's, else qvm's "first available location": the
+ * first RAM region, or one page into Xen's RAM when that leaves no room for the header. */
+static uint64_t wrap_addr(const struct xlate_ctx *x, const struct qc_load *l,
+                          const struct xlate_image *im, const uint64_t *starts)
+{
+    if (im->format == XLATE_IMAGE_ELF || (!l->has_addr && im->has_addr))
+        return im->addr;
+    if (l->has_addr)
+        return l->addr;
+    for (size_t i = 0; i < x->cfg->nregions; i++)
+        if (!x->cfg->regions[i].rom)
+            return starts[i] >= ARM_RAM0 + PAGE ? starts[i] : ARM_RAM0 + PAGE;
+    return ARM_RAM0 + PAGE;
+}
+
+/* ARM: an image Xen's loader does not take is placed at its address behind a synthetic
+ * arm64 Image header page (docs/guest-images.md §4); guest RAM must reach it. */
+static void plan_wrap(struct xlate_ctx *x, const struct qc_load *l, const struct xlate_image *im,
+                      const uint64_t *starts)
+{
+    uint64_t a = wrap_addr(x, l, im, starts), end = a + im->size,
+             entry = im->has_entry ? im->entry : a;
+    uint64_t hdr = (a & ~(PAGE - 1)) - PAGE;
+    const char *fmt = xlate_image_format_name(im->format);
+
+    if (im->size == 0) {
+        kernel_refuse(x, l, "%s%s%s%s: nothing to load", fmt, im->detail[0] ? " (" : "", im->detail,
+                      im->detail[0] ? ")" : "");
+        return;
+    }
+    if (im->arch == QC_ARCH_X86 || !im->is64) {
+        kernel_refuse(x, l, "%s for %s: Xen on ARM starts 32-bit guests only from a Linux zImage",
+                      fmt, im->arch == QC_ARCH_X86 ? "x86" : "a 32-bit CPU");
+        return;
+    }
+    if (a < ARM_RAM0 + PAGE) {
+        kernel_refuse(x, l,
+                      "%s at 0x%" PRIx64 ": below Xen's guest RAM base 0x40000000 plus the "
+                      "4 KiB header page qvm-xl puts in front of it",
+                      fmt, a);
+        return;
+    }
+    if (end < a || end > ARM_RAM0 + ARM_RAM0_MAX) {
+        kernel_refuse(x, l,
+                      "%s at 0x%" PRIx64 " (0x%" PRIx64 " bytes): ends beyond Xen's first "
+                      "guest RAM bank (0x40000000-0xffffffff), where Xen places the kernel",
+                      fmt, a, im->size);
+        return;
+    }
+    if (entry < a || entry >= end) {
+        kernel_refuse(x, l,
+                      "%s: entry 0x%" PRIx64 " is outside the image (0x%" PRIx64 "-0x%" PRIx64 ")",
+                      fmt, entry, a, end);
+        return;
+    }
+    /* qvm puts the file where the load says; an IFS's startup is linked for its header's. */
+    if (im->format != XLATE_IMAGE_ELF && l->has_addr && im->has_addr && l->addr != im->addr)
+        qc_diag_sev(x->d, QC_SEV_WARNING, QC_CK_XLATE_KERNEL_FORMAT, l->loc,
+                    "kernel %s: loaded at 0x%" PRIx64 " as the load says, but its header puts "
+                    "it at 0x%" PRIx64 " (image_paddr - boot prefix), where its startup is linked",
+                    l->path, a, im->addr);
+    x->plan->wrap = (struct xlate_wrap){
+        .needed = true, .path = l->path, .addr = a, .entry = entry, .hdr_addr = hdr};
+    /* Xen's meminit puts the DTB after the kernel when there is room, else just below it
+     * (the RAM from 0x40000000 to the image is the guest's too). */
+    x->kernel_ram_end = (end + 2 * MiB - 1) & ~(2 * MiB - 1);
+}
+
+/* Decides how the kernel is started, before RAM is sized (a wrapped image may need more). */
+static void plan_kernel(struct xlate_ctx *x, const uint64_t *starts)
+{
+    const struct qc_load *l = kernel_item(x->cfg);
+    const struct xlate_image *im = &x->plan->kernel_image;
+    enum xlate_start st;
+
+    if (!l || im->format == XLATE_IMAGE_UNREAD)
+        return;
+    st = xlate_image_start(im->format, x->t->arch, x->hvm);
+    if (st == XLATE_START_REFUSE) {
+        kernel_refuse(x, l, "%s%s%s%s: cannot be started on %s: %s",
+                      xlate_image_format_name(im->format), im->detail[0] ? " (" : "", im->detail,
+                      im->detail[0] ? ")" : "", xlate_arch_name(x->t->arch), target_takes(x));
+        return;
+    }
+    if (im->arch != QC_ARCH_ANY && (im->arch == QC_ARCH_ARM) != x->arm) {
+        kernel_refuse(x, l, "%s built for %s: cannot be started on %s",
+                      xlate_image_format_name(im->format), qc_arch_name(im->arch),
+                      xlate_arch_name(x->t->arch));
+        return;
+    }
+    if (st == XLATE_START_WRAP)
+        plan_wrap(x, l, im, starts);
+}
+
 /* aarch64: libxl fills Xen's first bank (3 GiB at 0x40000000), then the second (0x200000000);
  * the guest finds both in the DT's /memory. Anything else is where qvm would put it. */
 static void map_ram_arm(struct xlate_ctx *x, const struct qc_region *r, uint64_t start, bool first)
@@ -56,6 +191,14 @@ static void map_ram_arm(struct xlate_ctx *x, const struct qc_region *r, uint64_t
     if (start == ARM_RAM0 && first && !split) {
         xlate_note(x, r->loc, "ram", XLATE_EXACT, XLATE_RULE_RAM_ARM,
                    "at Xen's RAM base 0x40000000");
+        return;
+    }
+    /* A wrapped image's RAM grows from Xen's base to cover every region of bank 0. */
+    if (x->plan->wrap.needed && start >= ARM_RAM0 && start + r->size <= ARM_RAM0 + ARM_RAM0_MAX) {
+        xlate_note(x, r->loc, "ram", XLATE_APPROXIMATE, XLATE_RULE_RAM_ARM,
+                   "0x%" PRIx64 ",0x%" PRIx64 " at its address: Xen's RAM from 0x40000000 "
+                   "is grown to cover it",
+                   start, r->size);
         return;
     }
     if (start != ARM_RAM0 || !first)
@@ -71,6 +214,36 @@ static void map_ram_arm(struct xlate_ctx *x, const struct qc_region *r, uint64_t
     xlate_note(x, r->loc, "ram", XLATE_APPROXIMATE, XLATE_RULE_RAM_ARM,
                "0x%" PRIx64 ",0x%" PRIx64 " placed in Xen's layout (0x40000000%s; DT /memory)",
                start, r->size, split ? " and 0x200000000" : "");
+}
+
+/* ARM, a wrapped image: Xen's RAM [0x40000000, +memory) must reach the image (and every qvm
+ * RAM region of bank 0, at its own address). Returns the MiB to give; a growth is warning
+ * xlate-ram-grown, saying what it costs. */
+static uint64_t grow_for_image(struct xlate_ctx *x, const uint64_t *starts, uint64_t mib)
+{
+    const struct qc_config *cfg = x->cfg;
+    const struct qc_load *l = kernel_item(cfg);
+    uint64_t end = x->kernel_ram_end, need;
+
+    for (size_t i = 0; i < cfg->nregions; i++) {
+        uint64_t e = starts[i] + cfg->regions[i].size;
+
+        if (!cfg->regions[i].rom && starts[i] >= ARM_RAM0 && e <= ARM_RAM0 + ARM_RAM0_MAX &&
+            e > end)
+            end = e;
+    }
+    if (end > ARM_RAM0 + ARM_RAM0_MAX)
+        end = ARM_RAM0 + ARM_RAM0_MAX; /* the image fits (plan_wrap): less room for the DTB */
+    need = (end - ARM_RAM0 + MiB - 1) / MiB;
+    if (need <= mib)
+        return mib;
+    xlate_note(x, l->loc, "ram", XLATE_APPROXIMATE, XLATE_RULE_RAM_ARM,
+               "memory=%" PRIu64 " MiB instead of %" PRIu64 ": Xen's guest RAM starts at "
+               "0x40000000 and must reach the image at 0x%" PRIx64 " (%" PRIu64
+               " MiB more host memory; the guest's /memory node shows all of it)",
+               need, mib, x->plan->wrap.addr, need - mib);
+    xlate_diag_last(x, QC_CK_XLATE_RAM_GROWN);
+    return need;
 }
 
 static void map_ram(struct xlate_ctx *x, const uint64_t *starts)
@@ -124,12 +297,14 @@ static void map_ram(struct xlate_ctx *x, const uint64_t *starts)
         return;
     }
     mib = (total + MiB - 1) / MiB;
-    x->dc->b_info.max_memkb = x->dc->b_info.target_memkb = mib * 1024;
     if (mib * MiB != total)
         xlate_note(x, first, "ram", XLATE_APPROXIMATE, XLATE_RULE_RAM,
                    "total 0x%" PRIx64 " rounded up to memory=%" PRIu64 " MiB", total, mib);
     else
         xlate_note(x, first, "ram", XLATE_EXACT, XLATE_RULE_RAM, "memory=%" PRIu64 " MiB", mib);
+    if (x->arm && x->plan->wrap.needed)
+        mib = grow_for_image(x, starts, mib);
+    x->dc->b_info.max_memkb = x->dc->b_info.target_memkb = mib * 1024;
 }
 
 static void map_rom(struct xlate_ctx *x, const uint64_t *starts)
@@ -167,6 +342,45 @@ static void load_note(struct xlate_ctx *x, const struct qc_load *l, enum xlate_r
         xlate_note(x, l->loc, "load", XLATE_EXACT, rule, "%s=\"%s\"", what, l->path);
 }
 
+/* The kernel's report line: the format found and how Xen will start it (also note
+ * image-format, for create -n and check). */
+static void map_kernel(struct xlate_ctx *x, const struct qc_load *l)
+{
+    const struct xlate_image *im = &x->plan->kernel_image;
+    const struct xlate_wrap *w = &x->plan->wrap;
+    libxl_domain_build_info *b = &x->dc->b_info;
+    char name[300];
+
+    if (x->kernel_refused) {
+        xlate_check(x, xlate_set_string(&b->kernel, l->path));
+        return; /* reported by plan_kernel */
+    }
+    if (!w->needed) {
+        xlate_check(x, xlate_set_string(&b->kernel, l->path));
+        if (im->format == XLATE_IMAGE_UNREAD) {
+            load_note(x, l, XLATE_RULE_LOAD_KERNEL, "kernel");
+            return;
+        }
+        xlate_note(x, l->loc, "load", l->has_addr ? XLATE_APPROXIMATE : XLATE_EXACT,
+                   XLATE_RULE_LOAD_KERNEL, "kernel=\"%s\": %s%s%s%s, started by %s", l->path,
+                   xlate_image_format_name(im->format), im->detail[0] ? " (" : "", im->detail,
+                   im->detail[0] ? ")" : "",
+                   x->hvm ? "QEMU's loader (HVM)" : "Xen's loader from its headers");
+        return; /* as Xen takes it: said in the report only */
+    }
+    /* A name, not a path, as for the device tree: the toolstack writes the file. */
+    snprintf(name, sizeof(name), "%s.kernel", x->dc->c_info.name ? x->dc->c_info.name : "guest");
+    xlate_check(x, xlate_set_string(&b->kernel, name));
+    xlate_note(x, l->loc, "load", XLATE_APPROXIMATE, XLATE_RULE_LOAD_KERNEL,
+               "kernel=\"%s\": %s %s%s%s%s at 0x%" PRIx64 ", entry 0x%" PRIx64
+               ", behind an arm64 Image header page at 0x%" PRIx64 " (text_offset 0x%" PRIx64
+               ") that qvm-xl writes; x0 = the device tree",
+               name, xlate_image_format_name(im->format), l->path, im->detail[0] ? " (" : "",
+               im->detail, im->detail[0] ? ")" : "", w->addr, w->entry, w->hdr_addr,
+               w->hdr_addr - ARM_RAM0);
+    xlate_diag_last(x, QC_CK_IMAGE_FORMAT);
+}
+
 static void load_error(struct xlate_ctx *x, const struct qc_load *l, enum xlate_rule rule,
                        const char *why)
 {
@@ -190,8 +404,7 @@ static void map_loads(struct xlate_ctx *x)
                            "only the first image is the kernel; Xen loads no other file");
                 break;
             }
-            xlate_check(x, xlate_set_string(&b->kernel, l->path));
-            load_note(x, l, XLATE_RULE_LOAD_KERNEL, "kernel");
+            map_kernel(x, l);
             break;
         case QC_BLOB_INITRD:
             if (b->ramdisk) {
@@ -243,6 +456,7 @@ void xlate_map_mem(struct xlate_ctx *x)
         return;
     }
     region_starts(cfg, starts);
+    plan_kernel(x, starts);
     map_ram(x, starts);
     map_rom(x, starts);
     free(starts);

@@ -24,6 +24,28 @@ const char *xlate_fidelity_name(enum xlate_fidelity f)
     return names[f];
 }
 
+static const struct {
+    const char *name;
+    enum xlate_start start[3]; /* aarch64, x86 PVH, x86 HVM */
+} image_formats[XLATE_IMAGE_COUNT] = {
+#define XLATE_IMG_ROW(id, name, a64, pvh, hvm)                                                     \
+    [XLATE_IMAGE_##id] = {name, {XLATE_START_##a64, XLATE_START_##pvh, XLATE_START_##hvm}},
+    XLATE_IMAGE_FORMATS(XLATE_IMG_ROW)
+#undef XLATE_IMG_ROW
+};
+
+const char *xlate_image_format_name(enum xlate_image_format f)
+{
+    return (unsigned)f < XLATE_IMAGE_COUNT ? image_formats[f].name : "?";
+}
+
+enum xlate_start xlate_image_start(enum xlate_image_format f, enum xlate_arch arch, bool hvm)
+{
+    if ((unsigned)f >= XLATE_IMAGE_COUNT)
+        return XLATE_START_REFUSE;
+    return image_formats[f].start[arch == XLATE_ARCH_AARCH64 ? 0 : hvm ? 2 : 1];
+}
+
 void xlate_plan_init(struct xlate_plan *p)
 {
     memset(p, 0, sizeof(*p));

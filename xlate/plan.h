@@ -6,7 +6,9 @@
 #ifndef XLATE_PLAN_H
 #define XLATE_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <libxl.h>
 
 #include "conf/qvmconf.h"
@@ -15,9 +17,9 @@
 /* How a qvm component is realised on Xen. X(enum suffix, name printed). */
 #define XLATE_FIDELITIES(X)                                                                        \
     X(EXACT, "exact")             /* Xen provides the same thing */                                \
-    X(APPROXIMATE, "approximate") /* close, and the report says what differs */                   \
+    X(APPROXIMATE, "approximate") /* close, and the report says what differs */                    \
     X(BACKEND, "backend")         /* emulated by a vdev-backends/ process in dom0 */               \
-    X(UNSUPPORTED, "unsupported") /* cannot be provided; the report says why */                   \
+    X(UNSUPPORTED, "unsupported") /* cannot be provided; the report says why */                    \
     X(IGNORED, "ignored")         /* qvm-only setting with no effect on a Xen guest */
 
 enum xlate_fidelity {
@@ -27,13 +29,71 @@ enum xlate_fidelity {
 };
 const char *xlate_fidelity_name(enum xlate_fidelity f);
 
+/*
+ * Kernel image formats and how each is started, per target (docs/guest-images.md §4).
+ * X(ID, "name", AARCH64, X86_PVH, X86_HVM), each an XLATE_START_* suffix:
+ *   ASIS   Xen's loader (or QEMU's, HVM) takes the file as it is
+ *   WRAP   qvm-xl writes it behind a synthetic arm64 Image header placed at the image's
+ *          address (toolstack: qx_image_wrap), with guest RAM grown to cover that address
+ *   REFUSE the target cannot start it: error xlate-kernel-format
+ * The toolstack detects the format (toolstack/image.c); the translation, which does no
+ * I/O, decides from this table.
+ */
+#define XLATE_IMAGE_FORMATS(X)                                                                     \
+    X(UNREAD, "not read", ASIS, ASIS, ASIS) /* --no-files or no file: passed through */            \
+    X(ARM64_IMAGE, "arm64 Linux Image", ASIS, REFUSE, REFUSE)                                      \
+    X(ZIMAGE32, "arm32 zImage", ASIS, REFUSE, REFUSE)                                              \
+    X(BZIMAGE, "x86 bzImage", REFUSE, ASIS, ASIS)                                                  \
+    X(GZIP, "gzip (unpacked by Xen)", ASIS, ASIS, ASIS)                                            \
+    X(ELF_PVH, "ELF with the Xen PVH entry note", REFUSE, ASIS, ASIS)                              \
+    /* x86 PVH: libxenguest takes a note-less ELF32 (its HVM-firmware path); ELF64 fails */        \
+    X(ELF, "ELF without Xen notes", WRAP, ASIS, ASIS)                                              \
+    X(IFS, "QNX IFS", WRAP, REFUSE, REFUSE)                                                        \
+    X(IFS_MULTIBOOT, "QNX IFS with a Multiboot header", WRAP, REFUSE, ASIS)                        \
+    X(MULTIBOOT, "Multiboot image", REFUSE, REFUSE, ASIS)                                          \
+    X(PE, "PE/COFF (UEFI) image", REFUSE, REFUSE, REFUSE)                                          \
+    X(RAW, "raw binary", WRAP, REFUSE, REFUSE)
+
+enum xlate_image_format {
+#define XLATE_IMG_ENUM(id, name, a64, pvh, hvm) XLATE_IMAGE_##id,
+    XLATE_IMAGE_FORMATS(XLATE_IMG_ENUM)
+#undef XLATE_IMG_ENUM
+        XLATE_IMAGE_COUNT
+};
+enum xlate_start { XLATE_START_ASIS, XLATE_START_WRAP, XLATE_START_REFUSE };
+const char *xlate_image_format_name(enum xlate_image_format f);
+/* How the target starts format @f (@hvm: an x86 HVM guest, whose kernel QEMU loads). */
+enum xlate_start xlate_image_start(enum xlate_image_format f, enum xlate_arch arch, bool hvm);
+
+/* What the toolstack read in the kernel file, the translation's only look at it. */
+struct xlate_image {
+    enum xlate_image_format format; /* XLATE_IMAGE_UNREAD when not read */
+    enum qc_arch arch;              /* the machine its header names; QC_ARCH_ANY: none */
+    bool is64;                      /* ELF class 64, or a 64-bit startup/Image */
+    bool has_addr;                  /* the headers say where the file's first byte goes */
+    uint64_t addr;                  /* ...that address (ELF: lowest PT_LOAD paddr) */
+    bool has_entry;                 /* the headers name an entry point (else: first byte) */
+    uint64_t entry;                 /* ...that physical address */
+    uint64_t size;                  /* bytes from addr the image occupies (file, or span) */
+    char detail[160];               /* what the headers say, or why nothing loads */
+};
+
+/* The loader step's decision for an image to be wrapped (the toolstack writes the file). */
+struct xlate_wrap {
+    bool needed;
+    const char *path;  /* the file the configuration names (points into the model) */
+    uint64_t addr;     /* where the image's first byte goes in guest memory */
+    uint64_t entry;    /* where the boot vCPU starts */
+    uint64_t hdr_addr; /* the 4 KiB header page: kernel=0x40000000 + text_offset */
+};
+
 /* One line of the report: a qvm item, where it was, and what it became. */
 struct xlate_report {
-    struct qc_loc loc;    /* the qvm item (points into the caller's qc_sources) */
-    char *component;      /* "cpu 1", "ram", "vdev ser8250", "pass", ... */
+    struct qc_loc loc; /* the qvm item (points into the caller's qc_sources) */
+    char *component;   /* "cpu 1", "ram", "vdev ser8250", "pass", ... */
     enum xlate_fidelity fidelity;
-    const char *rule;     /* mapping-table row id (docs/mapping.md), static */
-    char *text;           /* what was done, what differs, or why not */
+    const char *rule; /* mapping-table row id (docs/mapping.md), static */
+    char *text;       /* what was done, what differs, or why not */
 };
 
 /* One dom0 backend device, spelled as qvm-xl-backend's --device argument
@@ -41,13 +101,13 @@ struct xlate_report {
  * domain's backend devices run in one qvm-xl-backend process. */
 struct xlate_backend_dev {
     char *spec;
-    struct qc_loc loc;    /* the vdev it emulates */
+    struct qc_loc loc; /* the vdev it emulates */
 };
 
 struct xlate_plan {
-    libxl_domain_config config;   /* built without a libxl context */
-    libxl_domain_type type;       /* also config.c_info.type */
-    char *type_reason;            /* why PVH/HVM/PV was chosen */
+    libxl_domain_config config; /* built without a libxl context */
+    libxl_domain_type type;     /* also config.c_info.type */
+    char *type_reason;          /* why PVH/HVM/PV was chosen */
     struct xlate_report *reports;
     size_t nreports;
     struct xlate_backend_dev *backends;
@@ -56,6 +116,12 @@ struct xlate_plan {
      * written to a file and named by config.b_info.device_tree), or NULL. */
     void *fdt;
     size_t fdt_size;
+    /* Input, set by the caller after xlate_plan_init and before xlate_translate: the kernel
+     * file's format (zero: not read, passed through as before). */
+    struct xlate_image kernel_image;
+    /* ARM: the kernel is to be wrapped (config.b_info.kernel is then the name "NAME.kernel",
+     * to be replaced by the file the toolstack writes). */
+    struct xlate_wrap wrap;
 };
 
 void xlate_plan_init(struct xlate_plan *p);

@@ -95,7 +95,8 @@ assert n == int(sys.argv[1]), n
 
 # --- fixtures -------------------------------------------------------------------
 printf '\177ELF\002\001\001\000' >kernel.elf # what an x86 PVH guest loads
-printf 'raw arm64 Image' >Image
+# an arm64 Linux Image: its header's magic "ARM\x64" at byte 56
+{ head -c 56 /dev/zero; printf 'ARM\144'; head -c 8 /dev/zero; } >Image
 printf 'system x86g\nram 1m,64m\nvdev wdt-ib700\nload kernel.elf\n' >x86.qvmconf
 printf 'system armg\nram 0x40000000,64m\nvdev gic version 2\nvdev pl011 loc 0x22000000 intr gic:32\nload Image\n' >arm.qvmconf
 printf 'system neutral\nram 1m,64m\nload kernel.elf\n' >neutral.qvmconf
@@ -189,7 +190,7 @@ t 0 'check --target x86_64,-ioreq neutral.qvmconf' - -
 t 65 'check --target x86_64,-ioreq x86.qvmconf' - 'xlate-backend'
 t 0 'check --target aarch64 arm.qvmconf' - -
 # --no-files does not require the files, but one that is here is still checked.
-t 65 'check --target=aarch64 --no-files neutral.qvmconf' - 'is an ELF file: Xen on ARM loads only .*\[xlate-kernel-format\]'
+t 65 'check --target=aarch64 --no-files neutral.qvmconf' - 'kernel kernel.elf: ELF without Xen notes .*: nothing to load \[xlate-kernel-format\]'
 t 65 'check --target x86_64 arm.qvmconf' - '\[arch-mismatch\]'
 t 65 'create -n --target x86_64 arm.qvmconf' - '\[arch-mismatch\]'
 t 0 'check --arch x86_64 x86.qvmconf' - -

@@ -6,7 +6,8 @@
 # shellcheck shell=bash disable=SC2034 # sourced: the variables are read by the rig
 
 qx_arch=arm64
-qx_cases_dir=$qx_e2e_dir/arm/cases
+# run-suite points QX_E2E_ARM_CASES at a copy with the stand-in guests it builds.
+qx_cases_dir=${QX_E2E_ARM_CASES:-$qx_e2e_dir/arm/cases}
 qx_suite=e2e-arm
 qx_guest_files=(-f "$qx_e2e_dir/arm/guest-tools/qx-mmio")
 # The kernel and hypervisor packages, and the arm64 runtime dom0 needs (the Xen tools'
@@ -114,10 +115,12 @@ qx_dom0_cmdline() { echo "console=hvc0 earlycon=xenboot rdinit=/init"; }
 # qx_qemu XEN KERNEL CMDLINE INITRD LOG XEN-APPEND: start QEMU in the background (the caller
 # waits for $!). QEMU's guest-loader devices write the /chosen nodes Xen boots dom0 from.
 # QX_E2E_GIC (2 or 3, default 3) picks the emulated GIC: a guest's vGIC version must match.
+# 3 GiB: dom0's 1 GiB, and a guest linked at 0x80000000 whose Xen RAM (from 0x40000000)
+# must reach it (v3-40-standin: 1088 MiB).
 # Run in the background only (it execs, so $! is QEMU itself and the rig can kill it).
 qx_qemu() {
     exec qemu-system-aarch64 -machine "virt,virtualization=on,gic-version=${QX_E2E_GIC:-3}" \
-        -cpu cortex-a57 -smp 2 -m 2048 -display none -monitor none -serial file:"$5" \
+        -cpu cortex-a57 -smp 2 -m "${QX_E2E_MEM:-3072}" -display none -monitor none -serial file:"$5" \
         -no-reboot -kernel "$1" \
         -append "console=dtuart dom0_mem=1024M dom0_max_vcpus=2 bootscrub=0 loglvl=all guest_loglvl=all $6" \
         -device "guest-loader,addr=0x49000000,kernel=$2,bootargs=${3//,/,,}" \
