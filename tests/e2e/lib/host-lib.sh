@@ -5,17 +5,20 @@
 
 qx_e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 XEN_TOOLS_DIR=${QX_E2E_XEN_TOOLS:-/usr/lib/xen-4.17/bin}
-# Where dom0's programs and libraries are copied from: the host itself on x86; the arm64
-# profile (QX_E2E_ARCH=arm64, arm/host-arm64.sh, sourced at the end) points it at packages
-# unpacked in its cache and redefines the functions below marked "per architecture".
+# Where dom0's programs and libraries are copied from: the host itself for Xen 4.17 on x86
+# (Debian 12, this machine's release); the Xen 4.20 profile (QX_XEN=4.20, lib/xen-4.20.sh)
+# points it at the Debian 13 chroot, the arm64 profile (QX_E2E_ARCH=arm64,
+# arm/host-arm64.sh) at packages unpacked in its cache; both are sourced at the end and
+# redefine the functions below marked "per architecture" or "per release".
 QX_SYSROOT=""
+qx_xen=4.17
 qx_arch=x86_64
 qx_cases_dir=$qx_e2e_dir/cases
 qx_suite=e2e
 qx_guest_files=() # mkguest -f arguments of every test guest (arm: its MMIO poke tool)
 
 # qx_cache_dir: print (and create) the cache: $QX_E2E_CACHE, else the build tree's
-# tests/e2e/cache, else one next to the sources.
+# tests/e2e/cache, else one next to the sources. Per release.
 qx_cache_dir() {
     local c=${QX_E2E_CACHE:-${top_builddir:-$qx_e2e_dir/../..}/tests/e2e/cache}
     mkdir -p "$c" && (cd "$c" && pwd)
@@ -36,6 +39,10 @@ qx_log() { echo "rig: $*" >&2; }
 qx_stamp() {
     stat -L -c '%n %s %Y' "$@" 2>/dev/null | md5sum | cut -c1-16
 }
+
+# qx_prepare: whatever the programs under test need before a run (per release: the 4.20
+# profile builds them in its chroot).
+qx_prepare() { :; }
 
 # qx_fetch CACHE: make sure CACHE has xen (plain multiboot image), vmlinuz, kver and the
 # kernel .deb. Nothing is installed: apt-get download + dpkg -x. Once the pieces are in the
@@ -81,6 +88,21 @@ qx_fetch() {
     echo "$kpkg" >"$c/kpkg"
 }
 
+# qx_dm_binary CACHE: the HVM device model for dom0, Debian's qemu-system-xen (per release:
+# Debian 12's here, downloaded once into CACHE/qemu-xen; apt-get download + dpkg -x).
+qx_dm_binary() {
+    local c=$1 dm=$1/qemu-xen/usr/libexec/xen-qemu-system-i386
+    if [ ! -x "$dm" ]; then
+        [ -n "${QX_E2E_OFFLINE:-}" ] && qx_die fetch "no qemu-system-xen in $c and QX_E2E_OFFLINE is set"
+        qx_log "fetching qemu-system-xen"
+        mkdir -p "$c/dm-deb" && rm -f "$c"/dm-deb/*.deb
+        (cd "$c/dm-deb" && apt-get download -q qemu-system-xen >/dev/null 2>&1) &&
+            dpkg -x "$c"/dm-deb/qemu-system-xen_*.deb "$c/qemu-xen" ||
+            qx_die fetch "apt-get download qemu-system-xen failed"
+    fi
+    echo "$dm"
+}
+
 # qx_kernel_tree CACHE DIR: unpack the cached kernel package into DIR (dpkg -x) for
 # module copying; callers delete DIR afterwards (the tree is 400 MB, the .deb 70 MB).
 qx_kernel_tree() {
@@ -104,6 +126,8 @@ qx_copy_modules() {
             f=${f#"$tree"}
             mkdir -p "$root$(dirname "$f")"
             cp "$tree$f" "$root$f"
+            # Compressed modules (Debian 13's .ko.xz): busybox's modprobe loads plain ones.
+            case $f in *.ko.xz) xz -df "$root$f" ;; *.ko.zst) zstd -qdf --rm "$root$f" ;; esac
         done <"$root/.deps"
         rm -f "$root/.deps"
     done
@@ -135,6 +159,23 @@ qx_copy_with_libs() {
 # qx_install_prog ROOT FILE DESTDIR: copy FILE into ROOT/DESTDIR, with its libraries.
 qx_install_prog() {
     mkdir -p "$1$3" && cp -L "$2" "$1$3/" && qx_copy_libs "$1" "$2"
+}
+
+# qx_hvm_files ROOT CACHE: what an HVM guest needs in dom0 besides xl: the device model
+# at the path libxl runs it from (QEMU finds its data relative to that), QEMU's option ROMs
+# for direct kernel boot and its keymaps, SeaBIOS, and Xen's hvmloader. x86 only.
+qx_hvm_files() {
+    local root=$1 dm f boot=${XEN_TOOLS_DIR%/bin}/boot
+    dm=$(qx_dm_binary "$2") && [ -x "$dm" ] || return 1
+    mkdir -p "$root/usr/libexec" "$root/usr/share/qemu" "$root$boot" || return 1
+    cp -L "$dm" "$root/usr/libexec/xen-qemu-system-i386" && qx_copy_libs "$root" "$dm" || return 1
+    cp -a "$QX_SYSROOT/usr/share/seabios" "$root/usr/share/" || return 1
+    for f in linuxboot.bin linuxboot_dma.bin multiboot.bin multiboot_dma.bin kvmvapic.bin \
+        pvh.bin vgabios-stdvga.bin vgabios-cirrus.bin keymaps; do
+        [ -e "$QX_SYSROOT/usr/share/qemu/$f" ] || continue
+        cp -a "$QX_SYSROOT/usr/share/qemu/$f" "$root/usr/share/qemu/" || return 1
+    done
+    cp "$QX_SYSROOT$boot/hvmloader" "$root$boot/"
 }
 
 # qx_busybox ROOT: static busybox with one symlink per applet.
@@ -174,8 +215,10 @@ qx_pack() {
         gzip -1 >"$2.new" && mv "$2.new" "$2"
 }
 
-case ${QX_E2E_ARCH:-x86_64} in
-x86_64) ;;
-arm64) . "$qx_e2e_dir/arm/host-arm64.sh" ;;
+case ${QX_E2E_ARCH:-x86_64}/${QX_XEN:-4.17} in
+x86_64/4.17) ;;
+x86_64/4.20) . "$qx_e2e_dir/lib/xen-4.20.sh" ;;
+x86_64/*) qx_die fetch "QX_XEN=$QX_XEN: only 4.17 and 4.20 are known" ;;
+arm64/*) . "$qx_e2e_dir/arm/host-arm64.sh" ;;
 *) qx_die fetch "QX_E2E_ARCH=$QX_E2E_ARCH: only x86_64 and arm64 are known" ;;
 esac
