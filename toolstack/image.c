@@ -133,8 +133,9 @@ static int for_each_phdr(const unsigned char *buf, size_t len, phdr_fn fn, void 
 struct elf_scan {
     const unsigned char *buf;
     size_t len;
-    uint64_t lo, hi, lo_offset, entry;
+    uint64_t file_size, lo, hi, lo_offset, entry;
     bool any, pvh, entry_mapped;
+    const char *bad; /* why a PT_LOAD cannot be loaded, or NULL */
 };
 
 static int scan_phdr(const struct phdr *h, void *opaque)
@@ -145,6 +146,16 @@ static int scan_phdr(const struct phdr *h, void *opaque)
         s->pvh |= has_pvh_note(s->buf + h->offset, h->filesz);
     if (h->type != PT_LOAD || !h->memsz)
         return 0;
+    /* What the wrapper and every ELF loader copy must exist: refused here, not when the
+     * file is written after the translation. */
+    if (h->filesz > h->memsz)
+        s->bad = "a PT_LOAD has more file bytes than memory";
+    else if (h->offset > s->file_size || h->filesz > s->file_size - h->offset)
+        s->bad = "a PT_LOAD lies beyond the end of the file";
+    else if (h->paddr + h->memsz < h->paddr)
+        s->bad = "a PT_LOAD wraps past 2^64";
+    if (s->bad)
+        return 1;
     if (!s->any || h->paddr < s->lo)
         s->lo = h->paddr, s->lo_offset = h->offset;
     if (!s->any || h->paddr + h->memsz > s->hi)
@@ -160,10 +171,11 @@ static int scan_phdr(const struct phdr *h, void *opaque)
 
 static bool ifs_header_at(const unsigned char *buf, size_t len, size_t off);
 
-static void probe_elf(const unsigned char *buf, size_t len, struct xlate_image *im)
+static void probe_elf(const unsigned char *buf, size_t len, uint64_t file_size,
+                      struct xlate_image *im)
 {
-    bool is64 = buf[4] == 2;
-    struct elf_scan s = {.buf = buf, .len = len};
+    bool is64 = len > 4 && buf[4] == 2;
+    struct elf_scan s = {.buf = buf, .len = len, .file_size = file_size};
 
     im->format = XLATE_IMAGE_ELF;
     if (len < 6 || len < (is64 ? 64u : 52u) || buf[5] != 1) {
@@ -177,8 +189,11 @@ static void probe_elf(const unsigned char *buf, size_t len, struct xlate_image *
     im->is64 = im->is64 && is64;
     s.entry = is64 ? le64(buf + 24) : le32(buf + 24);
     if (for_each_phdr(buf, len, scan_phdr, &s)) {
-        snprintf(im->detail, sizeof(im->detail), "program headers beyond the first %u KiB",
-                 QX_IMAGE_PROBE_LEN / 1024);
+        if (s.bad)
+            snprintf(im->detail, sizeof(im->detail), "%s", s.bad);
+        else
+            snprintf(im->detail, sizeof(im->detail), "program headers beyond the first %u KiB",
+                     QX_IMAGE_PROBE_LEN / 1024);
         return;
     }
     if (s.pvh)
@@ -273,7 +288,7 @@ void qx_image_probe(const unsigned char *buf, size_t len, uint64_t file_size,
                             "\x7f"
                             "ELF",
                             4)) {
-        probe_elf(buf, len, im);
+        probe_elf(buf, len, file_size, im);
     } else if (len >= 64 && (le32(buf + 56) == ARM64_IMAGE_MAGIC || le32(buf) == 0x14000008)) {
         im->format = XLATE_IMAGE_ARM64_IMAGE;
         im->arch = QC_ARCH_ARM;

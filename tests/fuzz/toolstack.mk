@@ -11,9 +11,11 @@
 # seed (tests/fuzz/corpus-host, corpus-asinfo) in every `make check`, with any
 # compiler; `make fuzz-run-host` / `fuzz-run-asinfo` run the libFuzzer builds
 # for $(FUZZ_SECONDS) on a scratch copy of the seeds. FUZZ_SAN comes from
-# local.mk.
-check_PROGRAMS += tests/fuzz/replay-host tests/fuzz/replay-asinfo
-TESTS += tests/fuzz/replay-host tests/fuzz/replay-asinfo
+# local.mk. fuzz-image: kernel files (toolstack/image.c) are classified within
+# their bytes and, where the ARM translation wraps them, wrapped into an Image
+# header Xen takes with the file (or its ELF segments) behind it.
+check_PROGRAMS += tests/fuzz/replay-host tests/fuzz/replay-asinfo tests/fuzz/replay-image
+TESTS += tests/fuzz/replay-host tests/fuzz/replay-asinfo tests/fuzz/replay-image
 tests_fuzz_replay_host_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-host.c
 tests_fuzz_replay_host_CPPFLAGS = $(AM_CPPFLAGS) $(XENLIGHT_CFLAGS) \
 	-DREPLAY_NAME='"replay-host"' -DREPLAY_DIRS='{"tests/fuzz/corpus-host", ""}'
@@ -23,13 +25,19 @@ tests_fuzz_replay_asinfo_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DREPLAY_NAME='"replay-asinfo"' -DREPLAY_DIRS='{"tests/fuzz/corpus-asinfo", ""}'
 tests_fuzz_replay_asinfo_LDADD = toolstack/libqvmxl.a conf/libqvmconf.a
 
-EXTRA_DIST += tests/fuzz/corpus-host tests/fuzz/corpus-asinfo
+tests_fuzz_replay_image_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-image.c
+tests_fuzz_replay_image_CPPFLAGS = $(AM_CPPFLAGS) $(XENLIGHT_CFLAGS) \
+	-DREPLAY_NAME='"replay-image"' -DREPLAY_DIRS='{"tests/fuzz/corpus-image", ""}'
+tests_fuzz_replay_image_LDADD = $(QX_TOOLSTACK_LIBS)
+
+EXTRA_DIST += tests/fuzz/corpus-host tests/fuzz/corpus-asinfo tests/fuzz/corpus-image
 
 FUZZ_HOST_CORPUS = tests/fuzz/corpus-host-run
 FUZZ_ASINFO_CORPUS = tests/fuzz/corpus-asinfo-run
+FUZZ_IMAGE_CORPUS = tests/fuzz/corpus-image-run
 
 if ENABLE_FUZZ
-noinst_PROGRAMS += tests/fuzz/fuzz-host tests/fuzz/fuzz-asinfo
+noinst_PROGRAMS += tests/fuzz/fuzz-host tests/fuzz/fuzz-asinfo tests/fuzz/fuzz-image
 # The toolstack file and the conf library are compiled again with the
 # fuzzer's instrumentation, as for fuzz-conf.
 tests_fuzz_fuzz_host_SOURCES = tests/fuzz/fuzz-host.c toolstack/host.h toolstack/host.c \
@@ -42,6 +50,12 @@ tests_fuzz_fuzz_asinfo_SOURCES = tests/fuzz/fuzz-asinfo.c toolstack/asinfo.h \
 	toolstack/asinfo.c $(conf_libqvmconf_a_SOURCES)
 tests_fuzz_fuzz_asinfo_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g
 tests_fuzz_fuzz_asinfo_LDFLAGS = $(FUZZ_SAN)
+# image.c instrumented; the format table (xlate/plan.c) from the plain library.
+tests_fuzz_fuzz_image_SOURCES = tests/fuzz/fuzz-image.c toolstack/image.h toolstack/image.c
+tests_fuzz_fuzz_image_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g \
+	$(XENLIGHT_CFLAGS)
+tests_fuzz_fuzz_image_LDFLAGS = $(FUZZ_SAN)
+tests_fuzz_fuzz_image_LDADD = $(QX_TOOLSTACK_LIBS)
 
 # As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
 fuzz-run-host: tests/fuzz/fuzz-host$(EXEEXT)
@@ -56,9 +70,15 @@ fuzz-run-asinfo: tests/fuzz/fuzz-asinfo$(EXEEXT)
 	cp $(srcdir)/tests/fuzz/corpus-asinfo/* $(FUZZ_ASINFO_CORPUS)/
 	tests/fuzz/fuzz-asinfo$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -artifact_prefix=tests/fuzz/asinfo- -print_final_stats=1 $(FUZZ_ASINFO_CORPUS)
+
+fuzz-run-image: tests/fuzz/fuzz-image$(EXEEXT)
+	rm -rf $(FUZZ_IMAGE_CORPUS) && mkdir -p $(FUZZ_IMAGE_CORPUS)
+	cp $(srcdir)/tests/fuzz/corpus-image/* $(FUZZ_IMAGE_CORPUS)/
+	tests/fuzz/fuzz-image$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	  -artifact_prefix=tests/fuzz/image- -print_final_stats=1 $(FUZZ_IMAGE_CORPUS)
 else
-fuzz-run-host fuzz-run-asinfo:
+fuzz-run-host fuzz-run-asinfo fuzz-run-image:
 	@echo "$@: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
 	@exit 1
 endif
-.PHONY: fuzz-run-host fuzz-run-asinfo
+.PHONY: fuzz-run-host fuzz-run-asinfo fuzz-run-image
