@@ -71,24 +71,10 @@ qx_fetch() {
     touch "$c/sysroot.done"
 }
 
-# qx_copy_libs ROOT FILE: the arm64 libraries FILE needs (DT_NEEDED, recursively), found in
-# the sysroot, copied to the same paths under ROOT; ldd cannot run foreign binaries.
+# qx_copy_libs ROOT FILE: FILE's arm64 libraries from the sysroot; ldd cannot run foreign binaries.
 qx_copy_libs() {
-    local root=$1 f=$2 n d l
-    case $f in "$QX_SYSROOT"/*) ;; /*) [ -e "$QX_SYSROOT$f" ] && f=$QX_SYSROOT$f ;; esac
-    for n in $(LC_ALL=C readelf -d "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p') \
-        $(LC_ALL=C readelf -l "$f" 2>/dev/null | sed -n 's/.*interpreter: \(.*\)\]/\1/p'); do
-        l=""
-        case $n in /*) l=$n ;; esac # the loader: an absolute path
-        [ -n "$l" ] || for d in /lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu /lib /usr/lib \
-            /usr/lib/xen-4.17/lib; do
-            if [ -e "$QX_SYSROOT$d/${n##*/}" ]; then l=$d/${n##*/}; break; fi
-        done
-        [ -n "$l" ] || { qx_log "arm64: library $n of ${f##*/} not in the sysroot"; return 1; }
-        [ -e "$root$l" ] && continue
-        mkdir -p "$root${l%/*}"
-        cp -L "$QX_SYSROOT$l" "$root$l" && qx_copy_libs "$root" "$QX_SYSROOT$l" || return 1
-    done
+    qx_copy_sysroot_libs arm64 sysroot "/lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu /lib /usr/lib \
+        /usr/lib/xen-4.17/lib" "$@"
 }
 
 # qx_busybox ROOT: the arm64 static busybox, one symlink per applet (the applet list is the

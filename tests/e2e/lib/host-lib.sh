@@ -78,12 +78,7 @@ qx_fetch() {
     gunzip -c "$tmp"/boot/xen-4.17-amd64.gz >"$c/xen.new" || qx_die fetch "no boot/xen-4.17-amd64.gz"
     rm -rf "$tmp"
     # The kernel: keep only vmlinuz; modules are taken from the .deb when images are built.
-    tmp=$(mktemp -d "$c/x.XXXXXX")
-    dpkg-deb --fsys-tarfile "$c/debs/$kpkg.deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' ||
-        qx_die fetch "no vmlinuz in $kpkg"
-    basename "$tmp"/boot/vmlinuz-* | sed 's/^vmlinuz-//' >"$c/kver"
-    mv "$tmp"/boot/vmlinuz-* "$c/vmlinuz"
-    rm -rf "$tmp"
+    qx_keep_vmlinuz "$c" "$kpkg"
     mv "$c/xen.new" "$c/xen"
     echo "$kpkg" >"$c/kpkg"
 }
@@ -101,6 +96,17 @@ qx_dm_binary() {
             qx_die fetch "apt-get download qemu-system-xen failed"
     fi
     echo "$dm"
+}
+
+# qx_keep_vmlinuz CACHE KPKG: CACHE/vmlinuz and CACHE/kver from CACHE/debs/KPKG.deb (x86).
+qx_keep_vmlinuz() {
+    local c=$1 tmp
+    tmp=$(mktemp -d "$c/x.XXXXXX")
+    dpkg-deb --fsys-tarfile "$c/debs/$2.deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' ||
+        qx_die fetch "no vmlinuz in $2"
+    basename "$tmp"/boot/vmlinuz-* | sed 's/^vmlinuz-//' >"$c/kver"
+    mv "$tmp"/boot/vmlinuz-* "$c/vmlinuz"
+    rm -rf "$tmp"
 }
 
 # qx_kernel_tree CACHE DIR: unpack the cached kernel package into DIR (dpkg -x) for
@@ -142,6 +148,28 @@ qx_copy_libs() {
         [ -e "$root$l" ] && continue
         mkdir -p "$root$(dirname "$l")"
         cp -L "$l" "$root$l" || return 1
+    done
+}
+
+# qx_copy_sysroot_libs LABEL WHERE "DIR..." ROOT FILE: the libraries FILE needs (DT_NEEDED and its
+# loader, recursively) looked up in the DIRs of QX_SYSROOT, copied to the same paths under
+# ROOT: for a sysroot that is not this machine's, whose libraries the host's ldd would not
+# name (the arm64 packages, Debian 13's chroot). The profiles' qx_copy_libs call it.
+qx_copy_sysroot_libs() {
+    local label=$1 where=$2 dirs=$3 root=$4 f=$5 n d l
+    case $f in "$QX_SYSROOT"/*) ;; /*) [ -e "$QX_SYSROOT$f" ] && f=$QX_SYSROOT$f ;; esac
+    for n in $(LC_ALL=C readelf -d "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p') \
+        $(LC_ALL=C readelf -l "$f" 2>/dev/null | sed -n 's/.*interpreter: \(.*\)\]/\1/p'); do
+        l=""
+        case $n in /*) l=$n ;; esac # the loader: an absolute path
+        [ -n "$l" ] || for d in $dirs; do
+            if [ -e "$QX_SYSROOT$d/${n##*/}" ]; then l=$d/${n##*/}; break; fi
+        done
+        [ -n "$l" ] || { qx_log "$label: library $n of ${f##*/} not in the $where"; return 1; }
+        [ -e "$root$l" ] && continue
+        mkdir -p "$root${l%/*}"
+        cp -L "$QX_SYSROOT$l" "$root$l" && qx_copy_sysroot_libs "$label" "$where" "$dirs" "$root" "$QX_SYSROOT$l" ||
+            return 1
     done
 }
 

@@ -44,7 +44,7 @@ qx_prog_dir() { echo "${QX_E2E_420_BUILDDIR:-}"; }
 # qx_fetch CACHE: CACHE gets xen (from the chroot's hypervisor package), vmlinuz, kver, kpkg
 # and the kernel .deb (apt-get download in the chroot: Debian 13's linux-image-amd64).
 qx_fetch() {
-    local c=$1 kpkg tmp
+    local c=$1 kpkg
     qx_sysroot
     if [ -n "${QX_E2E_XEN:-}" ] || [ -n "${QX_E2E_KERNEL:-}" ]; then
         [ -f "${QX_E2E_XEN:-$c/xen}" ] || qx_die fetch "hypervisor file ${QX_E2E_XEN:-$c/xen} missing"
@@ -71,12 +71,7 @@ qx_fetch() {
         mv "$QX_SYSROOT"/var/cache/qx-e2e/"$kpkg"_*.deb "$c/debs/$kpkg.deb" ||
         qx_die fetch "apt-get download $kpkg in the chroot failed"
     rm -rf "$QX_SYSROOT/var/cache/qx-e2e"
-    tmp=$(mktemp -d "$c/x.XXXXXX")
-    dpkg-deb --fsys-tarfile "$c/debs/$kpkg.deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' ||
-        qx_die fetch "no vmlinuz in $kpkg"
-    basename "$tmp"/boot/vmlinuz-* | sed 's/^vmlinuz-//' >"$c/kver"
-    mv "$tmp"/boot/vmlinuz-* "$c/vmlinuz"
-    rm -rf "$tmp"
+    qx_keep_vmlinuz "$c" "$kpkg"
     echo "$kpkg" >"$c/kpkg"
 }
 
@@ -88,24 +83,10 @@ qx_kernel_tree() {
         depmod -b "$2" "$(cat "$1/kver")"
 }
 
-# qx_copy_libs ROOT FILE: the libraries FILE needs (DT_NEEDED, recursively), found in the
-# chroot, copied to the same paths under ROOT: the host's ldd would name Debian 12's.
+# qx_copy_libs ROOT FILE: FILE's libraries from the chroot: the host's ldd would name Debian 12's.
 qx_copy_libs() {
-    local root=$1 f=$2 n d l
-    case $f in "$QX_SYSROOT"/*) ;; /*) [ -e "$QX_SYSROOT$f" ] && f=$QX_SYSROOT$f ;; esac
-    for n in $(LC_ALL=C readelf -d "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p') \
-        $(LC_ALL=C readelf -l "$f" 2>/dev/null | sed -n 's/.*interpreter: \(.*\)\]/\1/p'); do
-        l=""
-        case $n in /*) l=$n ;; esac # the loader: an absolute path
-        [ -n "$l" ] || for d in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib /usr/lib \
-            /usr/lib/xen-4.20/lib; do
-            if [ -e "$QX_SYSROOT$d/${n##*/}" ]; then l=$d/${n##*/}; break; fi
-        done
-        [ -n "$l" ] || { qx_log "4.20: library $n of ${f##*/} not in the chroot"; return 1; }
-        [ -e "$root$l" ] && continue
-        mkdir -p "$root${l%/*}"
-        cp -L "$QX_SYSROOT$l" "$root$l" && qx_copy_libs "$root" "$QX_SYSROOT$l" || return 1
-    done
+    qx_copy_sysroot_libs 4.20 chroot "/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib /usr/lib \
+        /usr/lib/xen-4.20/lib" "$@"
 }
 
 qx_libgcc() { echo /lib/x86_64-linux-gnu/libgcc_s.so.1; }
