@@ -92,22 +92,11 @@ static void explain_translation(FILE *out, struct qx_load *l, const struct xlate
     xlate_report_print(out, &l->plan);
 }
 
-/* The diagnostics gcc-style with carets, errors only with -q (as qx_load_print), then the
- * summary. */
+/* The diagnostics gcc-style with carets (errors only with -q), then the summary. */
 static void print_text(FILE *out, const char *name, const struct qc_diags *d,
                        const struct qc_sources *src, const struct check_opts *o)
 {
-    struct qc_diags e = *d;
-
-    e.items = o->verbosity < 0 && d->count ? malloc(d->count * sizeof(*e.items)) : NULL;
-    if (e.items) {
-        e.count = 0;
-        for (size_t i = 0; i < d->count; i++)
-            if (d->items[i].sev == QC_SEV_ERROR)
-                e.items[e.count++] = d->items[i];
-    }
-    qc_diags_print(out, e.items ? &e : d, src);
-    free(e.items); /* the items themselves belong to @d */
+    qx_diags_print_v(out, d, src, o->verbosity);
     if (o->verbosity >= 0 && (d->errors || d->warnings)) {
         if (o->nfiles > 1)
             fprintf(out, "%s: ", name);

@@ -243,26 +243,31 @@ int qx_load_prepare(struct qx_load *l, const struct xlate_target *t, bool files,
     return r;
 }
 
-void qx_load_print(const struct qx_load *l, FILE *out, int verbosity)
+void qx_diags_print_v(FILE *out, const struct qc_diags *d, const struct qc_sources *src,
+                      int verbosity)
 {
-    const struct qc_diags *d = &l->doc.d;
     struct qc_diags e = *d;
 
     if (verbosity >= 0 || !d->count) {
-        qc_diags_print(out, d, &l->doc.src);
+        qc_diags_print(out, d, src);
         return;
     }
     e.items = malloc(d->count * sizeof(*e.items));
     if (!e.items) {
-        qc_diags_print(out, d, &l->doc.src);
+        qc_diags_print(out, d, src);
         return;
     }
     e.count = 0;
     for (size_t i = 0; i < d->count; i++)
         if (d->items[i].sev == QC_SEV_ERROR)
             e.items[e.count++] = d->items[i];
-    qc_diags_print(out, &e, &l->doc.src);
-    free(e.items); /* the items themselves belong to l->doc.d */
+    qc_diags_print(out, &e, src);
+    free(e.items); /* the items themselves belong to @d */
+}
+
+void qx_load_print(const struct qx_load *l, FILE *out, int verbosity)
+{
+    qx_diags_print_v(out, &l->doc.d, &l->doc.src, verbosity);
 }
 
 /* Other distributions' names of the architectures (Debian, Go), suggested, not taken. */

@@ -75,7 +75,9 @@ int qx_load_stage(struct qx_load *l, const char *dir, unsigned what, FILE *err);
 int qx_load_prepare(struct qx_load *l, const struct xlate_target *t, bool files, bool offline);
 
 /* The diagnostics gcc-style on @out: all of them, or only the errors when
- * @verbosity < 0 (-q). */
+ * @verbosity < 0 (-q). qx_load_print prints those of @l. */
+void qx_diags_print_v(FILE *out, const struct qc_diags *d, const struct qc_sources *src,
+                      int verbosity);
 void qx_load_print(const struct qx_load *l, FILE *out, int verbosity);
 
 /* "ARCH[,CAPS]" (e.g. "x86_64,-ioreq") over Xen 4.17's defaults for ARCH.
