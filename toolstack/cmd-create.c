@@ -269,6 +269,7 @@ int cmd_create(int argc, char **argv)
         goto out;
     rc = build(&c, &o, &l);
 out:
+    qx_load_unstage(&l);
     qx_ctx_close(&c);
     qx_load_dispose(&l);
     return rc;

@@ -22,10 +22,13 @@ void qx_load_init(struct qx_load *l)
     qc_doc_init(&l->doc, NULL);
     qx_asinfo_init(&l->asinfo);
     xlate_plan_init(&l->plan);
+    memset(l->staged, 0, sizeof(l->staged));
 }
 
 void qx_load_dispose(struct qx_load *l)
 {
+    for (size_t i = 0; i < sizeof(l->staged) / sizeof(l->staged[0]); i++)
+        free(l->staged[i]);
     xlate_plan_dispose(&l->plan);
     qc_doc_dispose(&l->doc);
     qx_asinfo_dispose(&l->asinfo);
@@ -216,6 +219,7 @@ int qx_load_stage(struct qx_load *l, const char *dir, unsigned what, FILE *err)
             goto out;
         free(b->device_tree);
         b->device_tree = path;
+        l->staged[0] = strdup(path);
     }
     if ((what & QX_STAGE_KERNEL) && w->needed && b->kernel) {
         if (qx_image_wrap_file(w->path, &l->plan.kernel_image, w, &img, &len)) {
@@ -226,11 +230,22 @@ int qx_load_stage(struct qx_load *l, const char *dir, unsigned what, FILE *err)
             goto out;
         free(b->kernel);
         b->kernel = path;
+        l->staged[1] = strdup(path);
     }
     rc = 0;
 out:
     free(img);
     return rc;
+}
+
+void qx_load_unstage(struct qx_load *l)
+{
+    for (size_t i = 0; i < sizeof(l->staged) / sizeof(l->staged[0]); i++) {
+        if (l->staged[i])
+            unlink(l->staged[i]);
+        free(l->staged[i]);
+        l->staged[i] = NULL;
+    }
 }
 
 int qx_load_prepare(struct qx_load *l, const struct xlate_target *t, bool files, bool offline)

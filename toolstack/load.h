@@ -22,6 +22,7 @@ struct qx_load {
     struct qx_asinfo asinfo;
     struct qc_subst subst; /* $env{} and $asinfo_*{} (from asinfo) for the doc's reads */
     struct xlate_plan plan;
+    char *staged[2]; /* the files qx_load_stage wrote, for qx_load_unstage */
 };
 
 void qx_load_init(struct qx_load *l);
@@ -68,6 +69,11 @@ int qx_load_files(struct qx_load *l, const struct xlate_target *t, bool files, c
 #define QX_STAGE_KERNEL 1u
 #define QX_STAGE_DTB    2u
 int qx_load_stage(struct qx_load *l, const char *dir, unsigned what, FILE *err);
+
+/* Removes the files qx_load_stage wrote: `create` calls it once libxl has built the domain
+ * from them (or failed to), since no action restarts a domain from its files (every
+ * on_* action destroys; xlate/plan.c). */
+void qx_load_unstage(struct qx_load *l);
 
 /* What `create -n` checks before it would build: qx_load_translate, then qx_load_files (with
  * @files). @offline: the machine is not (known to be) the VM's host, and the hint on a missing
