@@ -298,7 +298,7 @@ static void map_console(struct xlate_ctx *x, const struct qc_vdev *v, const char
     if (v->name)
         snprintf(name, sizeof(name), "%s", v->name);
     else
-        snprintf(name, sizeof(name), "qvm.console.%d", ch->devid);
+        snprintf(name, sizeof(name), "qvm.console.%d", x->dc->num_channels - 1);
     xlate_check(x, xlate_set_string(&ch->name, name));
     ch->connection = LIBXL_CHANNEL_CONNECTION_PTY;
     xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_CONSOLE,

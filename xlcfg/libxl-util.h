@@ -51,14 +51,16 @@ int xlate_add_ioport(libxl_domain_build_info *b, uint32_t first, uint32_t number
 /*
  * Device arrays of libxl_domain_config, X(type suffix, array, has devid).
  * xlate_add_<type>(d) appends one initialised device and returns it (NULL on
- * ENOMEM); like xl, devid is the index for the kinds that have one.
+ * ENOMEM); like xl, devid is the index for the kinds that have one. A channel
+ * keeps libxl's -1: libxl numbers channels from 1, as devid 0 is the primary
+ * console's, and drops a channel given 0 (xl up to 4.18.4/4.19.1/4.20.0 did so).
  */
 #define XLATE_DEVICE_KINDS(X)                                                                      \
     X(disk, disks, 0)                                                                              \
     X(nic, nics, 1)                                                                                \
     X(pci, pcidevs, 0)                                                                             \
     X(dtdev, dtdevs, 0)                                                                            \
-    X(channel, channels, 1)
+    X(channel, channels, 0)
 
 #define XLATE_ADD_DECL(type, array, devid) libxl_device_##type *xlate_add_##type(libxl_domain_config *d);
 XLATE_DEVICE_KINDS(XLATE_ADD_DECL)

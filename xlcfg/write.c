@@ -497,8 +497,10 @@ static int emit_channel(struct xlcfg_emit *st, int i, FILE *f)
     int any = 0, rc;
 
     libxl_device_channel_init(&blank);
-    if (ch->devid != i)
-        return unsupported(st, "channels[%d].devid: xl numbers channels by position", i);
+    /* xl numbers channels itself: unset (libxl's numbering) or, up to 4.18.4/4.19.1/4.20.0, by
+     * position. */
+    if (ch->devid != blank.devid && ch->devid != i)
+        return unsupported(st, "channels[%d].devid: xl numbers channels itself", i);
     r.devid = blank.devid;
     SPEC_STR(st, ch, &any, name, "channels", i, "name");
     SPEC_STR(st, ch, &any, backend_domname, "channels", i, "backend");
