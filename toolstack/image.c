@@ -23,6 +23,9 @@
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 #define MB1_MAGIC                UINT32_C(0x1badb002)
 #define MB1_SCAN                 8192 /* the header lies in the first 8 KiB (Multiboot 1 spec) */
+#define MB1_ADDR_FIELDS          UINT32_C(0x10000) /* flags bit 16: load_addr, entry_addr, ... */
+#define MB2_MAGIC                UINT32_C(0xe85250d6)
+#define MB2_SCAN                 32768 /* 8-aligned in the first 32 KiB (Multiboot 2 spec) */
 #define ARM64_IMAGE_MAGIC        UINT32_C(0x644d5241) /* "ARM\x64" at 56 */
 #define ZIMAGE32_MAGIC           UINT32_C(0x016f2818) /* at 0x24 */
 /* The largest file wrapped: all of Xen's first ARM guest bank. */
@@ -254,26 +257,73 @@ static bool probe_ifs(const unsigned char *buf, size_t len, uint64_t file_size,
     return true;
 }
 
-/* A Multiboot 1 header in the first 8 KiB: magic, flags, checksum summing to 0. */
+/* The address fields of the Multiboot 1 header at @off (flags bit 16), which let a loader
+ * place a file that is not ELF: QEMU's loader copies the file from offset
+ * off - (header_addr - load_addr) to load_addr and jumps to entry_addr. Consistent ones set
+ * addr/entry; the detail says what they are. */
+static void multiboot_addr(const unsigned char *h, size_t off, struct xlate_image *im, char *d,
+                           size_t dlen)
+{
+    uint32_t header = le32(h + 12), load = le32(h + 16), end = le32(h + 20), entry = le32(h + 28);
+
+    im->mb_addr_fields = false;
+    if (!(le32(h + 4) & MB1_ADDR_FIELDS)) {
+        snprintf(d, dlen, "no address fields");
+        return;
+    }
+    if (header < load || header - load > off || (end && end <= load) || entry < load) {
+        snprintf(d, dlen, "inconsistent address fields");
+        return;
+    }
+    im->mb_addr_fields = im->has_addr = im->has_entry = true;
+    im->addr = load;
+    im->entry = entry;
+    snprintf(d, dlen, "load_addr 0x%" PRIx32 ", entry_addr 0x%" PRIx32, load, entry);
+}
+
+/* A Multiboot 1 header in the first 8 KiB: magic, flags, checksum summing to 0. An x86 IFS
+ * keeps its detail, shortened, and takes the header's addresses: QEMU's loader uses those. */
 static bool probe_multiboot(const unsigned char *buf, size_t len, struct xlate_image *im)
 {
     for (size_t off = 0; off + 12 <= len && off + 12 <= MB1_SCAN; off += 4) {
         const unsigned char *h = buf + off;
+        char addr[80] = "no address fields";
+        bool ifs = im->format == XLATE_IMAGE_IFS;
+        size_t n;
 
         if (le32(h) != MB1_MAGIC || (uint32_t)(le32(h) + le32(h + 4) + le32(h + 8)) != 0)
             continue;
-        if (im->format == XLATE_IMAGE_IFS) {
+        if (ifs && im->arch != QC_ARCH_X86) { /* not for QEMU's loader: keep the IFS's */
             im->format = XLATE_IMAGE_IFS_MULTIBOOT;
             return true;
         }
-        im->format = XLATE_IMAGE_MULTIBOOT;
+        if (off + 32 <= len)
+            multiboot_addr(h, off, im, addr, sizeof(addr));
+        im->format = ifs ? XLATE_IMAGE_IFS_MULTIBOOT : XLATE_IMAGE_MULTIBOOT;
         im->arch = QC_ARCH_X86;
-        if ((le32(h + 4) & 0x10000) && off + 32 <= len) { /* the address fields */
-            im->has_addr = im->has_entry = true;
-            im->addr = le32(h + 16);
-            im->entry = le32(h + 28);
-        }
-        snprintf(im->detail, sizeof(im->detail), "Multiboot 1 header at 0x%zx", off);
+        n = ifs ? strlen(im->detail) : 0;
+        if (ifs && n > sizeof(im->detail) - 80) /* room for the Multiboot part */
+            n = sizeof(im->detail) - 80;
+        snprintf(im->detail + n, sizeof(im->detail) - n, "%sMultiboot 1 header at 0x%zx, %s",
+                 ifs ? "; " : "", off, addr);
+        return true;
+    }
+    return false;
+}
+
+/* A Multiboot 2 header, 8-aligned in the first 32 KiB: magic, architecture, length and a
+ * checksum summing to 0. */
+static bool probe_multiboot2(const unsigned char *buf, size_t len, struct xlate_image *im)
+{
+    for (size_t off = 0; off + 16 <= len && off + 16 <= MB2_SCAN; off += 8) {
+        const unsigned char *h = buf + off;
+
+        if (le32(h) != MB2_MAGIC ||
+            (uint32_t)(le32(h) + le32(h + 4) + le32(h + 8) + le32(h + 12)) != 0)
+            continue;
+        im->format = XLATE_IMAGE_MULTIBOOT2;
+        im->arch = QC_ARCH_X86;
+        snprintf(im->detail, sizeof(im->detail), "Multiboot 2 header at 0x%zx", off);
         return true;
     }
     return false;
@@ -305,7 +355,7 @@ void qx_image_probe(const unsigned char *buf, size_t len, uint64_t file_size,
         im->format = XLATE_IMAGE_GZIP;
     } else if (probe_ifs(buf, len, file_size, im)) {
         probe_multiboot(buf, len, im); /* an x86 IFS may carry one too */
-    } else if (probe_multiboot(buf, len, im)) {
+    } else if (probe_multiboot(buf, len, im) || probe_multiboot2(buf, len, im)) {
     } else if (len >= 2 && buf[0] == 'M' && buf[1] == 'Z') {
         im->format = XLATE_IMAGE_PE;
     } else {

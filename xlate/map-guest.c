@@ -80,6 +80,16 @@ static void set_reason(struct xlate_ctx *x, const char *what, struct qc_loc loc)
     x->plan->type_reason = s;
 }
 
+/* HVM: qvm emulates no display adapter, so QEMU's VGA (whose video RAM libxl takes from the
+ * guest's memory) and its VNC server are left out. */
+static void map_display(struct xlate_ctx *x)
+{
+    x->dc->b_info.u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_NONE;
+    libxl_defbool_set(&x->dc->b_info.u.hvm.vnc.enable, false);
+    xlate_note(x, (struct qc_loc){0}, "display", XLATE_EXACT, XLATE_RULE_HVM_DISPLAY,
+               "vga=\"none\", vnc=0: qvm emulates no display adapter");
+}
+
 void xlate_map_guest(struct xlate_ctx *x)
 {
     const struct qc_config *cfg = x->cfg;
@@ -129,6 +139,8 @@ void xlate_map_guest(struct xlate_ctx *x)
     x->hvm = type == LIBXL_DOMAIN_TYPE_HVM;
     x->plan->type = type;
     xlate_config_init_type(x->dc, type);
+    if (x->hvm)
+        map_display(x);
 
     if (cfg->system.set && cfg->system.value) {
         xlate_check(x, xlate_set_string(&x->dc->c_info.name, cfg->system.value));

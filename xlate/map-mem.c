@@ -59,14 +59,17 @@ static const struct qc_load *kernel_item(const struct qc_config *cfg)
     return NULL;
 }
 
-/* What a target takes, for the error on an image it cannot start. */
-static const char *target_takes(const struct xlate_ctx *x)
+/* What a target takes, for the error on an image of format @f it cannot start. */
+static const char *target_takes(const struct xlate_ctx *x, enum xlate_image_format f)
 {
+    if (f == XLATE_IMAGE_MULTIBOOT2)
+        return "QEMU's Multiboot loader (HVM) takes Multiboot 1 images only, and Xen's PVH "
+               "builder no Multiboot image at all";
     if (x->arm)
         return "Xen on ARM starts a Linux Image or zImage, and qvm-xl wraps aarch64 raw "
                "binaries, QNX IFS images and ELF files without Xen notes";
     if (x->hvm)
-        return "QEMU (HVM) loads a Linux bzImage, a Multiboot image or a PVH ELF";
+        return "QEMU (HVM) loads a Linux bzImage, a Multiboot 1 image or a PVH ELF";
     return "an x86 PVH guest needs an ELF kernel with the XEN_ELFNOTE_PHYS32_ENTRY note "
            "(or a Linux bzImage wrapping one)";
 }
@@ -75,7 +78,7 @@ static void kernel_refuse(struct xlate_ctx *x, const struct qc_load *l, const ch
     __attribute__((format(printf, 3, 4)));
 static void kernel_refuse(struct xlate_ctx *x, const struct qc_load *l, const char *fmt, ...)
 {
-    char why[400];
+    char why[512];
     va_list ap;
 
     va_start(ap, fmt);
@@ -156,6 +159,27 @@ static void plan_wrap(struct xlate_ctx *x, const struct qc_load *l, const struct
     x->kernel_ram_end = (end + 2 * MiB - 1) & ~(2 * MiB - 1);
 }
 
+/* x86 HVM: QEMU's Multiboot loader places a file that is not ELF by its header's address
+ * fields alone (hw/i386/multiboot.c: without them it tries ELF and QEMU exits), and puts it
+ * there whatever the load item says. */
+static void plan_multiboot(struct xlate_ctx *x, const struct qc_load *l,
+                           const struct xlate_image *im)
+{
+    if (!im->mb_addr_fields) {
+        kernel_refuse(x, l,
+                      "%s (%s): QEMU's Multiboot loader starts a file that is not ELF only when "
+                      "its Multiboot header has consistent address fields (flags bit 16: "
+                      "header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr)",
+                      xlate_image_format_name(im->format), im->detail);
+        return;
+    }
+    if (l->has_addr && l->addr != im->addr)
+        qc_diag_sev(x->d, QC_SEV_WARNING, QC_CK_XLATE_KERNEL_FORMAT, l->loc,
+                    "kernel %s: QEMU's Multiboot loader puts it at 0x%" PRIx64
+                    " (its header's load_addr), not at 0x%" PRIx64 " as the load says",
+                    l->path, im->addr, l->addr);
+}
+
 /* Decides how the kernel is started, before RAM is sized (a wrapped image may need more). */
 static void plan_kernel(struct xlate_ctx *x, const uint64_t *starts)
 {
@@ -169,7 +193,8 @@ static void plan_kernel(struct xlate_ctx *x, const uint64_t *starts)
     if (st == XLATE_START_REFUSE) {
         kernel_refuse(x, l, "%s%s%s%s: cannot be started on %s: %s",
                       xlate_image_format_name(im->format), im->detail[0] ? " (" : "", im->detail,
-                      im->detail[0] ? ")" : "", xlate_arch_name(x->t->arch), target_takes(x));
+                      im->detail[0] ? ")" : "", xlate_arch_name(x->t->arch),
+                      target_takes(x, im->format));
         return;
     }
     if (im->arch != QC_ARCH_ANY && (im->arch == QC_ARCH_ARM) != x->arm) {
@@ -180,6 +205,9 @@ static void plan_kernel(struct xlate_ctx *x, const uint64_t *starts)
     }
     if (st == XLATE_START_WRAP)
         plan_wrap(x, l, im, starts);
+    else if (x->hvm &&
+             (im->format == XLATE_IMAGE_MULTIBOOT || im->format == XLATE_IMAGE_IFS_MULTIBOOT))
+        plan_multiboot(x, l, im);
 }
 
 /* aarch64: libxl fills Xen's first bank (3 GiB at 0x40000000), then the second (0x200000000);

@@ -51,6 +51,8 @@ const char *xlate_fidelity_name(enum xlate_fidelity f);
     X(IFS, "QNX IFS", WRAP, REFUSE, REFUSE)                                                        \
     X(IFS_MULTIBOOT, "QNX IFS with a Multiboot header", WRAP, REFUSE, ASIS)                        \
     X(MULTIBOOT, "Multiboot image", REFUSE, REFUSE, ASIS)                                          \
+    /* QEMU's loader takes Multiboot 1 only; Xen's PVH builder neither */                          \
+    X(MULTIBOOT2, "Multiboot 2 image", REFUSE, REFUSE, REFUSE)                                     \
     X(PE, "PE/COFF (UEFI) image", REFUSE, REFUSE, REFUSE)                                          \
     X(RAW, "raw binary", WRAP, REFUSE, REFUSE)
 
@@ -75,7 +77,10 @@ struct xlate_image {
     bool has_entry;                 /* the headers name an entry point (else: first byte) */
     uint64_t entry;                 /* ...that physical address */
     uint64_t size;                  /* bytes from addr the image occupies (file, or span) */
-    char detail[160];               /* what the headers say, or why nothing loads */
+    bool mb_addr_fields;            /* Multiboot 1: consistent address fields (flags bit 16),
+                                       which QEMU's loader needs for a file that is not ELF;
+                                       addr and entry are then theirs */
+    char detail[224];               /* what the headers say, or why nothing loads */
 };
 
 /* The loader step's decision for an image to be wrapped (the toolstack writes the file). */

@@ -297,6 +297,7 @@ static void rev_cpus(struct rev *st);
 static void rev_gic(struct rev *st);
 static void rev_legacy_pc(struct rev *st);
 static void rev_hpet(struct rev *st);
+static void rev_display(struct rev *st);
 static void rev_vuart(struct rev *st);
 static void rev_serial(struct rev *st);
 static void rev_channels(struct rev *st);
@@ -421,6 +422,27 @@ static void rev_hpet(struct rev *st)
         rev_lossy(st, "hpet", "0: qvm-xl leaves Xen's HPET to libxl's default (on)");
     }
     CONSUME(st, b_info.u.hvm.hpet);
+}
+
+/* qvm emulates no display: vga="none" and vnc=0 are what qvm-xl writes; any adapter or VNC
+ * (libxl's default: cirrus and VNC) is lost, the way back gives none. */
+static void rev_display(struct rev *st)
+{
+    const libxl_domain_build_info *b = &st->d->b_info;
+
+    if (!st->hvm)
+        return;
+    if (b->u.hvm.vga.kind != LIBXL_VGA_INTERFACE_TYPE_NONE)
+        rev_lossy(st, "vga", "%s: qvm emulates no display adapter; qvm-xl gives vga=\"none\"",
+                  b->u.hvm.vga.kind == LIBXL_VGA_INTERFACE_TYPE_UNKNOWN
+                      ? "not set (libxl's default adapter)"
+                      : libxl_vga_interface_type_to_string(b->u.hvm.vga.kind));
+    if (libxl_defbool_is_default(b->u.hvm.vnc.enable) || libxl_defbool_val(b->u.hvm.vnc.enable))
+        rev_lossy(st, "vnc", "%s: qvm has no display to show; qvm-xl gives vnc=0",
+                  libxl_defbool_is_default(b->u.hvm.vnc.enable) ? "not set (libxl's default: on)"
+                                                                : "1");
+    CONSUME(st, b_info.u.hvm.vga.kind);
+    CONSUME(st, b_info.u.hvm.vnc.enable);
 }
 
 static void rev_vuart(struct rev *st)

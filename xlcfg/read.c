@@ -764,6 +764,22 @@ static int read_action(struct xlcfg_parse *p, const struct xlcfg_key *k, void *f
     return -1;
 }
 
+/* A libxl enum spelled by its xl.cfg name (keys.def NAMES); absent: libxl's default. */
+static int read_enum(struct xlcfg_parse *p, const struct xlcfg_key *k, void *field)
+{
+    const char *v = get_str(p, k->key);
+
+    if (!v)
+        return 0;
+    for (int i = 0; i < k->nnames; i++)
+        if (k->names[i] && !strcmp(v, k->names[i])) {
+            *(int *)field = i; /* a libxl enum */
+            return 0;
+        }
+    bad(p, k->key, "unknown value \"%s\"", v);
+    return -1;
+}
+
 int xlcfg_read_generic(struct xlcfg_parse *p, const struct xlcfg_key *k)
 {
     void *field = (char *)p->dc + k->off;
@@ -786,6 +802,8 @@ int xlcfg_read_generic(struct xlcfg_parse *p, const struct xlcfg_key *k)
         return 0;
     case XLCFG_ACTION:
         return read_action(p, k, field);
+    case XLCFG_ENUM:
+        return read_enum(p, k, field);
     default:
         return 0; /* keys of other kinds name their reader */
     }

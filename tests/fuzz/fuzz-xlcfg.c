@@ -304,6 +304,8 @@ static const struct {
     {"gic_version", {"b_info/arch_arm/gic_version"}},
     {"vuart", {"b_info/arch_arm/vuart"}},
     {"hpet", {"b_info/type.hvm/hpet"}},
+    {"vga", {"b_info/type.hvm/vga"}},
+    {"vnc", {"b_info/type.hvm/vnc"}},
     {"serial", {"b_info/type.hvm/serial", "b_info/type.hvm/serial_list"}},
     {"channel", {"channels"}},
     {"disk", {"disks"}},

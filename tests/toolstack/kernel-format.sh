@@ -8,6 +8,7 @@ top_srcdir=${top_srcdir:-$(dirname "$0")/../..}
 top_builddir=${top_builddir:-$top_srcdir}
 QVMXL=${QVMXL:-$top_builddir/toolstack/qvm-xl}
 [ -x "$QVMXL" ] || { echo "kernel-format: $QVMXL not built" >&2; exit 99; }
+QVMXL=$(cd "$(dirname "$QVMXL")" && pwd)/$(basename "$QVMXL")
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0
@@ -17,14 +18,25 @@ printf 'raw kernel image' >"$tmp/raw"
 # A file with the x86 boot protocol's "HdrS" at 0x202, as a bzImage has.
 { head -c 514 /dev/zero; printf 'HdrS'; } >"$tmp/bzimage"
 
+# x86 Multiboot 1 (the QNX x86_64 shape): magic, flags, checksum, then with flags bit 16 the
+# address fields header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr (LE words).
+# shellcheck disable=SC2059 # the format is the octal escapes built here
+le32() { for v; do printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((v & 255)) $((v >> 8 & 255)) \
+    $((v >> 16 & 255)) $((v >> 24 & 255)))"; done; }
+le32 0x1badb002 0x10003 $((-(0x1badb002 + 0x10003) & 0xffffffff)) 0x100000 0x100000 0 0 0x100020 \
+    >"$tmp/multiboot"
+le32 0x1badb002 3 $((-(0x1badb002 + 3) & 0xffffffff)) >"$tmp/mb-noaddr"
+le32 0xe85250d6 0 16 $((-(0xe85250d6 + 16) & 0xffffffff)) >"$tmp/multiboot2"
+
 # run NAME WANT-EXIT WANT-CHECK ARCH KERNEL [OPTION]: both create -n and convert --to=xl.
 # A kernel that is not there is error load-unreadable, unless --no-files.
 run() {
     if [ "$4" = aarch64 ]; then ram=0x40000000,64m; else ram=1m,64m; fi
     printf 'system k\nram %s\nload %s\n' "$ram" "$5" >"$tmp/$1.qvmconf"
     for cmd in "create -n" "convert --to=xl"; do
+        # In $tmp: convert --to=xl writes a wrapped kernel (k.kernel) where it writes.
         # shellcheck disable=SC2086
-        "$QVMXL" $cmd ${6:-} --target="$4" "$tmp/$1.qvmconf" >"$tmp/out" 2>"$tmp/err"
+        (cd "$tmp" && "$QVMXL" $cmd ${6:-} --target="$4" "$tmp/$1.qvmconf") >"$tmp/out" 2>"$tmp/err"
         rc=$?
         ok=1
         [ "$rc" = "$2" ] || ok=0
@@ -48,5 +60,9 @@ run pvh-dir 65 load-unreadable x86_64 "$tmp"
 run pvh-raw 65 xlate-kernel-format x86_64 "$tmp/raw"
 run pvh-elf 0 "" x86_64 "$tmp/elf"
 run pvh-bzimage 0 "" x86_64 "$tmp/bzimage"
+run hvm-multiboot 0 "" x86_64 "$tmp/multiboot" # no PC device: the image makes it HVM
+run mb-noaddr 65 xlate-kernel-format x86_64 "$tmp/mb-noaddr"
+run multiboot2 65 xlate-kernel-format x86_64 "$tmp/multiboot2"
+run arm-multiboot 65 xlate-kernel-format aarch64 "$tmp/multiboot"
 echo "kernel-format: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -125,7 +125,7 @@ static void test_probe_formats(void **state)
     memset(b, 0, sizeof(b));
     put32(b + 0x40, 0x1badb002), put32(b + 0x44, 0x10003);
     put32(b + 0x48, (uint32_t) - (0x1badb002u + 0x10003u));
-    put32(b + 0x50, 0x100000), put32(b + 0x5c, 0x100020);
+    put32(b + 0x4c, 0x100040), put32(b + 0x50, 0x100000), put32(b + 0x5c, 0x100020);
     qx_image_probe(b, sizeof(b), sizeof(b), &im);
     assert_int_equal(im.format, XLATE_IMAGE_MULTIBOOT);
     assert_int_equal(im.addr, 0x100000);
@@ -182,6 +182,61 @@ static void test_probe_ifs(void **state)
     qx_image_probe(b, sizeof(b), sizeof(b), &im);
     assert_int_equal(im.format, XLATE_IMAGE_IFS_MULTIBOOT);
     assert_int_equal(im.arch, QC_ARCH_X86);
+}
+
+/* A Multiboot 1 header at @off with @flags; with bit 16 the address fields for a file loaded
+ * at @load whose header is @off bytes in, entered at @entry. */
+static void mb1_header(unsigned char *buf, size_t off, uint32_t flags, uint32_t load,
+                       uint32_t entry)
+{
+    unsigned char *h = buf + off;
+
+    put32(h, 0x1badb002), put32(h + 4, flags), put32(h + 8, (uint32_t) - (0x1badb002u + flags));
+    put32(h + 12, load + (uint32_t)off), put32(h + 16, load);
+    put32(h + 20, 0), put32(h + 24, 0), put32(h + 28, entry);
+}
+
+static void test_probe_multiboot(void **state)
+{
+    unsigned char b[0x1000] = {0};
+    struct xlate_image im;
+
+    (void)state;
+    /* QNX's x86_64 multiboot shape: header in the boot prefix, startup header at 0x100. */
+    mb1_header(b, 0, 0x10003, 0x100000, 0x100200);
+    ifs_header(b, 0x100, 62, 0x100100, 0x100200);
+    qx_image_probe(b, sizeof(b), sizeof(b), &im);
+    assert_int_equal(im.format, XLATE_IMAGE_IFS_MULTIBOOT);
+    assert_int_equal(im.arch, QC_ARCH_X86);
+    assert_true(im.mb_addr_fields);
+    assert_int_equal(im.addr, 0x100000);
+    assert_int_equal(im.entry, 0x100200);
+    assert_non_null(strstr(im.detail, "image_paddr 0x100100"));
+    assert_non_null(strstr(im.detail, "Multiboot 1 header at 0x0, load_addr 0x100000"));
+
+    /* Without the address fields, or with ones that put the header before the file. */
+    memset(b, 0, sizeof(b));
+    mb1_header(b, 0x40, 0x3, 0, 0);
+    qx_image_probe(b, sizeof(b), sizeof(b), &im);
+    assert_int_equal(im.format, XLATE_IMAGE_MULTIBOOT);
+    assert_false(im.mb_addr_fields);
+    assert_non_null(strstr(im.detail, "no address fields"));
+    mb1_header(b, 0x40, 0x10003, 0x100000, 0x100020);
+    put32(b + 0x40 + 12, 0x100080); /* header_addr - load_addr > its file offset */
+    qx_image_probe(b, sizeof(b), sizeof(b), &im);
+    assert_false(im.mb_addr_fields);
+    assert_non_null(strstr(im.detail, "inconsistent"));
+
+    /* Multiboot 2: 8-aligned, four words summing to 0; found after a miss at 0x40. */
+    memset(b, 0, sizeof(b));
+    put32(b + 0x48, 0xe85250d6), put32(b + 0x50, 16);
+    put32(b + 0x54, (uint32_t) - (0xe85250d6u + 16u));
+    qx_image_probe(b, sizeof(b), sizeof(b), &im);
+    assert_int_equal(im.format, XLATE_IMAGE_MULTIBOOT2);
+    assert_int_equal(im.arch, QC_ARCH_X86);
+    put32(b + 0x54, 0);
+    qx_image_probe(b, sizeof(b), sizeof(b), &im);
+    assert_int_equal(im.format, XLATE_IMAGE_RAW);
 }
 
 static void test_probe_elf(void **state)
@@ -252,10 +307,10 @@ static void test_wrap(void **state)
     free(out);
 }
 
-/* Translates @conf for aarch64 with @im as the kernel's format; the first error's check name
- * (or "") in @err_r, and whether a diagnostic @check was given. */
-static void xlate_arm(const char *conf, const struct xlate_image *im, struct xlate_plan *plan,
-                      struct qc_doc *doc, char err_r[64])
+/* Translates @conf for @arch with @im as the kernel's format; the first error's check name
+ * (or "") in @err_r. */
+static void xlate_for(enum xlate_arch arch, const char *conf, const struct xlate_image *im,
+                      struct xlate_plan *plan, struct qc_doc *doc, char err_r[64])
 {
     struct xlate_target t;
 
@@ -264,7 +319,7 @@ static void xlate_arm(const char *conf, const struct xlate_image *im, struct xla
     plan->kernel_image = *im;
     assert_int_equal(qc_doc_read_buffer(doc, "k.qvmconf", conf, strlen(conf)), 0);
     assert_int_equal(qc_doc_parse(doc), 0);
-    xlate_target_default(&t, XLATE_ARCH_AARCH64);
+    xlate_target_default(&t, arch);
     xlate_translate(&doc->cfg, &t, plan, &doc->d);
     err_r[0] = 0;
     for (size_t i = 0; i < doc->d.count; i++)
@@ -272,6 +327,12 @@ static void xlate_arm(const char *conf, const struct xlate_image *im, struct xla
             snprintf(err_r, 64, "%s", doc->d.items[i].check);
             break;
         }
+}
+
+static void xlate_arm(const char *conf, const struct xlate_image *im, struct xlate_plan *plan,
+                      struct qc_doc *doc, char err_r[64])
+{
+    xlate_for(XLATE_ARCH_AARCH64, conf, im, plan, doc, err_r);
 }
 
 static bool has_diag(const struct qc_doc *doc, const char *check)
@@ -379,12 +440,58 @@ static void test_xlate_refusals(void **state)
     done(&plan, &doc);
 }
 
+/* x86: a Multiboot 1 image makes the guest HVM (QEMU's loader starts it; PVH cannot), and is
+ * refused without the address fields QEMU needs; Multiboot 2 is refused everywhere. */
+static void test_xlate_multiboot(void **state)
+{
+    struct xlate_image mb = {.format = XLATE_IMAGE_MULTIBOOT,
+                             .arch = QC_ARCH_X86,
+                             .has_addr = true,
+                             .addr = 0x100000,
+                             .has_entry = true,
+                             .entry = 0x100020,
+                             .mb_addr_fields = true};
+    struct xlate_image noaddr = {.format = XLATE_IMAGE_IFS_MULTIBOOT, .arch = QC_ARCH_X86};
+    struct xlate_image mb2 = {.format = XLATE_IMAGE_MULTIBOOT2, .arch = QC_ARCH_X86};
+    struct xlate_plan plan;
+    struct qc_doc doc;
+    char err[64];
+
+    (void)state;
+    xlate_for(XLATE_ARCH_X86_64, "system k ram 1m,64m load mb", &mb, &plan, &doc, err);
+    assert_string_equal(err, "");
+    assert_int_equal(plan.type, LIBXL_DOMAIN_TYPE_HVM);
+    assert_non_null(strstr(plan.type_reason, "Multiboot"));
+    assert_string_equal(plan.config.b_info.kernel, "mb");
+    assert_false(plan.wrap.needed);
+    assert_false(has_diag(&doc, "xlate-kernel-format"));
+    done(&plan, &doc);
+    /* QEMU puts it where its header says: a different load address is warned about. */
+    xlate_for(XLATE_ARCH_X86_64, "system k ram 1m,64m load 0x200000,mb", &mb, &plan, &doc, err);
+    assert_string_equal(err, "");
+    assert_true(has_diag(&doc, "xlate-kernel-format"));
+    done(&plan, &doc);
+    xlate_for(XLATE_ARCH_X86_64, "system k ram 1m,64m load ifs", &noaddr, &plan, &doc, err);
+    assert_string_equal(err, "xlate-kernel-format");
+    assert_non_null(strstr(doc.d.items[doc.d.count - 1].msg, "address fields"));
+    done(&plan, &doc);
+    xlate_for(XLATE_ARCH_X86_64, "system k ram 1m,64m load mb2", &mb2, &plan, &doc, err);
+    assert_string_equal(err, "xlate-kernel-format");
+    assert_non_null(strstr(doc.d.items[doc.d.count - 1].msg, "Multiboot 1 images only"));
+    done(&plan, &doc);
+    /* On ARM a Multiboot image is refused, naming the file. */
+    xlate_arm("system k ram 0x40000000,64m load mb", &mb, &plan, &doc, err);
+    assert_string_equal(err, "xlate-kernel-format");
+    done(&plan, &doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_probe_formats),       cmocka_unit_test(test_probe_ifs),
         cmocka_unit_test(test_probe_elf),           cmocka_unit_test(test_wrap),
         cmocka_unit_test(test_xlate_raw_grows_ram), cmocka_unit_test(test_xlate_refusals),
+        cmocka_unit_test(test_probe_multiboot),     cmocka_unit_test(test_xlate_multiboot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

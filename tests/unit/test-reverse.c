@@ -308,7 +308,7 @@ static void hvm_platform_is_spelled_out(void **state)
 
     (void)state;
     assert_int_equal(reverse("name=\"h\"\ntype=\"hvm\"\nmemory=1024\nserial=[\"pty\"]\nhpet=1\n"
-                             "on_reboot=\"destroy\"\n",
+                             "on_reboot=\"destroy\"\nvga=\"none\"\nvnc=0\n",
                              XLATE_ARCH_X86_64, &r, &out),
                      0);
     assert_non_null(find_vdev(&r.doc.cfg, QC_VDEV_IOAPIC));
@@ -318,6 +318,17 @@ static void hvm_platform_is_spelled_out(void **state)
     assert_int_equal(r.doc.cfg.nregions, 2); /* 640K low, the rest from 1M */
     assert_int_equal(r.doc.cfg.regions[1].start, 0x100000);
     assert_int_equal(r.lossy.n, 0);
+    free(out);
+    xlate_reverse_dispose(&r);
+
+    /* libxl's default display (an adapter, VNC on): qvm has none, both are lossy. */
+    assert_int_equal(reverse("name=\"h\"\ntype=\"hvm\"\nmemory=1024\non_reboot=\"destroy\"\n"
+                             "vga=\"stdvga\"\n",
+                             XLATE_ARCH_X86_64, &r, &out),
+                     0);
+    assert_int_equal(r.lossy.n, 2);
+    assert_true(xlcfg_lossy_has(&r.lossy, "vga"));
+    assert_true(xlcfg_lossy_has(&r.lossy, "vnc"));
     free(out);
     xlate_reverse_dispose(&r);
 }

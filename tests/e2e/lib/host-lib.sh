@@ -185,13 +185,41 @@ qx_copy_with_libs() {
 }
 
 # qx_install_prog ROOT FILE DESTDIR: copy FILE into ROOT/DESTDIR, with its libraries.
+# QX_E2E_DEB=PATH (a qvm-xl_*.deb of this machine, as scripts/stage-package builds) installs
+# the package instead of the build tree's two programs, on this profile only (x86, Xen 4.17:
+# the release the package was built for): qvm-xl unpacks it into ROOT (qx_install_deb), and
+# qvm-xl-backend becomes a link to the packaged backend, the path the backend cases start
+# it by. Other programs (qvm-xl-backend-asan) are copied as ever.
 qx_install_prog() {
+    if [ -n "${QX_E2E_DEB:-}" ] && [ "$qx_arch/$qx_xen" = x86_64/4.17 ]; then
+        case ${2##*/} in
+        qvm-xl) qx_install_deb "$1" "$QX_E2E_DEB"; return ;;
+        qvm-xl-backend)
+            mkdir -p "$1$3" && ln -sfn /usr/libexec/qvm-xl/qvm-xl-backend "$1$3/qvm-xl-backend"
+            return
+            ;;
+        esac
+    fi
     mkdir -p "$1$3" && cp -L "$2" "$1$3/" && qx_copy_libs "$1" "$2"
+}
+
+# qx_install_deb ROOT DEB: the package's files under ROOT as dpkg would place them
+# (/usr/sbin/qvm-xl, /usr/libexec/qvm-xl/qvm-xl-backend, ...), with the libraries of every
+# executable in it (its Depends, as far as dom0 needs them).
+qx_install_deb() {
+    local f
+    qx_log "installing $2 into dom0 (QX_E2E_DEB)"
+    dpkg-deb -x "$2" "$1" || return 1
+    for f in $(dpkg-deb -c "$2" | awk '$1 ~ /^-..x/ { print $6 }'); do
+        qx_copy_libs "$1" "$1/${f#./}" || return 1
+    done
 }
 
 # qx_hvm_files ROOT CACHE: what an HVM guest needs in dom0 besides xl: the device model
 # at the path libxl runs it from (QEMU finds its data relative to that), QEMU's option ROMs
-# for direct kernel boot and its keymaps, SeaBIOS, and Xen's hvmloader. x86 only.
+# for direct kernel boot (multiboot.bin starts Multiboot images) and its keymaps, SeaBIOS,
+# and Xen's hvmloader; and the guest the HVM case boots: the x86 stand-in, built here from
+# tests/e2e/guest-standin with the host's gcc, in ROOT/usr/share/qvm-xl-e2e. x86 only.
 qx_hvm_files() {
     local root=$1 dm f boot=${XEN_TOOLS_DIR%/bin}/boot
     dm=$(qx_dm_binary "$2") && [ -x "$dm" ] || return 1
@@ -203,7 +231,17 @@ qx_hvm_files() {
         [ -e "$QX_SYSROOT/usr/share/qemu/$f" ] || continue
         cp -a "$QX_SYSROOT/usr/share/qemu/$f" "$root/usr/share/qemu/" || return 1
     done
-    cp "$QX_SYSROOT$boot/hvmloader" "$root$boot/"
+    # QEMU 7.2 (Debian 12) loads a Multiboot kernel with multiboot_dma.bin whenever the machine
+    # type allows fw_cfg DMA, but the Xen machine's fw_cfg has none (xen_load_linux:
+    # fw_cfg_init_io), so that ROM waits forever; the port I/O ROM works with and without DMA.
+    # Later QEMUs give Xen's fw_cfg DMA; then the swap is harmless (docs/guest-images.md §4).
+    if [ -e "$QX_SYSROOT/usr/share/qemu/multiboot.bin" ]; then
+        cp "$QX_SYSROOT/usr/share/qemu/multiboot.bin" "$root/usr/share/qemu/multiboot_dma.bin" || return 1
+    fi
+    cp "$QX_SYSROOT$boot/hvmloader" "$root$boot/" || return 1
+    "$qx_e2e_dir/guest-standin/build-x86" "$2/standin-x86" >&2 &&
+        mkdir -p "$root/usr/share/qvm-xl-e2e" &&
+        cp "$2/standin-x86/standin-mb.bin" "$2/standin-x86/standin-mb.ifs" "$root/usr/share/qvm-xl-e2e/"
 }
 
 # qx_busybox ROOT: static busybox with one symlink per applet.
