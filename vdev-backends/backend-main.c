@@ -10,6 +10,8 @@
 #include "vdev-backends/dispatch.h"
 #include "vdev-backends/loop.h"
 #include "vdev-backends/privdrop.h"
+#include "vdev-backends/virtio-mmio.h"
+#include "vdev-backends/xen-guestmem.h"
 #include "vdev-backends/xen-transport.h"
 
 /* Exit codes (documented in docs/backends.md). */
@@ -59,6 +61,7 @@ int main(int argc, char **argv)
     struct vdev_host host = {.now_ns = mono_now, .log = stderr};
     struct privdrop_creds creds;
     struct xen_be *be = NULL;
+    struct xen_guestmem *gm = NULL;
     struct vdev_loop_transport lt;
     struct vdev_loop loop;
     int sfd = -1;
@@ -150,6 +153,17 @@ int main(int argc, char **argv)
         rc = EXIT_XEN;
         goto out;
     }
+    /* Virtqueues live in guest RAM: one mapping handle, restricted to the domain, for all
+     * of the domain's virtio devices (opened before privileges are dropped). */
+    for (size_t i = 0; i < bus.ndev; i++) {
+        if (!virtio_mmio_of(&devs[i]))
+            continue;
+        if (!gm && !(gm = xen_guestmem_open((uint32_t)domid, stderr))) {
+            rc = EXIT_XEN;
+            goto out;
+        }
+        virtio_mmio_set_mem(&devs[i], xen_guestmem_vq(gm));
+    }
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGTERM);
     sigaddset(&sigs, SIGINT);
@@ -187,6 +201,7 @@ int main(int argc, char **argv)
         break;
     }
 out:
+    xen_guestmem_close(gm);
     xen_be_close(be);
     for (size_t i = 0; i < bus.ndev; i++)
         vdev_dispose(&devs[i]);

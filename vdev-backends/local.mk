@@ -12,14 +12,18 @@ vdev_backends_libvdev_a_SOURCES = \
 	vdev-backends/ser8250.h vdev-backends/ser8250.c \
 	vdev-backends/pl011.h vdev-backends/pl011.c \
 	vdev-backends/wdt-ib700.h vdev-backends/wdt-ib700.c \
-	vdev-backends/wdt-sp805.h vdev-backends/wdt-sp805.c
+	vdev-backends/wdt-sp805.h vdev-backends/wdt-sp805.c \
+	vdev-backends/virtqueue.h vdev-backends/virtqueue.c \
+	vdev-backends/virtio-mmio.h vdev-backends/virtio-mmio.c \
+	vdev-backends/virtio-console.h vdev-backends/virtio-console.c
 vdev_backends_libvdev_a_CPPFLAGS = $(AM_CPPFLAGS)
 
 libexec_PROGRAMS += vdev-backends/qvm-xl-backend
 vdev_backends_qvm_xl_backend_SOURCES = \
 	vdev-backends/backend-main.c \
 	vdev-backends/xen-transport.h vdev-backends/xen-transport.c \
-	vdev-backends/xen-ctrl.h vdev-backends/xen-ctrl.c
+	vdev-backends/xen-ctrl.h vdev-backends/xen-ctrl.c \
+	vdev-backends/xen-guestmem.h vdev-backends/xen-guestmem.c
 # libxenctrl is not linked: xen-ctrl.c loads it when a device needs it.
 vdev_backends_qvm_xl_backend_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DXENCTRL_SONAME='"$(XENCTRL_SONAME)"' \
@@ -58,6 +62,12 @@ tests_unit_test_ioreq_LDADD = $(VDEV_TEST_LDADD)
 tests_unit_test_loop_SOURCES = tests/unit/test-loop.c vdev-backends/vdev-fake.h
 tests_unit_test_loop_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
 tests_unit_test_loop_LDADD = $(VDEV_TEST_LDADD)
+# virtio-mmio transport, split virtqueues and virtio-console, hostile guests included.
+check_PROGRAMS += tests/unit/test-virtio
+TESTS += tests/unit/test-virtio
+tests_unit_test_virtio_SOURCES = tests/unit/test-virtio.c vdev-backends/vdev-fake.h
+tests_unit_test_virtio_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
+tests_unit_test_virtio_LDADD = $(VDEV_TEST_LDADD)
 
 EXTRA_DIST += docs/backends.md
 

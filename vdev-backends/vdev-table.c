@@ -6,6 +6,7 @@ extern const struct vdev_ops vdev_ser8250_ops;
 extern const struct vdev_ops vdev_pl011_ops;
 extern const struct vdev_ops vdev_wdt_ib700_ops;
 extern const struct vdev_ops vdev_wdt_sp805_ops;
+extern const struct vdev_ops vdev_virtio_console_ops;
 
 /* Explicit, not constructor-registered: objects in a static library that nothing
  * references are never linked, and devices would silently vanish. */
@@ -14,5 +15,6 @@ const struct vdev_ops *const vdev_types[] = {
     &vdev_pl011_ops,
     &vdev_wdt_ib700_ops,
     &vdev_wdt_sp805_ops,
+    &vdev_virtio_console_ops,
     NULL,
 };
