@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* `qvm-xl convert --to=xl|json|qvmconf FILE [WORD...]`: the translation as
- * xl.cfg text or libxl JSON (or the canonical qvmconf), no hypervisor needed. */
+/* `qvm-xl convert --to=xl|json|libvirt|qvmconf FILE [WORD...]`: the translation as
+ * xl.cfg text, libxl JSON or libvirt domain XML (or the canonical qvmconf), no hypervisor
+ * needed. */
 #include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "libvirt/libvirt.h"
 #include "toolstack/cmd-util.h"
 #include "toolstack/export.h"
 #include "toolstack/load.h"
@@ -13,7 +15,7 @@
 #include "toolstack/steps.h"
 #include "xlate/xlate.h"
 
-enum to { TO_NONE, TO_XL, TO_JSON, TO_QVMCONF };
+enum to { TO_NONE, TO_XL, TO_JSON, TO_QVMCONF, TO_LIBVIRT };
 
 /* Writes the wrapped kernel (when the plan needs one) into the directory of @dtb, or
  * here, and makes kernel= name it. */
@@ -58,17 +60,61 @@ static int write_dtb(struct xlate_plan *plan, const char *path, int verbosity)
     return 0;
 }
 
+/* libvirt domain XML of the plan; the backend devices are what libvirt cannot start. */
+static int emit_libvirt(const struct xlate_plan *plan, const struct xlate_target *t,
+                        const char *name, bool allow_partial, int verbosity)
+{
+    const char **extra = calloc(plan->nbackends + 1, sizeof(*extra));
+    char **own = calloc(plan->nbackends + 1, sizeof(*own));
+    struct lvxml_write_opts o = {.arch = xlate_arch_name(t->arch),
+                                 .name = name,
+                                 .allow_partial = allow_partial,
+                                 .extra = extra};
+    struct qc_diags d;
+    int rc = XLATE_ERR_NOMEM;
+
+    qc_diags_init(&d);
+    for (size_t i = 0; extra && own && i < plan->nbackends; i++, o.nextra++) {
+        if (asprintf(&own[i], "qvm-xl-backend device '%s'", plan->backends[i].spec) < 0) {
+            own[i] = NULL; /* undefined after a failure */
+            goto out;
+        }
+        extra[i] = own[i];
+    }
+    if (extra && own)
+        rc = lvxml_write(stdout, &plan->config, &o, &d);
+    if (verbosity >= 0 || rc)
+        qc_diags_print(stderr, &d, NULL);
+out:
+    if (rc == XLATE_ERR_UNSUPPORTED)
+        fputs("qvm-xl convert: libvirt domain XML cannot express this configuration; use "
+              "--to=json, or --allow-partial to write the rest\n",
+              stderr);
+    else if (rc)
+        fprintf(stderr, "qvm-xl convert: %s\n", xlate_strerror(rc));
+    for (size_t i = 0; own && i < plan->nbackends; i++)
+        free(own[i]);
+    free(own);
+    free(extra);
+    qc_diags_dispose(&d);
+    return !rc ? QX_EXIT_OK : rc == XLATE_ERR_UNSUPPORTED ? QX_EXIT_CONFIG : QX_EXIT_FAIL;
+}
+
 int cmd_convert(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"to", required_argument, NULL, 't'},     {"target", required_argument, NULL, 'T'},
-        {"asinfo", required_argument, NULL, 'A'}, {"no-files", no_argument, NULL, 'X'},
-        {"dtb", required_argument, NULL, 'D'},    {NULL, 0, NULL, 0},
+        {"to", required_argument, NULL, 't'},
+        {"target", required_argument, NULL, 'T'},
+        {"asinfo", required_argument, NULL, 'A'},
+        {"no-files", no_argument, NULL, 'X'},
+        {"dtb", required_argument, NULL, 'D'},
+        {"allow-partial", no_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0},
     };
     struct qx_getopt g = {
         .cmd = "convert", .longopts = longopts, .min_args = 1, .max_args = 1, .words = true};
     struct qx_load_opts lo = {.arch = QC_ARCH_ANY};
-    bool have_target = false, no_files = false;
+    bool have_target = false, no_files = false, allow_partial = false;
     const char *dtb = NULL;
     struct xlate_target t;
     struct qx_load l;
@@ -83,9 +129,10 @@ int cmd_convert(int argc, char **argv)
             to = strcmp(optarg, "xl") == 0        ? TO_XL
                  : strcmp(optarg, "json") == 0    ? TO_JSON
                  : strcmp(optarg, "qvmconf") == 0 ? TO_QVMCONF
+                 : strcmp(optarg, "libvirt") == 0 ? TO_LIBVIRT
                                                   : TO_NONE;
             if (to == TO_NONE) {
-                qx_usage_error(&g, "--to is xl, json or qvmconf, not '%s'", optarg);
+                qx_usage_error(&g, "--to is xl, json, libvirt or qvmconf, not '%s'", optarg);
                 rc = g.rc;
                 goto out;
             }
@@ -107,18 +154,21 @@ int cmd_convert(int argc, char **argv)
         case 'D':
             dtb = optarg;
             break;
+        case 'P':
+            allow_partial = true;
+            break;
         default: /* QX_OPT_EXIT: help or misuse */
             rc = g.rc;
             goto out;
         }
     }
     if (to == TO_NONE) {
-        qx_usage_error(&g, "--to=xl, --to=json or --to=qvmconf is needed");
+        qx_usage_error(&g, "--to=xl, --to=json, --to=libvirt or --to=qvmconf is needed");
         rc = g.rc;
         goto out;
     }
     if (to == TO_QVMCONF && qx_is_xlcfg(g.args[0])) {
-        /* The reverse direction: an xl.cfg back to qvmconf (cmd-export.c). */
+        /* The reverse direction: an xl.cfg or libvirt XML back to qvmconf (cmd-export.c). */
         rc = qx_convert_xlcfg(g.args[0], have_target ? &t : NULL, stdout, stderr);
         goto out;
     }
@@ -161,6 +211,8 @@ int cmd_convert(int argc, char **argv)
     }
     if (to == TO_JSON) {
         rc = xlate_emit_json(stdout, &l.plan.config) ? QX_EXIT_FAIL : QX_EXIT_OK;
+    } else if (to == TO_LIBVIRT) {
+        rc = emit_libvirt(&l.plan, &t, g.args[0], allow_partial, g.verbosity);
     } else if ((rc = xlate_emit_xlcfg(stdout, &l.plan.config, &why))) {
         fprintf(stderr, "qvm-xl convert: xl.cfg cannot express %s; use --to=json\n",
                 why ? why : "this configuration");

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* `qvm-xl export DOMAIN`, `convert --to=qvmconf FILE.cfg` and `check FILE.cfg`: a Xen guest
- * back to qvmconf. */
+/* `qvm-xl export DOMAIN`, `convert --to=qvmconf FILE.cfg|.xml` and `check FILE.cfg|.xml`: a
+ * Xen guest (xl.cfg or libvirt domain XML) back to qvmconf. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "conf/source.h"
+#include "libvirt/libvirt.h"
 #include "toolstack/cmd-util.h"
 #include "toolstack/export.h"
 #include "toolstack/qvm-xl.h"
@@ -15,11 +17,27 @@
 /* An xl.cfg is small: anything larger is not one. */
 #define QX_XLCFG_MAX (1u << 20)
 
+/* Whether @path is a regular file whose text starts, after white space, with '<': libvirt
+ * domain XML, read as an xl.cfg is (a FIFO or a device is never read here). */
+static bool is_libvirt_xml(const char *path)
+{
+    char head[4096];
+    struct stat st;
+    size_t n;
+    FILE *f;
+
+    if (stat(path, &st) || !S_ISREG(st.st_mode) || !(f = fopen(path, "rb")))
+        return false;
+    n = fread(head, 1, sizeof(head), f);
+    fclose(f);
+    return lvxml_is_xml(head, n);
+}
+
 bool qx_is_xlcfg(const char *path)
 {
     size_t n = strlen(path);
 
-    return n > 4 && !strcmp(path + n - 4, ".cfg");
+    return (n > 4 && !strcmp(path + n - 4, ".cfg")) || is_libvirt_xml(path);
 }
 
 /* The whole xl.cfg (a regular file: a FIFO or /dev/zero is refused at once, never read
@@ -88,6 +106,23 @@ static enum xlate_arch choose_arch(const char *name, const char *text, size_t le
     return arch;
 }
 
+/* libvirt XML into x->dc for @t's architecture, else the XML's <type arch=>, else aarch64
+ * when it has ARM-only settings, else this machine's. */
+static int read_libvirt(struct qx_xlcfg *x, const char *name, const char *text, size_t len,
+                        const struct xlate_target *t)
+{
+    struct xlate_target native;
+    char arch[16];
+    int rc = lvxml_read(name, text, len, &x->dc, arch, &x->d, &x->keys);
+
+    xlate_target_native(&native);
+    if (t)
+        x->arch = t->arch;
+    else if (!*arch || xlate_arch_from_name(arch, &x->arch))
+        x->arch = !rc && xlate_xlcfg_is_arm(&x->dc) ? XLATE_ARCH_AARCH64 : native.arch;
+    return rc;
+}
+
 int qx_xlcfg_load(struct qx_xlcfg *x, const char *path, const struct xlate_target *t, bool back,
                   FILE *err)
 {
@@ -104,8 +139,13 @@ int qx_xlcfg_load(struct qx_xlcfg *x, const char *path, const struct xlate_targe
         rc = XLATE_ERR_NOMEM;
         goto out;
     }
-    x->arch = o.arch = choose_arch(o.name, text, len, t);
-    rc = xlate_xlcfg_read(o.name, text, len, x->arch, &x->dc, &x->lossy, &x->d, &x->keys);
+    if (lvxml_is_xml(text, len)) {
+        rc = read_libvirt(x, o.name, text, len, t);
+    } else {
+        x->arch = choose_arch(o.name, text, len, t);
+        rc = xlate_xlcfg_read(o.name, text, len, x->arch, &x->dc, &x->lossy, &x->d, &x->keys);
+    }
+    o.arch = x->arch;
     if (rc == XLATE_ERR_INVAL) {
         free(text);
         return QX_EXIT_CONFIG;

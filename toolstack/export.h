@@ -13,7 +13,8 @@
 #include "xlate/target.h"
 #include "xlcfg/xlcfg.h"
 
-/* Whether FILE is an xl.cfg rather than a qvmconf: its name ends in ".cfg". */
+/* Whether FILE is an xl.cfg or libvirt XML rather than a qvmconf: its name ends in ".cfg",
+ * or it is a regular file whose text starts (after white space) with '<'. */
 bool qx_is_xlcfg(const char *path);
 
 /* One xl.cfg, read and converted back to qvmconf, with the diagnostics of both steps in one

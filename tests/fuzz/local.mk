@@ -90,3 +90,79 @@ fuzz-run-xlcfg:
 	@exit 1
 endif
 .PHONY: fuzz-run-xlcfg
+
+# fuzz-libvirt: libvirt domain XML (convert --to=qvmconf FILE.xml): what the reader accepts,
+# the writer expresses whole and reads back to the same libxl JSON; the rest is refused with
+# a located libvirt-* error. replay-libvirt runs it once per seed (tests/fuzz/corpus-libvirt,
+# tests/golden/libvirt) in every `make check`; `make fuzz-run-libvirt` runs the libFuzzer
+# build for $(FUZZ_SECONDS) on a scratch copy of the seeds.
+check_PROGRAMS += tests/fuzz/replay-libvirt
+TESTS += tests/fuzz/replay-libvirt
+tests_fuzz_replay_libvirt_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-libvirt.c
+tests_fuzz_replay_libvirt_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_NAME='"replay-libvirt"' \
+	-DREPLAY_DIRS='{"tests/fuzz/corpus-libvirt", ""}, {"tests/golden/libvirt", ".xml"}'
+tests_fuzz_replay_libvirt_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS)
+tests_fuzz_replay_libvirt_LDADD = $(LVXML_LIBS)
+
+EXTRA_DIST += tests/fuzz/corpus-libvirt tests/fuzz/libvirt.dict
+
+FUZZ_LIBVIRT_CORPUS = tests/fuzz/corpus-libvirt-run
+
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-libvirt
+tests_fuzz_fuzz_libvirt_SOURCES = tests/fuzz/fuzz-libvirt.c $(libvirt_liblvxml_a_SOURCES) \
+	$(conf_libqvmconf_a_SOURCES) $(xlcfg_libxlcfg_a_SOURCES)
+tests_fuzz_fuzz_libvirt_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g \
+	$(XENLIGHT_CFLAGS) $(XLUTIL_CFLAGS) $(LIBXML2_CFLAGS)
+tests_fuzz_fuzz_libvirt_LDFLAGS = $(FUZZ_SAN)
+tests_fuzz_fuzz_libvirt_LDADD = $(XENLIGHT_LIBS) $(XLUTIL_LIBS) $(LIBXML2_LIBS)
+
+# As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
+fuzz-run-libvirt: tests/fuzz/fuzz-libvirt$(EXEEXT)
+	rm -rf $(FUZZ_LIBVIRT_CORPUS) && mkdir -p $(FUZZ_LIBVIRT_CORPUS)
+	cp $(srcdir)/tests/fuzz/corpus-libvirt/* $(FUZZ_LIBVIRT_CORPUS)/
+	for f in $(srcdir)/tests/golden/libvirt/*.xml; do cp "$$f" "$(FUZZ_LIBVIRT_CORPUS)/seed-$${f##*/}"; done
+	tests/fuzz/fuzz-libvirt$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	  -dict=$(srcdir)/tests/fuzz/libvirt.dict -artifact_prefix=tests/fuzz/libvirt- \
+	  -print_final_stats=1 $(FUZZ_LIBVIRT_CORPUS)
+else
+fuzz-run-libvirt:
+	@echo "fuzz-run-libvirt: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
+	@exit 1
+endif
+.PHONY: fuzz-run-libvirt
+
+# fuzz-virtio: a hostile guest driving virtio-console over virtio-mmio (register writes and
+# reads anywhere, guest RAM pokes, crafted descriptors, notifications, host input): no crash,
+# every guest-memory access inside RAM and one page, bounded work per notification, and a
+# reset always recovers. replay-virtio runs it once per seed (tests/fuzz/corpus-virtio) in every
+# `make check`; `make fuzz-run-virtio` runs the libFuzzer build for $(FUZZ_SECONDS).
+check_PROGRAMS += tests/fuzz/replay-virtio
+TESTS += tests/fuzz/replay-virtio
+tests_fuzz_replay_virtio_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-virtio.c
+tests_fuzz_replay_virtio_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_NAME='"replay-virtio"' \
+	-DREPLAY_DIRS='{"tests/fuzz/corpus-virtio", ""}'
+tests_fuzz_replay_virtio_LDADD = vdev-backends/libvdev.a
+
+EXTRA_DIST += tests/fuzz/corpus-virtio
+
+FUZZ_VIRTIO_CORPUS = tests/fuzz/corpus-virtio-run
+
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-virtio
+tests_fuzz_fuzz_virtio_SOURCES = tests/fuzz/fuzz-virtio.c $(vdev_backends_libvdev_a_SOURCES)
+tests_fuzz_fuzz_virtio_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g
+tests_fuzz_fuzz_virtio_LDFLAGS = $(FUZZ_SAN)
+
+# As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
+fuzz-run-virtio: tests/fuzz/fuzz-virtio$(EXEEXT)
+	rm -rf $(FUZZ_VIRTIO_CORPUS) && mkdir -p $(FUZZ_VIRTIO_CORPUS)
+	cp $(srcdir)/tests/fuzz/corpus-virtio/* $(FUZZ_VIRTIO_CORPUS)/
+	tests/fuzz/fuzz-virtio$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
+	  -artifact_prefix=tests/fuzz/virtio- -print_final_stats=1 $(FUZZ_VIRTIO_CORPUS)
+else
+fuzz-run-virtio:
+	@echo "fuzz-run-virtio: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
+	@exit 1
+endif
+.PHONY: fuzz-run-virtio
