@@ -10,7 +10,8 @@ docs_gen_ref_SOURCES = docs/gen-ref.c docs/ref-out.h docs/ref-roff.c docs/md2rof
 docs_gen_ref_LDADD = conf/libqvmconf.a
 
 dist_man_MANS += docs/qvmconf.5
-EXTRA_DIST += docs/qvmconf-reference.md docs/lexical-rules.md tests/docs/check-ref.sh
+EXTRA_DIST += docs/qvmconf-reference.md docs/lexical-rules.md tests/docs/check-ref.sh \
+	docs/cross-arm64.md docs/guest-images.md
 TESTS += tests/docs/check-ref.sh
 
 update-docs: docs/gen-ref$(EXEEXT)

@@ -17,6 +17,9 @@ EXTRA_DIST += $(CONF_CORPUS_TESTS) tests/conf/README.md tests/conf/good tests/co
 TESTS += tests/cli/run.sh
 EXTRA_DIST += tests/cli/run.sh
 
+# Every golden folder (tests/golden/emit, xlate, ...) ships as one.
+EXTRA_DIST += tests/golden
+
 # The source's own rules: includes path-qualified and downward only (layering),
 # a licence line in every source file.
 TESTS += tests/tools/check-layering.sh tests/tools/check-spdx.sh

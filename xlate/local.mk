@@ -32,7 +32,7 @@ tests/tools/noxen-shim.so: $(srcdir)/tests/tools/noxen-shim.c
 	$(AM_V_CC)$(CC) -shared -fPIC $(CPPFLAGS) $(XENCTRL_CFLAGS) $(XENSTORE_CFLAGS) \
 		-o $@ $(srcdir)/tests/tools/noxen-shim.c
 CLEANFILES += tests/tools/noxen-shim.so
-EXTRA_DIST += tests/tools/noxen-shim.c tests/tools/json-norm tests/tools/xl-channels.sh tests/golden/emit
+EXTRA_DIST += tests/tools/noxen-shim.c tests/tools/json-norm tests/tools/xl-channels.sh
 
 if HAVE_XL_BIN
 TESTS += tests/xlate/xl-roundtrip.sh
@@ -61,7 +61,7 @@ tests_unit_test_xlate_map_LDADD = $(XLATE_UNIT_LDADD)
 # Goldens: qvmconf -> xl.cfg, JSON, report; the mapping page; xl's view of our xl.cfg.
 TESTS += tests/xlate/golden.sh tests/xlate/mapping-doc.sh
 tests/xlate/golden.log tests/xlate/mapping-doc.log: tests/xlate/xlate-dump$(EXEEXT)
-EXTRA_DIST += tests/xlate/golden.sh tests/xlate/mapping-doc.sh tests/golden/xlate docs/mapping.md
+EXTRA_DIST += tests/xlate/golden.sh tests/xlate/mapping-doc.sh docs/mapping.md
 if HAVE_XL_BIN
 TESTS += tests/xlate/golden-xl.sh
 endif
@@ -96,5 +96,6 @@ if HAVE_XL_BIN
 TESTS += tests/reverse/run.sh
 endif
 tests/reverse/run.log: tests/tools/noxen-shim.so tests/reverse/reverse-dump$(EXEEXT)
-EXTRA_DIST += tests/reverse/run.sh tests/reverse/cfg tests/reverse/README.md
+EXTRA_DIST += tests/reverse/run.sh tests/reverse/cfg tests/reverse/bad tests/reverse/qvm \
+	tests/reverse/README.md
 
