@@ -138,6 +138,7 @@ hammer() {
     _hend=$(($(qx_now) + (HAMMER_SECS + 200) * 100)) # qx_wait_console uses _end
     until qx_wait_console "$1" '^QXGUEST run-rc=' 1; do
         [ "$(qx_now)" -lt "$_hend" ] || break
+        xl domid "$1" >/dev/null 2>&1 || break # the guest is gone (on_reboot/on_crash=destroy)
         kill -0 $BE_PID 2>/dev/null && echo "$(kb $BE_PID VmRSS)" >>"/tmp/rss-$1"
     done
     if qx_wait_console "$1" '^QXGUEST run-rc=' 1; then ok "$1: guest finished"; else
