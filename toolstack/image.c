@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* What a kernel file is (docs/guest-images.md §1.5), and the arm64 Image wrapper that lets
- * Xen's Image loader place any aarch64 image at its own address (§4): Xen reads only
- * text_offset and the magic, puts the file at 0x40000000 + text_offset and starts it at
- * its first byte with x0 = the device tree. */
+/* What a kernel file is (docs/guest-images.md §1.5), and the wrappers that place an image at
+ * its own address (§4): the arm64 Image header for Xen's Image loader, which reads only
+ * text_offset and the magic, puts the file at 0x40000000 + text_offset and starts it at its
+ * first byte with x0 = the device tree; and, on x86 HVM, a Multiboot 1 header with the
+ * address fields for QEMU's Multiboot loader. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #define MB1_MAGIC                UINT32_C(0x1badb002)
 #define MB1_SCAN                 8192 /* the header lies in the first 8 KiB (Multiboot 1 spec) */
 #define MB1_ADDR_FIELDS          UINT32_C(0x10000) /* flags bit 16: load_addr, entry_addr, ... */
+#define MB1_MEM_INFO             UINT32_C(0x2)     /* flags bit 1: mem_lower/upper, memory map */
 #define MB2_MAGIC                UINT32_C(0xe85250d6)
 #define MB2_SCAN                 32768 /* 8-aligned in the first 32 KiB (Multiboot 2 spec) */
 #define ARM64_IMAGE_MAGIC        UINT32_C(0x644d5241) /* "ARM\x64" at 56 */
@@ -246,6 +248,10 @@ static bool probe_ifs(const unsigned char *buf, size_t len, uint64_t file_size,
     /* The header sits at image_paddr: the file's first byte @off below. */
     im->has_addr = paddr >= off;
     im->addr = paddr - off;
+    /* Startup runs in [ram_paddr, +ram_size): RAM past the file end that a loader must not
+     * fill (QEMU's Multiboot loader puts its command lines right after the image). */
+    if (le32(h + 24) >= im->addr && le32(h + 24) - im->addr + le32(h + 28) > file_size)
+        im->mem_size = le32(h + 24) - im->addr + le32(h + 28);
     /* qvm starts an image at its first byte: the boot prefix; without one, at startup. */
     im->has_entry = off == 0;
     im->entry = le32(h + 12);
@@ -438,8 +444,8 @@ static int copy_segment(const struct phdr *h, void *opaque)
     return 0; /* the rest of memsz (bss) is zero already */
 }
 
-/* The header page: Image header, then a trampoline to the entry (ldr x16 / br x16). */
-static void write_header(unsigned char *p, const struct xlate_wrap *w, uint64_t total)
+/* The arm64 header page: Image header, then a trampoline to the entry (ldr x16 / br x16). */
+static void write_arm64_header(unsigned char *p, const struct xlate_wrap *w, uint64_t total)
 {
     put32(p + 0, 0x14000010);                /* code0: b +64 (the trampoline) */
     put64(p + 8, w->hdr_addr - QX_ARM_RAM0); /* text_offset */
@@ -451,14 +457,37 @@ static void write_header(unsigned char *p, const struct xlate_wrap *w, uint64_t 
     put64(p + 72, w->entry);
 }
 
+/* The x86 header page: a Multiboot 1 header at its start whose address fields make QEMU's
+ * loader copy the whole file (header page included) to hdr_addr and jump to the entry. An
+ * ELF's bss is zeros in the file already; RAM an IFS uses past its file (@bss_end, else 0)
+ * is bss for the loader, which then puts its command lines after it. */
+static void write_multiboot_header(unsigned char *p, const struct xlate_wrap *w, uint64_t total,
+                                   uint64_t bss_end)
+{
+    uint32_t flags = MB1_ADDR_FIELDS | MB1_MEM_INFO;
+
+    put32(p + 0, MB1_MAGIC);
+    put32(p + 4, flags);
+    put32(p + 8, (uint32_t) - (MB1_MAGIC + flags)); /* checksum */
+    put32(p + 12, (uint32_t)w->hdr_addr);           /* header_addr: this header */
+    put32(p + 16, (uint32_t)w->hdr_addr);           /* load_addr: the file's first byte */
+    put32(p + 20, (uint32_t)(w->hdr_addr + total)); /* load_end_addr */
+    put32(p + 24, (uint32_t)bss_end);               /* bss_end_addr: 0, or RAM it uses */
+    put32(p + 28, (uint32_t)w->entry);              /* entry_addr */
+}
+
 int qx_image_wrap(const unsigned char *file, size_t len, const struct xlate_image *im,
                   const struct xlate_wrap *w, unsigned char **out_r, size_t *out_len_r)
 {
     bool elf = im->format == XLATE_IMAGE_ELF;
+    bool mb = w->kind == XLATE_WRAP_MULTIBOOT1;
     uint64_t pad = w->addr - w->hdr_addr, body = elf ? im->size : len, total = pad + body;
     unsigned char *out;
 
-    if (w->addr < w->hdr_addr + 80 || body > WRAP_MAX) {
+    /* Multiboot 1 addresses are 32 bits: the image and its RAM below 4 GiB. */
+    if (w->addr < w->hdr_addr + 80 || body > WRAP_MAX ||
+        (mb && (w->addr + (im->mem_size > body ? im->mem_size : body) > UINT32_MAX ||
+                w->entry > UINT32_MAX))) {
         errno = EINVAL;
         return -1;
     }
@@ -467,7 +496,10 @@ int qx_image_wrap(const unsigned char *file, size_t len, const struct xlate_imag
         errno = ENOMEM;
         return -1;
     }
-    write_header(out, w, total);
+    if (mb)
+        write_multiboot_header(out, w, total, im->mem_size > body ? w->addr + im->mem_size : 0);
+    else
+        write_arm64_header(out, w, total);
     if (elf) {
         struct flatten f = {file, len, out + pad, im->addr, im->size};
 

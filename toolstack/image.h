@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* Kernel image formats (ELF, Linux Image/zImage/bzImage, QNX IFS, Multiboot, raw): what a
  * file is, for the translation's table of how each is started (XLATE_IMAGE_FORMATS in
- * xlate/plan.h), and the arm64 Image wrapper qvm-xl writes for the ones Xen's loader does
+ * xlate/plan.h), and the wrappers qvm-xl writes for the ones Xen's or QEMU's loader does
  * not take (docs/guest-images.md §1.5, §4). */
 #ifndef QX_IMAGE_H
 #define QX_IMAGE_H
@@ -28,11 +28,13 @@ void qx_image_probe(const unsigned char *buf, size_t len, uint64_t file_size,
 /* qx_image_probe on the file at @path. Returns 0, or -1 with errno set (not readable). */
 int qx_image_probe_file(const char *path, struct xlate_image *im);
 
-/* The file to give Xen as kernel= for @w: an arm64 Image header page at w->hdr_addr whose
- * code branches to w->entry (x0-x3 untouched), then the image from w->addr — the @len
- * bytes of @file as they are, or, for an ELF, its PT_LOAD segments at their physical
- * addresses (bss zeroed). Returns 0 with a malloc'd buffer, or -1 (ENOMEM, or EINVAL when
- * the ELF does not match @im). */
+/* The file to give Xen as kernel= for @w: a 4 KiB header page at w->hdr_addr — by w->kind
+ * an arm64 Image header whose code branches to w->entry (x0-x3 untouched), or a Multiboot 1
+ * header whose address fields load the whole file at w->hdr_addr and enter at w->entry —
+ * then the image from w->addr: the @len bytes of @file as they are, or, for an ELF, its
+ * PT_LOAD segments at their physical addresses (bss zeroed). Returns 0 with a malloc'd
+ * buffer, or -1 (ENOMEM, or EINVAL when the ELF does not match @im or a Multiboot wrapper
+ * would not lie below 4 GiB). */
 int qx_image_wrap(const unsigned char *file, size_t len, const struct xlate_image *im,
                   const struct xlate_wrap *w, unsigned char **out_r, size_t *out_len_r);
 

@@ -60,8 +60,8 @@ int qx_load_files(struct qx_load *l, const struct xlate_target *t, bool files, c
 /*
  * Writes the files the translation generated and makes the configuration name them, as
  * `create` must before it builds (and `convert` may, into its output's directory):
- * QX_STAGE_KERNEL: an ARM image qvm-xl wraps (l->plan.wrap: a raw binary, QNX IFS or ELF
- * behind an arm64 Image header, toolstack/image.h) as DIR/NAME.kernel for kernel=;
+ * QX_STAGE_KERNEL: an image qvm-xl wraps (l->plan.wrap: a raw binary, QNX IFS or ELF behind
+ * an arm64 Image header, or on x86 HVM a Multiboot 1 header; toolstack/image.h) as DIR/NAME.kernel for kernel=;
  * QX_STAGE_DTB: the generated device tree as DIR/NAME.dtb for device_tree=.
  * @dir NULL: $QVMXL_RUNDIR, else QX_RUNDIR_DEFAULT (created when missing).
  * Returns 0, or -1 with a message naming the file on @err.

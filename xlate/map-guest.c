@@ -55,11 +55,29 @@ const char *xlate_hvm_reason(const struct qc_config *cfg, struct qc_loc *loc_r)
     return why;
 }
 
-/* An x86 kernel format only QEMU's loader (HVM) starts (XLATE_IMAGE_FORMATS). */
-static bool image_needs_hvm(enum xlate_image_format f)
+/* An x86 kernel only QEMU's loader (HVM) starts (XLATE_IMAGE_FORMATS): a Multiboot image
+ * as it is, or one qvm-xl wraps behind a Multiboot header — also an x86 ELF64 without notes,
+ * which Xen's PVH builder refuses (it takes a note-less ELF only in 32 bits). */
+static bool image_needs_hvm(const struct xlate_image *im)
 {
-    return xlate_image_start(f, XLATE_ARCH_X86_64, false) == XLATE_START_REFUSE &&
-           xlate_image_start(f, XLATE_ARCH_X86_64, true) == XLATE_START_ASIS;
+    if (im->format == XLATE_IMAGE_ELF && im->arch == QC_ARCH_X86 && im->is64)
+        return true;
+    return xlate_image_start(im->format, XLATE_ARCH_X86_64, false) == XLATE_START_REFUSE &&
+           xlate_image_start(im->format, XLATE_ARCH_X86_64, true) != XLATE_START_REFUSE;
+}
+
+/* type_reason for a kernel that makes the guest HVM. */
+static void image_reason(const struct xlate_image *im, char *buf, size_t len)
+{
+    if (xlate_image_start(im->format, XLATE_ARCH_X86_64, true) == XLATE_START_ASIS)
+        snprintf(buf, len,
+                 "HVM: the kernel is a Multiboot image, which QEMU's loader starts "
+                 "and Xen's PVH builder does not");
+    else
+        snprintf(buf, len,
+                 "HVM: the kernel (%s) is started by QEMU's Multiboot loader behind the "
+                 "Multiboot 1 header qvm-xl writes, and Xen's PVH builder cannot start it",
+                 xlate_image_format_name(im->format));
 }
 
 /* type_reason: @what, and where the deciding item is when there is one. */
@@ -97,6 +115,7 @@ void xlate_map_guest(struct xlate_ctx *x)
     enum xlate_rule rule = XLATE_RULE_GUEST_PVH;
     struct qc_loc loc = {0};
     const char *why;
+    char image_why[200];
 
     if ((cfg->arch == QC_ARCH_ARM && !x->arm) || (cfg->arch == QC_ARCH_X86 && x->arm)) {
         qc_diag(x->d, QC_CK_XLATE_ARCH, cfg->arch_loc,
@@ -114,13 +133,11 @@ void xlate_map_guest(struct xlate_ctx *x)
         type = LIBXL_DOMAIN_TYPE_HVM;
         rule = XLATE_RULE_GUEST_HVM;
         set_reason(x, why, loc);
-    } else if (image_needs_hvm(x->plan->kernel_image.format)) {
+    } else if (image_needs_hvm(&x->plan->kernel_image)) {
         type = LIBXL_DOMAIN_TYPE_HVM;
         rule = XLATE_RULE_GUEST_HVM;
-        set_reason(x,
-                   "HVM: the kernel is a Multiboot image, which QEMU's loader starts "
-                   "and Xen's PVH builder does not",
-                   (struct qc_loc){0});
+        image_reason(&x->plan->kernel_image, image_why, sizeof(image_why));
+        set_reason(x, image_why, (struct qc_loc){0});
     } else {
         set_reason(x, "PVH: no legacy PC device, PCI pass-through or ACPI table is configured",
                    loc);

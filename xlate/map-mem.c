@@ -13,9 +13,15 @@
 #define X86_LOW_END    UINT64_C(0xa0000)
 #define X86_HIGH_START UINT64_C(0x100000)
 #define X86_4G         (4 * GiB)
+#define X86_HOLE       UINT64_C(0xf0000000) /* hvmloader's default low-memory top (MMIO hole) */
 #define ARM_RAM0       UINT64_C(0x40000000)
 #define ARM_RAM0_MAX   (3 * GiB)
 #define ARM_RAM_MAX    (ARM_RAM0_MAX + 1016 * GiB) /* GUEST_RAM0_SIZE + GUEST_RAM1_SIZE */
+
+/* x86 wrap: where an image without an address goes, and the RAM it must leave at the top for
+ * QEMU's Multiboot command lines (placed after the image) and hvmloader's pages. */
+#define X86_WRAP_DEFAULT UINT64_C(0x200000)
+#define X86_WRAP_ROOM    MiB
 
 #define PAGE UINT64_C(0x1000)
 
@@ -69,7 +75,8 @@ static const char *target_takes(const struct xlate_ctx *x, enum xlate_image_form
         return "Xen on ARM starts a Linux Image or zImage, and qvm-xl wraps aarch64 raw "
                "binaries, QNX IFS images and ELF files without Xen notes";
     if (x->hvm)
-        return "QEMU (HVM) loads a Linux bzImage, a Multiboot 1 image or a PVH ELF";
+        return "QEMU (HVM) loads a Linux bzImage, a Multiboot 1 image or a PVH ELF, and qvm-xl "
+               "wraps raw binaries, QNX IFS images and ELF files without Xen notes for it";
     return "an x86 PVH guest needs an ELF kernel with the XEN_ELFNOTE_PHYS32_ENTRY note "
            "(or a Linux bzImage wrapping one)";
 }
@@ -90,20 +97,66 @@ static void kernel_refuse(struct xlate_ctx *x, const struct qc_load *l, const ch
                why);
 }
 
-/* Where a wrapped image goes: the headers' address for an ELF (qvm loads it where they say),
- * else the load item's, else the IFS header's, else qvm's "first available location": the
- * first RAM region, or one page into Xen's RAM when that leaves no room for the header. */
+/* Where a wrapped image goes when its headers or the load say: the headers' address for an
+ * ELF (qvm loads it where they say), else the load item's, else the IFS header's. */
+static bool wrap_addr_given(const struct qc_load *l, const struct xlate_image *im, uint64_t *a)
+{
+    if (im->format == XLATE_IMAGE_ELF || (!l->has_addr && im->has_addr))
+        *a = im->addr;
+    else if (l->has_addr)
+        *a = l->addr;
+    else
+        return false;
+    return true;
+}
+
+/* ARM: where a wrapped image goes (wrap_addr_given), else qvm's "first available location":
+ * the first RAM region, or one page into Xen's RAM when that leaves no room for the header. */
 static uint64_t wrap_addr(const struct xlate_ctx *x, const struct qc_load *l,
                           const struct xlate_image *im, const uint64_t *starts)
 {
-    if (im->format == XLATE_IMAGE_ELF || (!l->has_addr && im->has_addr))
-        return im->addr;
-    if (l->has_addr)
-        return l->addr;
+    uint64_t a;
+
+    if (wrap_addr_given(l, im, &a))
+        return a;
     for (size_t i = 0; i < x->cfg->nregions; i++)
         if (!x->cfg->regions[i].rom)
             return starts[i] >= ARM_RAM0 + PAGE ? starts[i] : ARM_RAM0 + PAGE;
     return ARM_RAM0 + PAGE;
+}
+
+/* Refuses an image with nothing to load; returns whether it did. */
+static bool wrap_empty(struct xlate_ctx *x, const struct qc_load *l, const struct xlate_image *im)
+{
+    if (im->size)
+        return false;
+    kernel_refuse(x, l, "%s%s%s%s: nothing to load", xlate_image_format_name(im->format),
+                  im->detail[0] ? " (" : "", im->detail, im->detail[0] ? ")" : "");
+    return true;
+}
+
+/* Refuses an entry outside [a, end); returns whether it did. */
+static bool wrap_entry_outside(struct xlate_ctx *x, const struct qc_load *l,
+                               const struct xlate_image *im, uint64_t a, uint64_t end,
+                               uint64_t entry)
+{
+    if (entry >= a && entry < end)
+        return false;
+    kernel_refuse(x, l,
+                  "%s: entry 0x%" PRIx64 " is outside the image (0x%" PRIx64 "-0x%" PRIx64 ")",
+                  xlate_image_format_name(im->format), entry, a, end);
+    return true;
+}
+
+/* qvm puts the file where the load says; an IFS's startup is linked for its header's. */
+static void wrap_warn_moved(struct xlate_ctx *x, const struct qc_load *l,
+                            const struct xlate_image *im, uint64_t a)
+{
+    if (im->format != XLATE_IMAGE_ELF && l->has_addr && im->has_addr && l->addr != im->addr)
+        qc_diag_sev(x->d, QC_SEV_WARNING, QC_CK_XLATE_KERNEL_FORMAT, l->loc,
+                    "kernel %s: loaded at 0x%" PRIx64 " as the load says, but its header puts "
+                    "it at 0x%" PRIx64 " (image_paddr - boot prefix), where its startup is linked",
+                    l->path, a, im->addr);
 }
 
 /* ARM: an image Xen's loader does not take is placed at its address behind a synthetic
@@ -116,11 +169,8 @@ static void plan_wrap(struct xlate_ctx *x, const struct qc_load *l, const struct
     uint64_t hdr = (a & ~(PAGE - 1)) - PAGE;
     const char *fmt = xlate_image_format_name(im->format);
 
-    if (im->size == 0) {
-        kernel_refuse(x, l, "%s%s%s%s: nothing to load", fmt, im->detail[0] ? " (" : "", im->detail,
-                      im->detail[0] ? ")" : "");
+    if (wrap_empty(x, l, im))
         return;
-    }
     if (im->arch == QC_ARCH_X86 || !im->is64) {
         kernel_refuse(x, l, "%s for %s: Xen on ARM starts 32-bit guests only from a Linux zImage",
                       fmt, im->arch == QC_ARCH_X86 ? "x86" : "a 32-bit CPU");
@@ -140,23 +190,67 @@ static void plan_wrap(struct xlate_ctx *x, const struct qc_load *l, const struct
                       fmt, a, im->size);
         return;
     }
-    if (entry < a || entry >= end) {
-        kernel_refuse(x, l,
-                      "%s: entry 0x%" PRIx64 " is outside the image (0x%" PRIx64 "-0x%" PRIx64 ")",
-                      fmt, entry, a, end);
+    if (wrap_entry_outside(x, l, im, a, end, entry))
         return;
-    }
-    /* qvm puts the file where the load says; an IFS's startup is linked for its header's. */
-    if (im->format != XLATE_IMAGE_ELF && l->has_addr && im->has_addr && l->addr != im->addr)
-        qc_diag_sev(x->d, QC_SEV_WARNING, QC_CK_XLATE_KERNEL_FORMAT, l->loc,
-                    "kernel %s: loaded at 0x%" PRIx64 " as the load says, but its header puts "
-                    "it at 0x%" PRIx64 " (image_paddr - boot prefix), where its startup is linked",
-                    l->path, a, im->addr);
+    wrap_warn_moved(x, l, im, a);
     x->plan->wrap = (struct xlate_wrap){
         .needed = true, .path = l->path, .addr = a, .entry = entry, .hdr_addr = hdr};
     /* Xen's meminit puts the DTB after the kernel when there is room, else just below it
      * (the RAM from 0x40000000 to the image is the guest's too). */
     x->kernel_ram_end = (end + 2 * MiB - 1) & ~(2 * MiB - 1);
+}
+
+/* x86 HVM: the guest's low RAM end — memory= from 0, below the MMIO hole. */
+static uint64_t x86_low_ram_end(const struct qc_config *cfg)
+{
+    uint64_t total = 0;
+
+    for (size_t i = 0; i < cfg->nregions; i++)
+        if (!cfg->regions[i].rom && total + cfg->regions[i].size >= total)
+            total += cfg->regions[i].size;
+    total = (total + MiB - 1) & ~(MiB - 1); /* memory= is whole MiB (map_ram) */
+    return total < X86_HOLE ? total : X86_HOLE;
+}
+
+/* x86 HVM: an image QEMU's loader does not take is placed at its address A behind a
+ * Multiboot 1 header page at A - 4 KiB with the address fields (docs/guest-images.md §4.1):
+ * QEMU copies it there and enters it in 32-bit protected mode, paging off, eax = 0x2BADB002,
+ * ebx = the Multiboot information. Below 1 MiB are the BIOS and hvmloader. */
+static void plan_mb_wrap(struct xlate_ctx *x, const struct qc_load *l, const struct xlate_image *im)
+{
+    uint64_t a = X86_WRAP_DEFAULT, end, entry, ram_end = x86_low_ram_end(x->cfg);
+    const char *fmt = xlate_image_format_name(im->format);
+
+    if (wrap_empty(x, l, im))
+        return;
+    wrap_addr_given(l, im, &a);
+    end = a + (im->mem_size > im->size ? im->mem_size : im->size); /* an IFS's RAM too */
+    entry = im->has_entry ? im->entry : a;
+    if (a < X86_HIGH_START + PAGE || (a & (PAGE - 1))) {
+        kernel_refuse(x, l,
+                      "%s at 0x%" PRIx64 ": QEMU's Multiboot loader (HVM) needs a 4 KiB-aligned "
+                      "address at or above 0x101000: the BIOS and hvmloader use the first MiB, "
+                      "and qvm-xl puts a 4 KiB Multiboot header page in front of the image",
+                      fmt, a);
+        return;
+    }
+    if (end < a || end > ram_end || ram_end - end < X86_WRAP_ROOM) {
+        kernel_refuse(x, l,
+                      "%s at 0x%" PRIx64 " (0x%" PRIx64 " bytes): must end 1 MiB below the "
+                      "guest's RAM end 0x%" PRIx64 " (memory=, below the MMIO hole at "
+                      "0xf0000000), which QEMU's Multiboot information and hvmloader need",
+                      fmt, a, im->size, ram_end);
+        return;
+    }
+    if (wrap_entry_outside(x, l, im, a, a + im->size, entry))
+        return;
+    wrap_warn_moved(x, l, im, a);
+    x->plan->wrap = (struct xlate_wrap){.needed = true,
+                                        .kind = XLATE_WRAP_MULTIBOOT1,
+                                        .path = l->path,
+                                        .addr = a,
+                                        .entry = entry,
+                                        .hdr_addr = a - PAGE};
 }
 
 /* x86 HVM: QEMU's Multiboot loader places a file that is not ELF by its header's address
@@ -203,8 +297,10 @@ static void plan_kernel(struct xlate_ctx *x, const uint64_t *starts)
                       xlate_arch_name(x->t->arch));
         return;
     }
-    if (st == XLATE_START_WRAP)
+    if (st == XLATE_START_WRAP && x->arm)
         plan_wrap(x, l, im, starts);
+    else if (st == XLATE_START_WRAP)
+        plan_mb_wrap(x, l, im);
     else if (x->hvm &&
              (im->format == XLATE_IMAGE_MULTIBOOT || im->format == XLATE_IMAGE_IFS_MULTIBOOT))
         plan_multiboot(x, l, im);
@@ -399,13 +495,23 @@ static void map_kernel(struct xlate_ctx *x, const struct qc_load *l)
     /* A name, not a path, as for the device tree: the toolstack writes the file. */
     snprintf(name, sizeof(name), "%s.kernel", x->dc->c_info.name ? x->dc->c_info.name : "guest");
     xlate_check(x, xlate_set_string(&b->kernel, name));
-    xlate_note(x, l->loc, "load", XLATE_APPROXIMATE, XLATE_RULE_LOAD_KERNEL,
-               "kernel=\"%s\": %s %s%s%s%s at 0x%" PRIx64 ", entry 0x%" PRIx64
-               ", behind an arm64 Image header page at 0x%" PRIx64 " (text_offset 0x%" PRIx64
-               ") that qvm-xl writes; x0 = the device tree",
-               name, xlate_image_format_name(im->format), l->path, im->detail[0] ? " (" : "",
-               im->detail, im->detail[0] ? ")" : "", w->addr, w->entry, w->hdr_addr,
-               w->hdr_addr - ARM_RAM0);
+    if (w->kind == XLATE_WRAP_MULTIBOOT1)
+        xlate_note(x, l->loc, "load", XLATE_APPROXIMATE, XLATE_RULE_LOAD_KERNEL,
+                   "kernel=\"%s\": %s %s%s%s%s at 0x%" PRIx64 "%s, wrapped behind a Multiboot 1 "
+                   "header at 0x%" PRIx64 " that qvm-xl writes, started by QEMU (HVM) at 0x%" PRIx64
+                   " in 32-bit protected mode, eax = 0x2BADB002, ebx = the Multiboot information",
+                   name, xlate_image_format_name(im->format), l->path, im->detail[0] ? " (" : "",
+                   im->detail, im->detail[0] ? ")" : "", w->addr,
+                   l->has_addr || im->has_addr ? "" : " (no address: qvm-xl's choice)", w->hdr_addr,
+                   w->entry);
+    else
+        xlate_note(x, l->loc, "load", XLATE_APPROXIMATE, XLATE_RULE_LOAD_KERNEL,
+                   "kernel=\"%s\": %s %s%s%s%s at 0x%" PRIx64 ", entry 0x%" PRIx64
+                   ", behind an arm64 Image header page at 0x%" PRIx64 " (text_offset 0x%" PRIx64
+                   ") that qvm-xl writes; x0 = the device tree",
+                   name, xlate_image_format_name(im->format), l->path, im->detail[0] ? " (" : "",
+                   im->detail, im->detail[0] ? ")" : "", w->addr, w->entry, w->hdr_addr,
+                   w->hdr_addr - ARM_RAM0);
     xlate_diag_last(x, QC_CK_IMAGE_FORMAT);
 }
 

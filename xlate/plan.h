@@ -33,8 +33,10 @@ const char *xlate_fidelity_name(enum xlate_fidelity f);
  * Kernel image formats and how each is started, per target (docs/guest-images.md §4).
  * X(ID, "name", AARCH64, X86_PVH, X86_HVM), each an XLATE_START_* suffix:
  *   ASIS   Xen's loader (or QEMU's, HVM) takes the file as it is
- *   WRAP   qvm-xl writes it behind a synthetic arm64 Image header placed at the image's
- *          address (toolstack: qx_image_wrap), with guest RAM grown to cover that address
+ *   WRAP   qvm-xl writes it behind a header page placed below the image's address
+ *          (toolstack: qx_image_wrap): on aarch64 a synthetic arm64 Image header, with guest
+ *          RAM grown to cover that address; on x86 HVM a Multiboot 1 header with the address
+ *          fields, for QEMU's Multiboot loader (such a kernel makes the guest HVM)
  *   REFUSE the target cannot start it: error xlate-kernel-format
  * The toolstack detects the format (toolstack/image.c); the translation, which does no
  * I/O, decides from this table.
@@ -46,15 +48,16 @@ const char *xlate_fidelity_name(enum xlate_fidelity f);
     X(BZIMAGE, "x86 bzImage", REFUSE, ASIS, ASIS)                                                  \
     X(GZIP, "gzip (unpacked by Xen)", ASIS, ASIS, ASIS)                                            \
     X(ELF_PVH, "ELF with the Xen PVH entry note", REFUSE, ASIS, ASIS)                              \
-    /* x86 PVH: libxenguest takes a note-less ELF32 (its HVM-firmware path); ELF64 fails */        \
-    X(ELF, "ELF without Xen notes", WRAP, ASIS, ASIS)                                              \
-    X(IFS, "QNX IFS", WRAP, REFUSE, REFUSE)                                                        \
+    /* x86 PVH: libxenguest takes a note-less ELF32 (its HVM-firmware path); an x86 ELF64 */       \
+    /* makes the guest HVM instead (map-guest.c) */                                                \
+    X(ELF, "ELF without Xen notes", WRAP, ASIS, WRAP)                                              \
+    X(IFS, "QNX IFS", WRAP, REFUSE, WRAP)                                                          \
     X(IFS_MULTIBOOT, "QNX IFS with a Multiboot header", WRAP, REFUSE, ASIS)                        \
     X(MULTIBOOT, "Multiboot image", REFUSE, REFUSE, ASIS)                                          \
     /* QEMU's loader takes Multiboot 1 only; Xen's PVH builder neither */                          \
     X(MULTIBOOT2, "Multiboot 2 image", REFUSE, REFUSE, REFUSE)                                     \
     X(PE, "PE/COFF (UEFI) image", REFUSE, REFUSE, REFUSE)                                          \
-    X(RAW, "raw binary", WRAP, REFUSE, REFUSE)
+    X(RAW, "raw binary", WRAP, REFUSE, WRAP)
 
 enum xlate_image_format {
 #define XLATE_IMG_ENUM(id, name, a64, pvh, hvm) XLATE_IMAGE_##id,
@@ -77,19 +80,28 @@ struct xlate_image {
     bool has_entry;                 /* the headers name an entry point (else: first byte) */
     uint64_t entry;                 /* ...that physical address */
     uint64_t size;                  /* bytes from addr the image occupies (file, or span) */
+    uint64_t mem_size;              /* IFS: bytes from addr it uses in RAM (to ram_paddr +
+                                       ram_size) when more than size, else 0 */
     bool mb_addr_fields;            /* Multiboot 1: consistent address fields (flags bit 16),
                                        which QEMU's loader needs for a file that is not ELF;
                                        addr and entry are then theirs */
     char detail[224];               /* what the headers say, or why nothing loads */
 };
 
+/* The header page a wrapped image gets (docs/guest-images.md §4.1). */
+enum xlate_wrapper {
+    XLATE_WRAP_ARM64_IMAGE, /* aarch64: Image header + trampoline, for Xen's Image loader */
+    XLATE_WRAP_MULTIBOOT1,  /* x86 HVM: Multiboot 1 header with the address fields, for QEMU */
+};
+
 /* The loader step's decision for an image to be wrapped (the toolstack writes the file). */
 struct xlate_wrap {
     bool needed;
+    enum xlate_wrapper kind;
     const char *path;  /* the file the configuration names (points into the model) */
     uint64_t addr;     /* where the image's first byte goes in guest memory */
     uint64_t entry;    /* where the boot vCPU starts */
-    uint64_t hdr_addr; /* the 4 KiB header page: kernel=0x40000000 + text_offset */
+    uint64_t hdr_addr; /* the 4 KiB header page (aarch64: 0x40000000 + text_offset) */
 };
 
 /* One line of the report: a qvm item, where it was, and what it became. */
@@ -124,7 +136,7 @@ struct xlate_plan {
     /* Input, set by the caller after xlate_plan_init and before xlate_translate: the kernel
      * file's format (zero: not read, passed through as before). */
     struct xlate_image kernel_image;
-    /* ARM: the kernel is to be wrapped (config.b_info.kernel is then the name "NAME.kernel",
+    /* The kernel is to be wrapped (config.b_info.kernel is then the name "NAME.kernel",
      * to be replaced by the file the toolstack writes). */
     struct xlate_wrap wrap;
 };

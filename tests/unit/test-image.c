@@ -157,6 +157,7 @@ static void test_probe_ifs(void **state)
     assert_int_equal(im.addr, 0x80000000);
     assert_false(im.has_entry); /* the first byte, as qvm */
     assert_int_equal(im.size, 0x5000);
+    assert_int_equal(im.mem_size, 0x10008); /* to ram_paddr + ram_size, past the file */
     assert_non_null(strstr(im.detail, "startup_vaddr 0x80000108"));
 
     /* No prefix: started at startup_vaddr. */
@@ -305,6 +306,79 @@ static void test_wrap(void **state)
     assert_int_equal(qx_image_wrap(raw, sizeof(raw), &im, &w, &out, &len), 0);
     assert_memory_equal(out + 0x1010, raw, sizeof(raw));
     free(out);
+}
+
+/* x86 HVM: the Multiboot 1 header page QEMU's loader reads — magic, flags (address fields,
+ * memory information), checksum, header_addr = load_addr = the page, load_end_addr = the end
+ * of the file, no bss, entry_addr — then the image 4 KiB in. */
+static void test_wrap_multiboot(void **state)
+{
+    unsigned char b[0x400], raw[100];
+    struct xlate_image im;
+    struct xlate_wrap w = {.needed = true,
+                           .kind = XLATE_WRAP_MULTIBOOT1,
+                           .addr = 0x400000,
+                           .entry = 0x400000,
+                           .hdr_addr = 0x3ff000};
+    unsigned char *out;
+    size_t len;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(raw); i++)
+        raw[i] = (unsigned char)i;
+    qx_image_probe(raw, sizeof(raw), sizeof(raw), &im);
+    assert_int_equal(qx_image_wrap(raw, sizeof(raw), &im, &w, &out, &len), 0);
+    assert_int_equal(len, 0x1000 + sizeof(raw));
+    assert_int_equal(get32(out), 0x1badb002);
+    assert_int_equal(get32(out + 4), 0x00010002);
+    assert_int_equal((uint32_t)(get32(out) + get32(out + 4) + get32(out + 8)), 0);
+    assert_int_equal(get32(out + 12), 0x3ff000);         /* header_addr */
+    assert_int_equal(get32(out + 16), 0x3ff000);         /* load_addr */
+    assert_int_equal(get32(out + 20), 0x3ff000 + len);   /* load_end_addr */
+    assert_int_equal(get32(out + 24), 0);                /* bss_end_addr */
+    assert_int_equal(get32(out + 28), 0x400000);         /* entry_addr */
+    assert_memory_equal(out + 0x1000, raw, sizeof(raw)); /* file offset 0x1000 */
+    /* QEMU sees a Multiboot image with the address fields, placed where qvm would. */
+    qx_image_probe(out, len, len, &im);
+    assert_int_equal(im.format, XLATE_IMAGE_MULTIBOOT);
+    assert_true(im.mb_addr_fields);
+    assert_int_equal(im.addr, 0x3ff000);
+    assert_int_equal(im.entry, 0x400000);
+    free(out);
+
+    /* An x86_64 ELF: flattened as for ARM (segment at paddr - lo, bss zeroed in the file),
+     * entry e_entry. */
+    qx_image_probe(b, elf64(b, 62, false), 0x400, &im);
+    w.addr = im.addr, w.hdr_addr = im.addr - 0x1000, w.entry = im.entry;
+    assert_int_equal(qx_image_wrap(b, sizeof(b), &im, &w, &out, &len), 0);
+    assert_int_equal(len, 0x1000 + 0x200);
+    assert_int_equal(get32(out + 16), 0x7ffff000);
+    assert_int_equal(get32(out + 20), 0x80000200);
+    assert_int_equal(get32(out + 28), 0x80000010);
+    assert_memory_equal(out + 0x1000, b + 0x100, 0x100);
+    for (size_t i = 0x1100; i < len; i++)
+        assert_int_equal(out[i], 0);
+    free(out);
+
+    /* A plain x86 IFS whose startup uses RAM past the file: that RAM is the loader's bss
+     * (QEMU puts its command lines after it). */
+    unsigned char ifs[0x1000] = {0};
+    ifs_header(ifs, 0x100, 62, 0x400100, 0x400200);
+    qx_image_probe(ifs, sizeof(ifs), sizeof(ifs), &im);
+    assert_int_equal(im.format, XLATE_IMAGE_IFS);
+    assert_int_equal(im.mem_size, 0x10100);
+    w.addr = w.entry = 0x400000, w.hdr_addr = 0x3ff000;
+    assert_int_equal(qx_image_wrap(ifs, sizeof(ifs), &im, &w, &out, &len), 0);
+    assert_int_equal(len, 0x2000);
+    assert_int_equal(get32(out + 20), 0x401000); /* load_end_addr: the file */
+    assert_int_equal(get32(out + 24), 0x410100); /* bss_end_addr: ram_paddr + ram_size */
+    assert_memory_equal(out + 0x1000, ifs, sizeof(ifs));
+    free(out);
+
+    /* Multiboot addresses are 32 bits: nothing at or above 4 GiB. */
+    w.addr = w.entry = UINT64_C(0x100000000), w.hdr_addr = UINT64_C(0xfffff000);
+    qx_image_probe(raw, sizeof(raw), sizeof(raw), &im);
+    assert_int_equal(qx_image_wrap(raw, sizeof(raw), &im, &w, &out, &len), -1);
 }
 
 /* Translates @conf for @arch with @im as the kernel's format; the first error's check name
@@ -485,6 +559,82 @@ static void test_xlate_multiboot(void **state)
     done(&plan, &doc);
 }
 
+/* x86: a raw binary, a plain IFS and an x86_64 ELF without notes are wrapped behind a
+ * Multiboot 1 header page at A - 4 KiB and make the guest HVM; A must leave the first MiB
+ * and the header page to the BIOS, be 4 KiB-aligned and end 1 MiB below RAM's end. */
+static void test_xlate_x86_wrap(void **state)
+{
+    struct xlate_image raw = {.format = XLATE_IMAGE_RAW, .is64 = true, .size = 0x3000};
+    struct xlate_image ifs = {.format = XLATE_IMAGE_IFS,
+                              .arch = QC_ARCH_X86,
+                              .is64 = true,
+                              .size = 0x3000,
+                              .has_addr = true,
+                              .addr = 0x300000};
+    struct xlate_image elf = {.format = XLATE_IMAGE_ELF,
+                              .arch = QC_ARCH_X86,
+                              .is64 = true,
+                              .size = 0x200,
+                              .has_addr = true,
+                              .addr = 0x800000,
+                              .has_entry = true,
+                              .entry = 0x800010};
+    struct xlate_image elf32 = elf;
+    struct xlate_plan plan;
+    struct qc_doc doc;
+    char err[64];
+
+    (void)state;
+    elf32.is64 = false;
+    xlate_for(XLATE_ARCH_X86_64, "system k ram 1m,64m load 0x400000,r", &raw, &plan, &doc, err);
+    assert_string_equal(err, "");
+    assert_int_equal(plan.type, LIBXL_DOMAIN_TYPE_HVM);
+    assert_non_null(strstr(plan.type_reason, "Multiboot 1 header"));
+    assert_true(plan.wrap.needed);
+    assert_int_equal(plan.wrap.kind, XLATE_WRAP_MULTIBOOT1);
+    assert_int_equal(plan.wrap.addr, 0x400000);
+    assert_int_equal(plan.wrap.hdr_addr, 0x3ff000);
+    assert_int_equal(plan.wrap.entry, 0x400000);
+    assert_string_equal(plan.config.b_info.kernel, "k.kernel");
+    assert_int_equal(plan.config.b_info.target_memkb, 64 * 1024); /* RAM does not grow */
+    assert_true(has_diag(&doc, "image-format"));
+    done(&plan, &doc);
+    /* No address: 0x200000. */
+    xlate_for(XLATE_ARCH_X86_64, "system k ram 1m,64m load r", &raw, &plan, &doc, err);
+    assert_string_equal(err, "");
+    assert_int_equal(plan.wrap.addr, 0x200000);
+    done(&plan, &doc);
+    /* An IFS at image_paddr - boot prefix, entry its first byte; an ELF at its p_paddr. */
+    xlate_for(XLATE_ARCH_X86_64, "system k ram 1m,64m load ifs", &ifs, &plan, &doc, err);
+    assert_string_equal(err, "");
+    assert_int_equal(plan.wrap.addr, 0x300000);
+    assert_int_equal(plan.wrap.entry, 0x300000);
+    done(&plan, &doc);
+    xlate_for(XLATE_ARCH_X86_64, "system k ram 1m,64m load e", &elf, &plan, &doc, err);
+    assert_string_equal(err, "");
+    assert_int_equal(plan.type, LIBXL_DOMAIN_TYPE_HVM);
+    assert_int_equal(plan.wrap.addr, 0x800000);
+    assert_int_equal(plan.wrap.entry, 0x800010);
+    done(&plan, &doc);
+    /* A note-less ELF32 stays Xen's (PVH, its HVM-firmware loader), as before. */
+    xlate_for(XLATE_ARCH_X86_64, "system k ram 1m,64m load e", &elf32, &plan, &doc, err);
+    assert_string_equal(err, "");
+    assert_int_equal(plan.type, LIBXL_DOMAIN_TYPE_PVH);
+    assert_false(plan.wrap.needed);
+    done(&plan, &doc);
+    /* Refused, naming the file: below 1 MiB + 4 KiB, not page-aligned, beyond RAM. */
+    for (const char *const *c = (const char *const[]){"system k ram 1m,64m load 0x100000,r",
+                                                      "system k ram 1m,64m load 0x400010,r",
+                                                      "system k ram 1m,8m load 0x800000,r", NULL};
+         *c; c++) {
+        xlate_for(XLATE_ARCH_X86_64, *c, &raw, &plan, &doc, err);
+        assert_string_equal(err, "xlate-kernel-format");
+        assert_false(plan.wrap.needed);
+        assert_non_null(strstr(doc.d.items[0].msg, "kernel r:"));
+        done(&plan, &doc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_probe_elf),           cmocka_unit_test(test_wrap),
         cmocka_unit_test(test_xlate_raw_grows_ram), cmocka_unit_test(test_xlate_refusals),
         cmocka_unit_test(test_probe_multiboot),     cmocka_unit_test(test_xlate_multiboot),
+        cmocka_unit_test(test_wrap_multiboot),      cmocka_unit_test(test_xlate_x86_wrap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,8 @@
  * "a.out kludge"), which is what lets a loader place a raw binary (QNX's
  * [virtual=x86_64,multiboot] images are such files, docs/guest-images.md §1.3), then with
  * -DIFS a QNX startup header at offset 0x100 (preboot_size 0x100), then the 32-bit entry.
+ * With -DRAW no header at all: the entry is the first byte, as qvm starts a raw binary, and
+ * qvm-xl wraps it behind a Multiboot 1 header of its own.
  * Entry state (Multiboot 1): 32-bit protected mode, paging off, eax = 0x2BADB002,
  * ebx = the Multiboot information. */
 #define MB_MAGIC 0x1BADB002
@@ -11,6 +13,7 @@
     .code32
     .global _image_start
 _image_start:
+#ifndef RAW
 mb_header:
     .long   MB_MAGIC
     .long   MB_FLAGS
@@ -20,6 +23,7 @@ mb_header:
     .long   _load_end   /* load_end_addr */
     .long   _bss_end    /* bss_end_addr */
     .long   _start      /* entry_addr */
+#endif
 #ifdef IFS
     /* struct startup_header (sys/startup.h, docs/guest-images.md §1.2), little-endian. */
     .org    0x100
