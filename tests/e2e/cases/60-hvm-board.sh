@@ -120,7 +120,11 @@ tr -d '\r' <$out 2>/dev/null | grep '^QXGUEST' | sed 's/^/# /'
 is "QEMU's Multiboot loader started the raw guest (eax)" "$(field load magic)" 0x2badb002
 is "the raw guest runs at its load address" "$(val load)" 0x400000
 is "the raw guest was entered at its first byte" "$(field load entry)" 0x400000
-is "the raw guest has its command line" "$(line cmdline)" "$img qnx raw stand-in"
+# QEMU's Multiboot cmdline starts with the kernel file it loaded: here the wrapped image
+# qvm-xl staged (and removed once the domain was built).
+is "the raw guest has its command line" "$(line cmdline)" "/run/qvm-xl/hvm-raw.kernel qnx raw stand-in"
+[ ! -e /run/qvm-xl/hvm-raw.kernel ] && ok "the staged wrapped image is gone after create" ||
+    not_ok "the staged wrapped image is gone after create"
 mem=$(val memkb)
 diag "raw guest RAM (E820 type 1): $mem KiB"
 if [ "${mem:-0}" -ge 63488 ] && [ "${mem:-0}" -le 65536 ]; then
