@@ -16,18 +16,15 @@ timeout 150 qvm-xl create -F "$D/pvh-small.qvmconf" >/dev/null 2>&1
 is "create -F: a guest that powers off exits 0" "$?" 0
 is "create -F: the powered-off guest is gone" "$(qx_domains | tr '\n' ' ')" ""
 # ... and 3 when the domain is destroyed from outside (qvm killed: power cut).
-# The earlier runs' "QXGUEST end" lines must not count. The log is not removed: xenconsoled
-# may still append to the removed file, and the new run's report would never show.
-ends() { tr -d '\r' <"$(qx_console pvh-small)" 2>/dev/null | grep -c '^QXGUEST end'; }
-n0=$(ends)
+# The earlier runs' "QXGUEST end" lines must not count (qx_wait_console_more).
+n0=$(qx_console_count pvh-small '^QXGUEST end')
 timeout 150 qvm-xl create -F "$D/pvh-small.qvmconf" cmdline "console=hvc0 qxguest.stay=1" \
     >/dev/null 2>&1 &
 fg=$!
 # Destroyed once it runs: earlier, create itself would still be at work (unpause...), and a
 # domain destroyed under it is a creation failure (exit 4), not a stopped guest.
-end=$(($(qx_now) + 10000))
-while [ "$(ends)" -le "$n0" ] && [ "$(qx_now)" -lt "$end" ]; do sleep 0.2; done
-[ "$(ends)" -gt "$n0" ] || not_ok "create -F: the staying guest reported"
+qx_wait_console_more pvh-small '^QXGUEST end' "$n0" 100 ||
+    not_ok "create -F: the staying guest reported"
 xl destroy pvh-small >/dev/null 2>&1
 wait $fg
 is "create -F: a domain destroyed from outside exits 3" "$?" 3

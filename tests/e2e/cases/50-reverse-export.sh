@@ -25,15 +25,12 @@ diag "export: $(grep -c '^#   ' "$out") lossy key(s) kept as comments"
 grep -v '^#' "$out" | sed 's/^/# exported: /'
 check "qvm-xl check on the export" qvm-xl check "$out"
 check "xl destroy" xl destroy rev
-# The first guest's "QXGUEST end" must not count. Its log is not removed: xenconsoled may
-# still append the re-created guest's output to the removed file, which never shows.
-ends() { tr -d '\r' <"$(qx_console rev)" 2>/dev/null | grep -c '^QXGUEST end'; }
-n0=$(ends)
+# The first guest's "QXGUEST end" must not count (qx_wait_console_more).
+n0=$(qx_console_count rev '^QXGUEST end')
 
 check "qvm-xl create from the export" qvm-xl create "$out"
-end=$(($(qx_now) + 12000))
-while [ "$(ends)" -le "$n0" ] && [ "$(qx_now)" -lt "$end" ]; do sleep 0.2; done
-[ "$(ends)" -gt "$n0" ] && ok "re-created guest reported" || not_ok "re-created guest reported"
+qx_wait_console_more rev '^QXGUEST end' "$n0" 120 && ok "re-created guest reported" ||
+    not_ok "re-created guest reported"
 is "same vCPU count" "$(qx_vcpu_count rev)" "$vcpus"
 is "same vCPU 0 affinity" "$(qx_vcpu_affinity rev 0)" "$aff0"
 is "same vCPU 1 affinity" "$(qx_vcpu_affinity rev 1)" "$aff1"

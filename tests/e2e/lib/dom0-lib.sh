@@ -42,9 +42,21 @@ qx_console() { echo "$QX_CONSOLE_DIR/guest-$1.log"; }
 # qx_wait_console DOM REGEX [SECONDS]: wait until DOM's console shows a line matching the
 # extended REGEX; 1 on timeout (default 60 s). Never waits longer.
 qx_wait_console() {
-    _end=$(($(qx_now) + ${3:-60} * 100))
+    qx_wait_console_more "$1" "$2" 0 "${3:-60}"
+}
+
+# qx_console_count DOM PATTERN: how many lines of DOM's console log match PATTERN.
+qx_console_count() {
+    { tr -d '\r' <"$(qx_console "$1")"; } 2>/dev/null | grep -cE "$2"
+}
+
+# qx_wait_console_more DOM PATTERN N [SECS]: until more than N lines of DOM's console log
+# match PATTERN. For a guest re-created under a name that ran before: its log is appended
+# to, never removed (xenconsoled may still write to a removed log, whose lines never show).
+qx_wait_console_more() {
+    _end=$(($(qx_now) + ${4:-60} * 100))
     while [ "$(qx_now)" -lt "$_end" ]; do
-        tr -d '\r' <"$(qx_console "$1")" 2>/dev/null | grep -qE "$2" && return 0
+        [ "$(qx_console_count "$1" "$2")" -gt "$3" ] && return 0
         sleep 0.2
     done
     return 1
