@@ -25,6 +25,26 @@ line() { tr -d '\r' <$out 2>/dev/null | sed -n "s/^QXGUEST $1[= ]//p" | tail -n1
 val() { line "$1" | cut -d' ' -f1; }
 # field KEY NAME: NAME=value on the line of KEY.
 field() { line "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# report DOM WHAT: waits up to 240 s, while DOM exists, for the stand-in's "QXGUEST end" in
+# $out; ok WHAT, else not_ok WHAT with where the guest got to.
+report() {
+    end=$(($(qx_now) + 24000))
+    while ! grep -q '^QXGUEST end' $out 2>/dev/null && xl list "$1" >/dev/null 2>&1 &&
+        [ "$(qx_now)" -lt "$end" ]; do sleep 0.5; done
+    if grep -q '^QXGUEST end' $out 2>/dev/null; then
+        ok "$2"
+        return
+    fi
+    not_ok "$2"
+    tail -c 600 $out 2>/dev/null | sed 's/^/#   ttyS0: /'
+    tail -n 15 "/var/log/xen/qemu-dm-$1.log" 2>/dev/null | sed 's/^/#   qemu: /'
+    tail -n 15 "/var/log/xen/xl-$1.log" 2>/dev/null | sed 's/^/#   xl: /'
+    # The stand-in echoes its report to Xen's debug port 0xe9 too ("(dN) QXGUEST ...").
+    xl dmesg | tail -n 12 | sed 's/^/#   xen: /'
+    xl vcpu-list "$1" 2>/dev/null | sed 's/^/#   vcpu: /'
+    xl debug-keys v >/dev/null 2>&1 # AMD-V VMCBs: where the guest's vCPUs are
+    xl dmesg | grep -a -i -E 'vmcb for|rip|cr0 =' | tail -n 12 | sed 's/^/#   xen: /'
+}
 
 explain=$(qvm-xl check --explain "$D/hvm-board.qvmconf" 2>&1)
 case $explain in
@@ -40,21 +60,7 @@ is "one QEMU device model runs for it" "$(pidof xen-qemu-system-i386 | wc -w)" 1
 is "xl vcpu-list shows 2 vCPUs" "$(qx_vcpu_count hvm-board)" 2
 is "vCPU 0 hard affinity (cpu runmask 1)" "$(qx_vcpu_affinity hvm-board 0)" 1
 is "vCPU 1 hard affinity (cpu runmask 0)" "$(qx_vcpu_affinity hvm-board 1)" 0
-end=$(($(qx_now) + 24000))
-while ! grep -q '^QXGUEST end' $out 2>/dev/null && [ "$(qx_now)" -lt "$end" ]; do sleep 0.5; done
-if grep -q '^QXGUEST end' $out 2>/dev/null; then
-    ok "the guest's report reached the hostdev file through QEMU's COM1"
-else
-    not_ok "the guest's report reached the hostdev file through QEMU's COM1"
-    tail -c 600 $out 2>/dev/null | sed 's/^/#   ttyS0: /'
-    tail -n 15 /var/log/xen/qemu-dm-hvm-board.log 2>/dev/null | sed 's/^/#   qemu: /'
-    tail -n 15 /var/log/xen/xl-hvm-board.log 2>/dev/null | sed 's/^/#   xl: /'
-    # The stand-in echoes its report to Xen's debug port 0xe9 too ("(dN) QXGUEST ...").
-    xl dmesg | tail -n 12 | sed 's/^/#   xen: /'
-    xl vcpu-list hvm-board 2>/dev/null | sed 's/^/#   vcpu: /'
-    xl debug-keys v >/dev/null 2>&1 # AMD-V VMCBs: where the guest's vCPUs are
-    xl dmesg | grep -a -i -E 'vmcb for|rip|cr0 =' | tail -n 12 | sed 's/^/#   xen: /'
-fi
+report hvm-board "the guest's report reached the hostdev file through QEMU's COM1"
 diag "guest report after $(qx_elapsed "$t") s"
 tr -d '\r' <$out 2>/dev/null | grep '^QXGUEST' | sed 's/^/# /'
 is "QEMU's Multiboot loader started it (eax)" "$(field load magic)" 0x2badb002
@@ -105,16 +111,7 @@ t=$(qx_now)
 check "qvm-xl create hvm-raw (a raw binary at 0x400000, HVM)" qvm-xl create "$D/hvm-raw.qvmconf"
 diag "time qvm-xl-create-hvm-raw $(qx_elapsed "$t") s"
 end=$(($(qx_now) + 24000))
-while ! grep -q '^QXGUEST end' $out 2>/dev/null && xl list hvm-raw >/dev/null 2>&1 &&
-    [ "$(qx_now)" -lt "$end" ]; do sleep 0.5; done
-if grep -q '^QXGUEST end' $out 2>/dev/null; then
-    ok "the raw guest's report reached the hostdev file"
-else
-    not_ok "the raw guest's report reached the hostdev file"
-    tail -c 600 $out 2>/dev/null | sed 's/^/#   ttyS0: /'
-    tail -n 15 /var/log/xen/qemu-dm-hvm-raw.log 2>/dev/null | sed 's/^/#   qemu: /'
-    xl dmesg | tail -n 12 | sed 's/^/#   xen: /'
-fi
+report hvm-raw "the raw guest's report reached the hostdev file"
 diag "raw guest report after $(qx_elapsed "$t") s"
 tr -d '\r' <$out 2>/dev/null | grep '^QXGUEST' | sed 's/^/# /'
 is "QEMU's Multiboot loader started the raw guest (eax)" "$(field load magic)" 0x2badb002
