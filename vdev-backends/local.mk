@@ -15,7 +15,9 @@ vdev_backends_libvdev_a_SOURCES = \
 	vdev-backends/wdt-sp805.h vdev-backends/wdt-sp805.c \
 	vdev-backends/virtqueue.h vdev-backends/virtqueue.c \
 	vdev-backends/virtio-mmio.h vdev-backends/virtio-mmio.c \
-	vdev-backends/virtio-console.h vdev-backends/virtio-console.c
+	vdev-backends/virtio-console.h vdev-backends/virtio-console.c \
+	vdev-backends/virtio-blk.h vdev-backends/virtio-blk.c \
+	vdev-backends/virtio-net.h vdev-backends/virtio-net.c
 vdev_backends_libvdev_a_CPPFLAGS = $(AM_CPPFLAGS)
 
 libexec_PROGRAMS += vdev-backends/qvm-xl-backend
@@ -68,6 +70,14 @@ TESTS += tests/unit/test-virtio
 tests_unit_test_virtio_SOURCES = tests/unit/test-virtio.c vdev-backends/vdev-fake.h
 tests_unit_test_virtio_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
 tests_unit_test_virtio_LDADD = $(VDEV_TEST_LDADD)
+check_PROGRAMS += tests/unit/test-virtio-blk tests/unit/test-virtio-net
+TESTS += tests/unit/test-virtio-blk tests/unit/test-virtio-net
+tests_unit_test_virtio_blk_SOURCES = tests/unit/test-virtio-blk.c vdev-backends/vdev-fake.h
+tests_unit_test_virtio_blk_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
+tests_unit_test_virtio_blk_LDADD = $(VDEV_TEST_LDADD)
+tests_unit_test_virtio_net_SOURCES = tests/unit/test-virtio-net.c vdev-backends/vdev-fake.h
+tests_unit_test_virtio_net_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
+tests_unit_test_virtio_net_LDADD = $(VDEV_TEST_LDADD)
 
 EXTRA_DIST += docs/backends.md
 

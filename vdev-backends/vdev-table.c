@@ -7,6 +7,8 @@ extern const struct vdev_ops vdev_pl011_ops;
 extern const struct vdev_ops vdev_wdt_ib700_ops;
 extern const struct vdev_ops vdev_wdt_sp805_ops;
 extern const struct vdev_ops vdev_virtio_console_ops;
+extern const struct vdev_ops vdev_virtio_blk_ops;
+extern const struct vdev_ops vdev_virtio_net_ops;
 
 /* Explicit, not constructor-registered: objects in a static library that nothing
  * references are never linked, and devices would silently vanish. */
@@ -16,5 +18,7 @@ const struct vdev_ops *const vdev_types[] = {
     &vdev_wdt_ib700_ops,
     &vdev_wdt_sp805_ops,
     &vdev_virtio_console_ops,
+    &vdev_virtio_blk_ops,
+    &vdev_virtio_net_ops,
     NULL,
 };
