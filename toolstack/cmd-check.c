@@ -202,6 +202,7 @@ int cmd_check(int argc, char **argv)
         {"no-files", no_argument, NULL, 'F'},
         {"list-checks", no_argument, NULL, 'L'},
         {"asinfo", required_argument, NULL, 'A'},
+        {"prefer-pv", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     static const char *const hidden[] = {"arch", NULL};
@@ -264,6 +265,9 @@ int cmd_check(int argc, char **argv)
             break;
         case 'A':
             o.lo.asinfo = optarg;
+            break;
+        case 'V':
+            o.lo.prefer_pv = true;
             break;
         case 'L':
             qx_checks_print(stdout);

@@ -109,6 +109,7 @@ int cmd_convert(int argc, char **argv)
         {"no-files", no_argument, NULL, 'X'},
         {"dtb", required_argument, NULL, 'D'},
         {"allow-partial", no_argument, NULL, 'P'},
+        {"prefer-pv", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     struct qx_getopt g = {
@@ -147,6 +148,9 @@ int cmd_convert(int argc, char **argv)
             break;
         case 'A':
             lo.asinfo = optarg;
+            break;
+        case 'V':
+            lo.prefer_pv = true;
             break;
         case 'X':
             no_files = true;

@@ -31,7 +31,8 @@ static int parse_opts(int argc, char **argv, struct create_opts *o)
     static const struct option longopts[] = {
         {"dry-run", no_argument, NULL, 'n'},      {"host-reserve", required_argument, NULL, 'R'},
         {"target", required_argument, NULL, 'T'}, {"asinfo", required_argument, NULL, 'A'},
-        {"no-files", no_argument, NULL, 'X'},     {NULL, 0, NULL, 0},
+        {"no-files", no_argument, NULL, 'X'},     {"prefer-pv", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
     };
     struct qx_getopt g = {.cmd = "create",
                           .optstring = "cpnNF",
@@ -67,6 +68,9 @@ static int parse_opts(int argc, char **argv, struct create_opts *o)
             break;
         case 'A':
             o->load.asinfo = optarg;
+            break;
+        case 'V':
+            o->load.prefer_pv = true;
             break;
         case 'X':
             o->no_files = true;

@@ -120,6 +120,7 @@ int qx_load_read(struct qx_load *l, const char *file, int nwords, char *const *w
         (struct qc_subst){.env = qc_subst_getenv, .asinfo = qx_asinfo_lookup, .opaque = &l->asinfo};
     l->doc.opts.read.subst = &l->subst;
     l->doc.opts.parse.arch = o->arch;
+    l->prefer_pv = o->prefer_pv;
     l->doc.d.disabled = o->disabled;
     l->doc.d.promoted = o->promoted;
     if (is_stdin(file)) {
@@ -136,13 +137,16 @@ out:
     return rc;
 }
 
-int qx_load_translate(struct qx_load *l, const struct xlate_target *t)
+int qx_load_translate(struct qx_load *l, const struct xlate_target *target)
 {
+    struct xlate_target t = *target;
+
+    t.prefer_pv |= l->prefer_pv;
     xlate_plan_dispose(&l->plan);
     xlate_plan_init(&l->plan);
     /* The kernel's format decides how it is started (and the RAM an ARM image needs). */
     qx_kernel_probe(&l->doc.cfg, &l->plan.kernel_image);
-    return xlate_translate(&l->doc.cfg, t, &l->plan, &l->doc.d) || l->doc.d.errors ? -1 : 0;
+    return xlate_translate(&l->doc.cfg, &t, &l->plan, &l->doc.d) || l->doc.d.errors ? -1 : 0;
 }
 
 int qx_load_files(struct qx_load *l, const struct xlate_target *t, bool files, const char *hint)

@@ -15,6 +15,7 @@ struct qx_load_opts {
     const char *asinfo; /* host description file; NULL: QX_ASINFO_DEFAULT if it exists */
     enum qc_arch arch;  /* QC_ARCH_ANY: inferred */
     const char *const *disabled, *const *promoted; /* -W/-E check names, or NULL */
+    bool prefer_pv; /* --prefer-pv: virtio vdevs as Xen PV devices (xlate_target.prefer_pv) */
 };
 
 struct qx_load {
@@ -23,6 +24,7 @@ struct qx_load {
     struct qc_subst subst; /* $env{} and $asinfo_*{} (from asinfo) for the doc's reads */
     struct xlate_plan plan;
     char *staged[2]; /* the files qx_load_stage wrote, for qx_load_unstage */
+    bool prefer_pv;  /* from qx_load_opts, applied to every target translated for */
 };
 
 void qx_load_init(struct qx_load *l);

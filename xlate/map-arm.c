@@ -22,7 +22,20 @@ static int begin_node(void *fdt, const char *name)
     return r;
 }
 
-/* One node per passed region: "qvm-pass@ADDR" with reg and, if any, its SPI. */
+struct xlate_dt_node *xlate_dt_node_add(struct xlate_ctx *x)
+{
+    struct xlate_dt_node *n = realloc(x->dt_nodes, (x->ndt_nodes + 1) * sizeof(*n));
+
+    if (!n)
+        return NULL;
+    x->dt_nodes = n;
+    n += x->ndt_nodes++;
+    *n = (struct xlate_dt_node){0};
+    return n;
+}
+
+/* One node per passed region ("qvm-pass@ADDR") or virtio-mmio device ("virtio@ADDR", as Linux's
+ * and QNX's drivers find them by compatible): reg and, if any, its SPI (level-high). */
 static int add_region(void *fdt, const struct xlate_dt_node *n)
 {
     fdt32_t reg[4] = {cpu_to_fdt32(n->addr >> 32), cpu_to_fdt32(n->addr),
@@ -31,10 +44,13 @@ static int add_region(void *fdt, const struct xlate_dt_node *n)
     char name[40];
     int r;
 
-    snprintf(name, sizeof(name), "qvm-pass@%" PRIx64, n->addr);
+    snprintf(name, sizeof(name), "%s@%" PRIx64, n->compatible ? "virtio" : "qvm-pass", n->addr);
     r = fdt_begin_node(fdt, name);
     if (!r)
-        r = fdt_property_string(fdt, "compatible", "qvm-xl,passthrough");
+        r = fdt_property_string(fdt, "compatible",
+                                n->compatible ? n->compatible : "qvm-xl,passthrough");
+    if (!r && n->compatible) /* the device reads guest RAM: no cache maintenance needed */
+        r = fdt_property(fdt, "dma-coherent", NULL, 0);
     if (!r)
         r = fdt_property(fdt, "reg", reg, sizeof(reg));
     if (!r && n->spi) {
@@ -83,7 +99,8 @@ void xlate_map_arm(struct xlate_ctx *x)
         return;
     if (x->user_fdt) {
         xlate_note(x, x->user_fdt->loc, "device tree", XLATE_APPROXIMATE, XLATE_RULE_ARM_DT,
-                   "the passed regions must be described under /passthrough in %s",
+                   "the passed regions and virtio-mmio devices must be described under "
+                   "/passthrough in %s",
                    x->user_fdt->path);
         return;
     }

@@ -37,9 +37,14 @@ struct xlate_ctx {
     /* ARM /passthrough nodes to generate: regions (guest addr, len) and SPIs. */
     struct xlate_dt_node {
         uint64_t addr, len;
-        uint32_t spi; /* 0 = none */
+        uint32_t spi;           /* 0 = none */
+        const char *compatible; /* NULL: a passed region ("qvm-xl,passthrough") */
     } * dt_nodes;
     size_t ndt_nodes;
+    /* ARM virtio-mmio devices: how many were placed in libxl's window, the highest SPI. */
+    unsigned nvirtio_placed;
+    uint32_t virtio_spi_max;
+    struct qc_loc virtio_spi_loc;
     const struct qc_load *user_fdt;
     /* ARM, a wrapped kernel: the guest RAM end it needs (0: none); the kernel was refused. */
     uint64_t kernel_ram_end;
@@ -56,6 +61,24 @@ void xlate_diag_last(struct xlate_ctx *x, enum qc_check_id id);
 /* A qvm-xl-backend --device spec for the vdev at @loc. */
 int xlate_backend(struct xlate_ctx *x, struct qc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The last value of option @opt of @v, or NULL. */
+const struct qc_value *xlate_vdev_value(const struct qc_vdev *v, enum qc_vopt opt);
+/* Adds a qvm-xl-backend device "TYPE,io|mem=ADDR[,hostdev=..][,spi=N|isa-irq=N]<extra>" for
+ * @v and its report line (@what ends it); false (after a diagnostic) when the target has no
+ * ioreq servers or a hostdev cannot be passed. */
+bool xlate_vdev_backend(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp,
+                        enum xlate_rule rule, const char *space, uint64_t addr, const char *extra,
+                        const char *what);
+/* A new zeroed /passthrough node to fill in, or NULL (ENOMEM). */
+struct xlate_dt_node *xlate_dt_node_add(struct xlate_ctx *x);
+/* map-virtio.c. Whether virtio vdevs stay virtio devices for this target. */
+bool xlate_virtio_wanted(const struct xlate_ctx *x);
+/* Gives virtio vdev @v to the guest as a qvm-xl-backend virtio-mmio device; false when the
+ * target does not take that way (the caller maps @v otherwise). */
+bool xlate_virtio_mmio(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp,
+                       enum xlate_rule rule);
+/* After the vdevs: makes the guest's vGIC hold the virtio devices' SPIs. */
+void xlate_virtio_finish(struct xlate_ctx *x);
 /* Records an ENOMEM (or other) failure of a helper returning 0 / error. */
 void xlate_check(struct xlate_ctx *x, int rc);
 

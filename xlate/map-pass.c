@@ -57,14 +57,14 @@ static void pass_mem(struct xlate_ctx *x, const struct qc_locspec *l)
                "iomem host 0x%" PRIx64 " -> guest 0x%" PRIx64 ", 0x%" PRIx64 " bytes%s", h, g, len,
                dma ? "; DMA: iomem does not program the IOMMU" : "");
     if (x->arm) {
-        struct xlate_dt_node *n = realloc(x->dt_nodes, (x->ndt_nodes + 1) * sizeof(*n));
+        struct xlate_dt_node *n = xlate_dt_node_add(x);
 
         if (!n) {
             x->nomem = 1;
             return;
         }
-        x->dt_nodes = n;
-        x->dt_nodes[x->ndt_nodes++] = (struct xlate_dt_node){.addr = g, .len = len};
+        n->addr = g;
+        n->len = len;
     }
 }
 

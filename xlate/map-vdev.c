@@ -9,7 +9,7 @@
 
 typedef void vdev_fn(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp);
 
-static const struct qc_value *value(const struct qc_vdev *v, enum qc_vopt opt)
+const struct qc_value *xlate_vdev_value(const struct qc_vdev *v, enum qc_vopt opt)
 {
     const struct qc_value *last = NULL;
 
@@ -73,10 +73,9 @@ static const char *irq_key(struct xlate_ctx *x, const struct qc_vdev *v, char *b
     return buf + 1;
 }
 
-/* Adds a backend device "TYPE,io|mem=ADDR<extra>" for @v; false when the target has no ioreq. */
-static bool backend(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp,
-                    enum xlate_rule rule, const char *space, uint64_t addr, const char *extra,
-                    const char *what)
+bool xlate_vdev_backend(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp,
+                        enum xlate_rule rule, const char *space, uint64_t addr, const char *extra,
+                        const char *what)
 {
     char hostdev[1024], irq[32];
     const char *irqtext;
@@ -106,12 +105,12 @@ static bool backend(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
 
 static void map_gic(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
 {
-    const struct qc_value *ver = value(v, QC_VOPT_VERSION);
+    const struct qc_value *ver = xlate_vdev_value(v, QC_VOPT_VERSION);
     unsigned n = ver && ver->nnums ? (unsigned)ver->nums[0] : 0;
-    bool moved =
-        v->has_loc || value(v, QC_VOPT_GICC) || value(v, QC_VOPT_GICD) || value(v, QC_VOPT_GICR);
+    bool moved = v->has_loc || xlate_vdev_value(v, QC_VOPT_GICC) ||
+                 xlate_vdev_value(v, QC_VOPT_GICD) || xlate_vdev_value(v, QC_VOPT_GICR);
 
-    if (!n && (value(v, QC_VOPT_GICR) || value(v, QC_VOPT_ITS)))
+    if (!n && (xlate_vdev_value(v, QC_VOPT_GICR) || xlate_vdev_value(v, QC_VOPT_ITS)))
         n = 3;
     if (n && n != 2 && n != 3) {
         qc_diag(x->d, QC_CK_XLATE_GIC, v->loc, "GIC version %u: Xen offers v2 or v3", n);
@@ -127,7 +126,7 @@ static void map_gic(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
     x->dc->b_info.arch_arm.gic_version = n == 2   ? LIBXL_GIC_VERSION_V2
                                          : n == 3 ? LIBXL_GIC_VERSION_V3
                                                   : LIBXL_GIC_VERSION_DEFAULT;
-    if (value(v, QC_VOPT_ITS) || value(v, QC_VOPT_MSI))
+    if (xlate_vdev_value(v, QC_VOPT_ITS) || xlate_vdev_value(v, QC_VOPT_MSI))
         unsupported(x, v, comp, QC_SEV_WARNING, XLATE_RULE_VDEV_GIC,
                     "no ITS or GICv2m MSI frame for Xen 4.17 guests");
     if (n) {
@@ -183,7 +182,8 @@ static void map_hpet(struct xlate_ctx *x, const struct qc_vdev *v, const char *c
 {
     struct qc_place at;
     bool differs = (qc_vdev_place(v, &at) && at.addr != 0xfed00000) ||
-                   value(v, QC_VOPT_FREQUENCY) || value(v, QC_VOPT_LEGACY_FREE);
+                   xlate_vdev_value(v, QC_VOPT_FREQUENCY) ||
+                   xlate_vdev_value(v, QC_VOPT_LEGACY_FREE);
 
     if (!x->hvm) {
         xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_VDEV_HPET,
@@ -204,7 +204,7 @@ static void map_pl011(struct xlate_ctx *x, const struct qc_vdev *v, const char *
         /* Xen's vpl011 sits at GUEST_PL011_BASE with GUEST_VPL011_SPI (arch-arm.h). */
         bool at_base = v->locspec.guest.addr == 0x22000000;
         bool spi32 = v->nintrs && v->intrs[0].kind == QC_INTR_PIC && v->intrs[0].line == 32;
-        bool hostdev = value(v, QC_VOPT_HOSTDEV) != NULL;
+        bool hostdev = xlate_vdev_value(v, QC_VOPT_HOSTDEV) != NULL;
 
         x->vuart_used = true;
         x->dc->b_info.arch_arm.vuart = LIBXL_VUART_TYPE_SBSA_UART;
@@ -236,8 +236,8 @@ static void map_pl011(struct xlate_ctx *x, const struct qc_vdev *v, const char *
         }
         return;
     }
-    backend(x, v, comp, XLATE_RULE_VDEV_PL011, "mem", v->locspec.guest.addr, "",
-            x->vuart_used ? " (Xen's vuart is taken)" : "");
+    xlate_vdev_backend(x, v, comp, XLATE_RULE_VDEV_PL011, "mem", v->locspec.guest.addr, "",
+                       x->vuart_used ? " (Xen's vuart is taken)" : "");
 }
 
 static void map_ser8250(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
@@ -267,14 +267,14 @@ static void map_ser8250(struct xlate_ctx *x, const struct qc_vdev *v, const char
         xlate_check(x, xlate_string_list_append(&x->dc->b_info.u.hvm.serial_list, dev));
         xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_SER8250,
                    "QEMU's 16550 COM%d at 0x%" PRIx64 ", serial \"%s\"", x->nserial + 1, port, dev);
-        if (value(v, QC_VOPT_HOSTDEV) && !out) /* qvm's input or stdout: a pty here */
+        if (xlate_vdev_value(v, QC_VOPT_HOSTDEV) && !out) /* qvm's input or stdout: a pty here */
             xlate_diag_last(x, QC_CK_XLATE_CONSOLE_REDIRECTED);
         free(dev);
         x->nserial++;
         return;
     }
-    backend(x, v, comp, XLATE_RULE_VDEV_SER8250, x->arm ? "mem" : "io", port, "",
-            x->hvm ? " (not QEMU's: another COM order)" : "");
+    xlate_vdev_backend(x, v, comp, XLATE_RULE_VDEV_SER8250, x->arm ? "mem" : "io", port, "",
+                       x->hvm ? " (not QEMU's: another COM order)" : "");
 }
 
 static void map_console(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
@@ -282,6 +282,8 @@ static void map_console(struct xlate_ctx *x, const struct qc_vdev *v, const char
     libxl_device_channel *ch;
     char name[64];
 
+    if (xlate_virtio_mmio(x, v, comp, XLATE_RULE_VDEV_VIRTIO_MMIO))
+        return;
     if (!x->pv_console_used) {
         x->pv_console_used = true;
         xlate_note(x, v->loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_CONSOLE,
@@ -310,12 +312,14 @@ static void map_console(struct xlate_ctx *x, const struct qc_vdev *v, const char
 
 static void map_blk(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
 {
-    const struct qc_value *hd = value(v, QC_VOPT_HOSTDEV);
+    const struct qc_value *hd = xlate_vdev_value(v, QC_VOPT_HOSTDEV);
     libxl_device_disk *disk;
     const char *path;
-    bool virtio = x->arm && xlate_target_has(x->t, XLATE_CAP(VIRTIO_DISK));
+    bool virtio = x->arm && xlate_target_has(x->t, XLATE_CAP(VIRTIO_DISK)) && !x->t->prefer_pv;
     char vdev[16];
 
+    if (xlate_virtio_mmio(x, v, comp, XLATE_RULE_VDEV_VIRTIO_MMIO))
+        return;
     if (!hd || !hd->str || !hd->str[0] || (hd->str[0] == '<' && !hd->str[1])) {
         qc_diag(x->d, QC_CK_XLATE_VDEV_HOSTDEV, v->loc,
                 "virtio-blk without hostdev: no disk image to give Xen");
@@ -381,11 +385,13 @@ static int parse_mac(const char *s, libxl_mac mac)
 
 static void map_net(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
 {
-    const struct qc_value *mac = value(v, QC_VOPT_MAC);
-    bool p2p = value(v, QC_VOPT_PEER) || value(v, QC_VOPT_TAPDEV);
+    const struct qc_value *mac = xlate_vdev_value(v, QC_VOPT_MAC);
+    bool p2p = xlate_vdev_value(v, QC_VOPT_PEER) || xlate_vdev_value(v, QC_VOPT_TAPDEV);
     libxl_device_nic *nic;
     libxl_mac m;
 
+    if (xlate_virtio_mmio(x, v, comp, XLATE_RULE_VDEV_VIRTIO_MMIO))
+        return;
     if (mac && parse_mac(mac->str, m)) {
         qc_diag(x->d, QC_CK_XLATE_VDEV_MAC, mac->loc, "bad MAC address '%s'",
                 mac->str ? mac->str : "");
@@ -409,8 +415,8 @@ static void map_net(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
 
 static void map_wdt(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
 {
-    const struct qc_value *act = value(v, QC_VOPT_ACTION);
-    const struct qc_value *freq = value(v, QC_VOPT_FREQUENCY);
+    const struct qc_value *act = xlate_vdev_value(v, QC_VOPT_ACTION);
+    const struct qc_value *freq = xlate_vdev_value(v, QC_VOPT_FREQUENCY);
     const char *a = act && act->str ? act->str : "terminate";
     const char *mapped = "watchdog";
     char extra[96];
@@ -430,9 +436,9 @@ static void map_wdt(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
     struct qc_place at;
 
     qc_vdev_place(v, &at); /* both types have a default loc (schema.def) */
-    backend(x, v, comp, XLATE_RULE_VDEV_WDT, ib700 ? "io" : "mem", at.addr, extra,
-            !strcmp(mapped, "dump") ? "; expiry: core dump then destroy (on_crash)"
-                                    : "; expiry: on_watchdog=\"destroy\"");
+    xlate_vdev_backend(x, v, comp, XLATE_RULE_VDEV_WDT, ib700 ? "io" : "mem", at.addr, extra,
+                       !strcmp(mapped, "dump") ? "; expiry: core dump then destroy (on_crash)"
+                                               : "; expiry: on_watchdog=\"destroy\"");
 }
 
 /* ---- no Xen counterpart ---- */
@@ -521,6 +527,7 @@ void xlate_map_vdev(struct xlate_ctx *x)
         for (size_t j = 0; j < v->nvalues; j++)
             vdev_option_note(x, v, &v->values[j], comp);
     }
+    xlate_virtio_finish(x);
     if (x->arm && !gic)
         xlate_note(x, (struct qc_loc){0}, "vdev gic", XLATE_APPROXIMATE, XLATE_RULE_VDEV_GIC,
                    "implicit gic: libxl picks the host's version");

@@ -48,6 +48,9 @@ struct xlate_target {
     unsigned xen_major, xen_minor;
     unsigned caps;     /* XLATE_CAP(...) bits */
     unsigned nr_pcpus; /* host pCPUs; 0 = unknown, so no pCPU range checks */
+    /* Not a capability: the user's choice (--prefer-pv) to give virtio vdevs to the guest as
+     * Xen PV devices (Linux guests with Xen drivers) even where virtio is possible. */
+    bool prefer_pv;
 };
 
 /* The defaults: Debian 12's Xen 4.17 on @arch, pCPU count unknown. */

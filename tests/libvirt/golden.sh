@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-only
 # libvirt domain XML goldens: every translator golden (tests/golden/xlate/NAME.qvmconf, its
-# "# xlate-args:" arch and caps as --target) through `qvm-xl convert --to=libvirt
+# "# xlate-args:" arch and caps as --target, and --prefer-pv) through `qvm-xl convert --to=libvirt
 # --allow-partial --no-files` gives, byte for byte, tests/golden/libvirt/NAME.xml, or
 # NAME.fail (its errors and exit status) when it does not translate. Each XML is valid by
 # libvirt's own schema (virt-xml-validate, Debian's libvirt-clients: missing, it skips,
@@ -28,14 +28,17 @@ fi
 # The --target of a golden: its --arch (default: none, convert chooses) and --caps.
 target() {
     args=$(sed -n 's/^# xlate-args: //p' "$1")
-    arch="" caps=""
+    arch="" caps="" pv=""
     set -- $args
-    while [ $# -ge 2 ]; do
-        case $1 in --arch) arch=$2 ;; --caps) caps=$2 ;; esac
-        shift 2
+    while [ $# -ge 1 ]; do
+        case $1 in
+        --arch) arch=$2 && shift ;; --caps) caps=$2 && shift ;; --prefer-pv) pv=" --prefer-pv" ;;
+        --*) shift ;;
+        esac
+        shift
     done
     [ -n "$caps" ] && arch=${arch:-x86_64}
-    [ -n "$arch" ] && echo "--target=$arch${caps:+,$caps}"
+    [ -n "$arch" ] && echo "--target=$arch${caps:+,$caps}$pv"
 }
 
 fail=0 n=0 valid=0 back=0

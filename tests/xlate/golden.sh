@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # Golden tests of the translator: each tests/golden/xlate/NAME.qvmconf gives, byte for byte,
 # NAME.cfg (xl.cfg), NAME.json (libxl JSON) and NAME.report (report + diagnostics).
-# A "# xlate-args: ..." line in the input gives the target (--arch, --caps, --pcpus).
+# A "# xlate-args: ..." line in the input gives the target (--arch, --caps, --pcpus, --xen,
+# --prefer-pv).
 # Every mapping rule must appear in some report. REGEN=1 rewrites the expectations.
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}"

@@ -10,9 +10,10 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: xlate-dump [--arch ARCH] [--caps SPEC] [--pcpus N] "
-                    "cfg|json|report FILE\n"
-                    "       xlate-dump --mapping-md | --rules\n");
+    fprintf(stderr,
+            "usage: xlate-dump [--arch ARCH] [--caps SPEC] [--pcpus N] [--xen X.Y] [--prefer-pv] "
+            "cfg|json|report FILE\n"
+            "       xlate-dump --mapping-md | --rules\n");
     return 2;
 }
 
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
     struct xlate_target t;
     const char *arch = NULL, *caps = NULL, *mode;
     unsigned pcpus = 0;
+    bool prefer_pv = false;
+    const char *xen = NULL;
     struct qc_doc doc;
     struct xlate_plan plan;
     int i = 1, rc;
@@ -56,14 +59,20 @@ int main(int argc, char **argv)
         return 0;
     }
     for (; i + 1 < argc && !strncmp(argv[i], "--", 2); i += 2) {
-        if (!strcmp(argv[i], "--arch"))
+        if (!strcmp(argv[i], "--prefer-pv")) {
+            prefer_pv = true;
+            i--; /* no value */
+        } else if (!strcmp(argv[i], "--arch")) {
             arch = argv[i + 1];
-        else if (!strcmp(argv[i], "--caps"))
+        } else if (!strcmp(argv[i], "--caps")) {
             caps = argv[i + 1];
-        else if (!strcmp(argv[i], "--pcpus"))
+        } else if (!strcmp(argv[i], "--xen")) {
+            xen = argv[i + 1];
+        } else if (!strcmp(argv[i], "--pcpus")) {
             pcpus = (unsigned)strtoul(argv[i + 1], NULL, 0);
-        else
+        } else {
             return usage();
+        }
     }
     if (argc - i != 2)
         return usage();
@@ -97,6 +106,11 @@ int main(int argc, char **argv)
                              doc.cfg.arch == QC_ARCH_ARM ? XLATE_ARCH_AARCH64 : XLATE_ARCH_X86_64);
     }
     t.nr_pcpus = pcpus;
+    t.prefer_pv = prefer_pv;
+    if (xen && sscanf(xen, "%u.%u", &t.xen_major, &t.xen_minor) != 2) {
+        rc = usage();
+        goto out;
+    }
     if (caps && xlate_target_parse_caps(&t, caps)) {
         rc = usage();
         goto out;

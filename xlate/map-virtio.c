@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* virtio vdevs as virtio: virtio-mmio served by qvm-xl-backend on ARM (at the configuration's loc
+ * and intr, described in the guest's DT). The Xen PV mappings stay in map-vdev.c. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xlate/map-internal.h"
+
+#define GiB             (UINT64_C(1) << 30)
+#define ARM_RAM0        UINT64_C(0x40000000)
+#define ARM_RAM0_SIZE   (3 * GiB)
+#define ARM_RAM1        UINT64_C(0x200000000)
+#define VIRTIO_MMIO_LEN UINT64_C(0x200) /* as libxl's virtio nodes and the backend's device */
+
+/* Where a virtio vdev without a mem loc goes (qvm puts it on PCI, which Xen's ARM guests do not
+ * have): libxl's own virtio-mmio window and SPIs (arch-arm.h GUEST_VIRTIO_MMIO_*), which no other
+ * device of a qvm-xl guest uses. */
+#define ARM_VIRTIO_BASE   UINT64_C(0x02000000)
+#define ARM_VIRTIO_SIZE   UINT64_C(0x00100000)
+#define ARM_VIRTIO_SPI    33u
+#define ARM_SPI_4_17_LAST 63u      /* Xen 4.17's vGIC: one bank of 32 SPIs when the vuart is on */
+#define ARM_SPI_LAST      991u     /* GIC: 1020 interrupt IDs, less the 32 local ones, less 1 */
+#define QX_DEFAULT_BRIDGE "xenbr0" /* libxl's default vif bridge */
+
+/* Whether virtio vdevs are given to the guest as virtio (not as Xen PV devices). */
+bool xlate_virtio_wanted(const struct xlate_ctx *x)
+{
+    return x->arm && xlate_target_has(x->t, XLATE_CAP(IOREQ)) && !x->t->prefer_pv;
+}
+
+/* Whether SPI @spi is taken by another device of the configuration (a vdev's or a pass's intr,
+ * or one of those this pass placed). */
+static bool spi_taken(const struct xlate_ctx *x, uint32_t spi)
+{
+    const struct qc_config *cfg = x->cfg;
+
+    if (spi == 32) /* the vuart's */
+        return true;
+    for (size_t i = 0; i < cfg->nvdevs; i++)
+        for (size_t k = 0; k < cfg->vdevs[i].nintrs; k++)
+            if (cfg->vdevs[i].intrs[k].kind == QC_INTR_PIC && cfg->vdevs[i].intrs[k].line == spi)
+                return true;
+    for (size_t i = 0; i < cfg->npasses; i++)
+        for (size_t k = 0; k < cfg->passes[i].nintrs; k++)
+            if (cfg->passes[i].intrs[k].line == spi)
+                return true;
+    for (size_t i = 0; i < x->ndt_nodes; i++)
+        if (x->dt_nodes[i].spi == spi)
+            return true;
+    return false;
+}
+
+/* The guest address and SPI of @v: its own, or the next free ones of libxl's virtio window.
+ * Returns false after an error diagnostic. */
+static bool place(struct xlate_ctx *x, const struct qc_vdev *v, uint64_t *addr, uint32_t *spi,
+                  bool *moved)
+{
+    struct qc_place at;
+    bool mem = qc_vdev_place(v, &at) && at.space == QC_SPACE_MEM;
+
+    *moved = !mem;
+    if (mem) {
+        *addr = at.addr;
+    } else {
+        *addr = ARM_VIRTIO_BASE + VIRTIO_MMIO_LEN * x->nvirtio_placed;
+        if (*addr + VIRTIO_MMIO_LEN > ARM_VIRTIO_BASE + ARM_VIRTIO_SIZE) {
+            qc_diag(x->d, QC_CK_XLATE_VIRTIO_IRQ, v->loc,
+                    "vdev %s: no room left in the virtio-mmio window; give it a loc", v->type_name);
+            return false;
+        }
+        x->nvirtio_placed++;
+    }
+    if (v->nintrs && v->intrs[0].kind == QC_INTR_PIC) {
+        *spi = v->intrs[0].line;
+    } else {
+        uint32_t s = ARM_VIRTIO_SPI;
+
+        while (s <= ARM_SPI_LAST && spi_taken(x, s))
+            s++;
+        *spi = s;
+        *moved = true;
+    }
+    if (*spi <= 32 || *spi > ARM_SPI_LAST) {
+        qc_diag(x->d, QC_CK_XLATE_VIRTIO_IRQ, v->nintrs ? v->intrs[0].loc : v->loc,
+                "vdev %s: interrupt %u is not an SPI a guest's GIC can give it (33-%u; 32 is "
+                "Xen's vuart's)",
+                v->type_name, *spi, ARM_SPI_LAST);
+        return false;
+    }
+    return true;
+}
+
+/* ",ram=BASE:SIZE" for each of Xen's RAM banks the guest has: the only guest memory the
+ * device's queues may name. */
+static void ram_keys(const struct xlate_ctx *x, char *buf, size_t len)
+{
+    uint64_t total = x->dc->b_info.max_memkb * UINT64_C(1024);
+    uint64_t bank0 = total < ARM_RAM0_SIZE ? total : ARM_RAM0_SIZE;
+    int n = snprintf(buf, len, ",ram=0x%" PRIx64 ":0x%" PRIx64, ARM_RAM0, bank0);
+
+    if (total > bank0 && n > 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, ",ram=0x%" PRIx64 ":0x%" PRIx64, ARM_RAM1,
+                 total - bank0);
+}
+
+/* The device's own keys (net: its MAC and host link). Returns false after a diagnostic. */
+static bool device_keys(struct xlate_ctx *x, const struct qc_vdev *v, char *buf, size_t len)
+{
+    const struct qc_value *mac = xlate_vdev_value(v, QC_VOPT_MAC);
+    const struct qc_value *tap = xlate_vdev_value(v, QC_VOPT_TAPDEV);
+    unsigned b[6];
+    int n = 0;
+
+    buf[0] = 0;
+    if (v->type == QC_VDEV_VIRTIO_BLK) {
+        const struct qc_value *hd = xlate_vdev_value(v, QC_VOPT_HOSTDEV);
+
+        if (!hd || !hd->str || !hd->str[0] || !strcmp(hd->str, "<")) {
+            qc_diag(x->d, QC_CK_XLATE_VDEV_HOSTDEV, v->loc,
+                    "virtio-blk without hostdev: no disk image to serve");
+            return false;
+        }
+    }
+    if (v->type != QC_VDEV_VIRTIO_NET)
+        return true;
+    if (mac && (!mac->str ||
+                sscanf(mac->str, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4],
+                       &b[5], &n) != 6 ||
+                n != 17 || mac->str[n])) {
+        qc_diag(x->d, QC_CK_XLATE_VDEV_MAC, mac->loc, "bad MAC address '%s'",
+                mac->str ? mac->str : "");
+        return false;
+    }
+    if (tap && tap->str && strpbrk(tap->str, ",=/ ")) {
+        qc_diag(x->d, QC_CK_XLATE_VDEV_HOSTDEV, tap->loc,
+                "tapdev '%s': an interface name has no ',', '=', '/' or space", tap->str);
+        return false;
+    }
+    n = snprintf(buf, len, "%s%s", mac ? ",mac=" : "", mac ? mac->str : "");
+    if (n >= 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, tap && tap->str ? ",tap=%s" : ",bridge=%s",
+                 tap && tap->str ? tap->str : QX_DEFAULT_BRIDGE);
+    return true;
+}
+
+/* Records that the guest's vGIC must have SPI @spi (xlate_virtio_finish makes it so). */
+static void need_spi(struct xlate_ctx *x, const struct qc_vdev *v, uint32_t spi)
+{
+    if (spi > x->virtio_spi_max) {
+        x->virtio_spi_max = spi;
+        x->virtio_spi_loc = v->nintrs ? v->intrs[0].loc : v->loc;
+    }
+}
+
+static bool add_dt_node(struct xlate_ctx *x, uint64_t addr, uint32_t spi)
+{
+    struct xlate_dt_node *n = xlate_dt_node_add(x);
+
+    if (n)
+        *n = (struct xlate_dt_node){
+            .addr = addr, .len = VIRTIO_MMIO_LEN, .spi = spi, .compatible = "virtio,mmio"};
+    return n != NULL;
+}
+
+bool xlate_virtio_mmio(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp,
+                       enum xlate_rule rule)
+{
+    char extra[256], dev[160], what[160];
+    uint64_t addr;
+    uint32_t spi;
+    bool moved;
+    size_t used;
+
+    if (!xlate_virtio_wanted(x))
+        return false;
+    if (!place(x, v, &addr, &spi, &moved) || !device_keys(x, v, dev, sizeof(dev))) {
+        xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, rule, "not placed");
+        return true;
+    }
+    ram_keys(x, extra, sizeof(extra));
+    used = strlen(extra);
+    snprintf(extra + used, sizeof(extra) - used, "%s", dev);
+    snprintf(what, sizeof(what), " (level): virtio-mmio, virtio,mmio node in the guest's DT%s",
+             moved ? "; qvm would put it on PCI or give it no interrupt: placed in libxl's "
+                     "virtio window"
+                   : "");
+    /* The backend line takes the SPI from the vdev's first intr: the placed one if it had none. */
+    struct qc_intr placed = {.kind = QC_INTR_PIC, .line = spi, .loc = v->loc};
+    struct qc_vdev w = *v;
+
+    w.intrs = &placed;
+    w.nintrs = 1;
+    if (!xlate_vdev_backend(x, &w, comp, rule, "mem", addr, extra, what))
+        return true;
+    if (moved)
+        xlate_diag_last(x, QC_CK_XLATE_DEVICE_MOVED);
+    if (!add_dt_node(x, addr, spi))
+        x->nomem = 1;
+    need_spi(x, v, spi);
+    return true;
+}
+
+/* After every vdev: the guest's vGIC must have the virtio devices' SPIs. Xen 4.19+'s libxl
+ * takes nr_spis; 4.17's sizes the vGIC from irqs= and the vuart, whose one SPI (32) gives a
+ * bank of 32 (SPIs 32-63). */
+void xlate_virtio_finish(struct xlate_ctx *x)
+{
+    uint32_t spi = x->virtio_spi_max;
+
+    if (!spi)
+        return;
+#ifdef LIBXL_HAVE_BUILDINFO_ARCH_NR_SPIS
+    if (x->t->xen_major > 4 || x->t->xen_minor >= 19) {
+        if (x->dc->b_info.arch_arm.nr_spis < spi - 31)
+            x->dc->b_info.arch_arm.nr_spis = spi - 31;
+        xlate_note(x, x->virtio_spi_loc, "vgic", XLATE_EXACT, XLATE_RULE_VDEV_VIRTIO_MMIO,
+                   "nr_spis=%u: the guest's GIC has SPIs up to %u",
+                   (unsigned)x->dc->b_info.arch_arm.nr_spis, spi);
+        return;
+    }
+#endif
+    if (spi > ARM_SPI_4_17_LAST) {
+        bool new_xen = x->t->xen_major > 4 || x->t->xen_minor >= 19;
+
+        qc_diag(x->d, QC_CK_XLATE_VIRTIO_IRQ, x->virtio_spi_loc,
+                "SPI %u: an ARM guest has SPIs 32-%u only %s; pick an interrupt in gic:33-%u", spi,
+                ARM_SPI_4_17_LAST,
+                new_xen ? "when qvm-xl is built against a libxl without nr_spis (before 4.19)"
+                        : "on Xen before 4.19 (no nr_spis)",
+                ARM_SPI_4_17_LAST);
+        return;
+    }
+    if (x->dc->b_info.arch_arm.vuart != LIBXL_VUART_TYPE_SBSA_UART &&
+        !xlate_target_has(x->t, XLATE_CAP(VPL011))) {
+        qc_diag(x->d, QC_CK_XLATE_VIRTIO_IRQ, x->virtio_spi_loc,
+                "SPI %u: Xen %u.%u's libxl gives an ARM guest SPIs only with its vuart (or "
+                "irqs=), and the target has no vpl011",
+                spi, x->t->xen_major, x->t->xen_minor);
+        return;
+    }
+    if (x->dc->b_info.arch_arm.vuart != LIBXL_VUART_TYPE_SBSA_UART) {
+        x->dc->b_info.arch_arm.vuart = LIBXL_VUART_TYPE_SBSA_UART;
+        x->vuart_used = true;
+        xlate_note(x, x->virtio_spi_loc, "vgic", XLATE_APPROXIMATE, XLATE_RULE_VDEV_VIRTIO_MMIO,
+                   "vuart=\"sbsa_uart\" added: with it Xen %u.%u's libxl gives the guest SPIs "
+                   "32-%u, and SPI %u is a virtio device's (the guest's DT also shows the UART)",
+                   x->t->xen_major, x->t->xen_minor, ARM_SPI_4_17_LAST, spi);
+    }
+}
