@@ -43,6 +43,8 @@ struct xlate_ctx {
     size_t ndt_nodes;
     /* ARM virtio-mmio devices: how many were placed in libxl's window, the highest SPI. */
     unsigned nvirtio_placed;
+    unsigned nvirtio_qemu; /* x86 HVM: QEMU ids qvmblkN, qvmconN, qvmvserN */
+    unsigned nvirtio_net;  /* ARM: index= of the next virtio-net (its tap's name) */
     uint32_t virtio_spi_max;
     struct qc_loc virtio_spi_loc;
     const struct qc_load *user_fdt;

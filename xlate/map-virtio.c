@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* virtio vdevs as virtio: virtio-mmio served by qvm-xl-backend on ARM (at the configuration's loc
- * and intr, described in the guest's DT). The Xen PV mappings stay in map-vdev.c. */
+ * and intr, described in the guest's DT), QEMU's virtio-*-pci for x86 HVM guests. The Xen PV
+ * mappings stay in map-vdev.c. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xlate/map-internal.h"
@@ -23,10 +25,16 @@
 #define ARM_SPI_LAST      991u     /* GIC: 1020 interrupt IDs, less the 32 local ones, less 1 */
 #define QX_DEFAULT_BRIDGE "xenbr0" /* libxl's default vif bridge */
 
-/* Whether virtio vdevs are given to the guest as virtio (not as Xen PV devices). */
+static bool xlate_virtio_qemu(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp);
+
+/* Whether virtio vdevs are given to the guest as virtio (not as Xen PV devices): ARM with ioreq
+ * servers (qvm-xl-backend), x86 HVM (QEMU). A PVH guest has no PCI bus and no interrupt
+ * controller for a virtio-mmio device. */
 bool xlate_virtio_wanted(const struct xlate_ctx *x)
 {
-    return x->arm && xlate_target_has(x->t, XLATE_CAP(IOREQ)) && !x->t->prefer_pv;
+    if (x->t->prefer_pv)
+        return false;
+    return x->arm ? xlate_target_has(x->t, XLATE_CAP(IOREQ)) : x->hvm;
 }
 
 /* Whether SPI @spi is taken by another device of the configuration (a vdev's or a pass's intr,
@@ -104,13 +112,35 @@ static void ram_keys(const struct xlate_ctx *x, char *buf, size_t len)
                  total - bank0);
 }
 
-/* The device's own keys (net: its MAC and host link). Returns false after a diagnostic. */
+/* A unicast, non-zero MAC "xx:xx:xx:xx:xx:xx" (what the backend and QEMU take). */
+static bool mac_ok(const char *s, uint8_t mac[6])
+{
+    unsigned b[6];
+    int n = 0;
+
+    if (!s ||
+        sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &n) != 6 ||
+        n != 17 || s[n] || (b[0] & 1) || !(b[0] | b[1] | b[2] | b[3] | b[4] | b[5]))
+        return false;
+    for (int i = 0; i < 6; i++)
+        mac[i] = (uint8_t)b[i];
+    return true;
+}
+
+/* A Linux interface name the backend can open: 1-15 bytes, no '/', ':', '%', ',', '=', blank. */
+static bool ifname_ok(const char *s)
+{
+    return s && s[0] && strlen(s) < 16 && !strpbrk(s, "/:%,= \t\n");
+}
+
+/* The device's own keys (net: its MAC, host link and index among the domain's virtio-nets, which
+ * names its tap). Returns false after a diagnostic. */
 static bool device_keys(struct xlate_ctx *x, const struct qc_vdev *v, char *buf, size_t len)
 {
     const struct qc_value *mac = xlate_vdev_value(v, QC_VOPT_MAC);
     const struct qc_value *tap = xlate_vdev_value(v, QC_VOPT_TAPDEV);
-    unsigned b[6];
-    int n = 0;
+    uint8_t m[6];
+    int n;
 
     buf[0] = 0;
     if (v->type == QC_VDEV_VIRTIO_BLK) {
@@ -124,24 +154,33 @@ static bool device_keys(struct xlate_ctx *x, const struct qc_vdev *v, char *buf,
     }
     if (v->type != QC_VDEV_VIRTIO_NET)
         return true;
-    if (mac && (!mac->str ||
-                sscanf(mac->str, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4],
-                       &b[5], &n) != 6 ||
-                n != 17 || mac->str[n])) {
-        qc_diag(x->d, QC_CK_XLATE_VDEV_MAC, mac->loc, "bad MAC address '%s'",
+    if (mac && !mac_ok(mac->str, m)) {
+        qc_diag(x->d, QC_CK_XLATE_VDEV_MAC, mac->loc,
+                "bad MAC address '%s' (six hex bytes, unicast, not all zero)",
                 mac->str ? mac->str : "");
         return false;
     }
-    if (tap && tap->str && strpbrk(tap->str, ",=/ ")) {
+    if (tap && !ifname_ok(tap->str)) {
         qc_diag(x->d, QC_CK_XLATE_VDEV_HOSTDEV, tap->loc,
-                "tapdev '%s': an interface name has no ',', '=', '/' or space", tap->str);
+                "tapdev '%s': a host interface name is 1-15 bytes without '/', ':', '%%', ',', "
+                "'=' or blanks",
+                tap->str ? tap->str : "");
         return false;
     }
-    n = snprintf(buf, len, "%s%s", mac ? ",mac=" : "", mac ? mac->str : "");
+    n = snprintf(buf, len, ",index=%u%s%s", x->nvirtio_net++, mac ? ",mac=" : "",
+                 mac ? mac->str : "");
     if (n >= 0 && (size_t)n < len)
-        snprintf(buf + n, len - (size_t)n, tap && tap->str ? ",tap=%s" : ",bridge=%s",
-                 tap && tap->str ? tap->str : QX_DEFAULT_BRIDGE);
+        snprintf(buf + n, len - (size_t)n, tap ? ",tap=%s" : ",bridge=%s",
+                 tap ? tap->str : QX_DEFAULT_BRIDGE);
     return true;
+}
+
+/* What a virtio-net's peer link (qvm's guest-to-guest p2p) becomes: nothing; said in the report. */
+static const char *peer_text(const struct qc_vdev *v)
+{
+    return v->type == QC_VDEV_VIRTIO_NET && xlate_vdev_value(v, QC_VOPT_PEER)
+               ? "; peer link not reproduced (a bridge instead)"
+               : "";
 }
 
 /* Records that the guest's vGIC must have SPI @spi (xlate_virtio_finish makes it so). */
@@ -166,7 +205,7 @@ static bool add_dt_node(struct xlate_ctx *x, uint64_t addr, uint32_t spi)
 bool xlate_virtio_mmio(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp,
                        enum xlate_rule rule)
 {
-    char extra[256], dev[160], what[160];
+    char extra[256], dev[160], what[256];
     uint64_t addr;
     uint32_t spi;
     bool moved;
@@ -174,6 +213,8 @@ bool xlate_virtio_mmio(struct xlate_ctx *x, const struct qc_vdev *v, const char 
 
     if (!xlate_virtio_wanted(x))
         return false;
+    if (!x->arm)
+        return xlate_virtio_qemu(x, v, comp);
     if (!place(x, v, &addr, &spi, &moved) || !device_keys(x, v, dev, sizeof(dev))) {
         xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, rule, "not placed");
         return true;
@@ -181,10 +222,11 @@ bool xlate_virtio_mmio(struct xlate_ctx *x, const struct qc_vdev *v, const char 
     ram_keys(x, extra, sizeof(extra));
     used = strlen(extra);
     snprintf(extra + used, sizeof(extra) - used, "%s", dev);
-    snprintf(what, sizeof(what), " (level): virtio-mmio, virtio,mmio node in the guest's DT%s",
+    snprintf(what, sizeof(what), " (level): virtio-mmio, virtio,mmio node in the guest's DT%s%s",
              moved ? "; qvm would put it on PCI or give it no interrupt: placed in libxl's "
                      "virtio window"
-                   : "");
+                   : "",
+             peer_text(v));
     /* The backend line takes the SPI from the vdev's first intr: the placed one if it had none. */
     struct qc_intr placed = {.kind = QC_INTR_PIC, .line = spi, .loc = v->loc};
     struct qc_vdev w = *v;
@@ -247,4 +289,171 @@ void xlate_virtio_finish(struct xlate_ctx *x)
                    "32-%u, and SPI %u is a virtio device's (the guest's DT also shows the UART)",
                    x->t->xen_major, x->t->xen_minor, ARM_SPI_4_17_LAST, spi);
     }
+}
+
+/* ---- x86 HVM: QEMU's virtio-*-pci ---- */
+
+/* QEMU's option syntax: a ',' in a value is written ",,". NULL on ENOMEM. */
+static char *qemu_escape(const char *s)
+{
+    size_t n = strlen(s), k = 0;
+    char *out = malloc(2 * n + 1);
+
+    for (size_t i = 0; out && i <= n; i++) {
+        out[k++] = s[i];
+        if (s[i] == ',')
+            out[k++] = ',';
+    }
+    return out;
+}
+
+/* ",addr=0xD" for a PCI loc QEMU can honour: bus 0 (QEMU's i440fx has one), function 0, slots
+ * 2-31 (0 and 1 are the host bridge's and the PIIX3's; qvm's own bus has them free, so real
+ * configurations use pci:0:1). Otherwise "" (QEMU picks the slot) and *moved. */
+static void pci_addr(const struct qc_vdev *v, char *buf, size_t len, bool *moved)
+{
+    struct qc_place at;
+
+    buf[0] = 0;
+    *moved = false;
+    if (!v->has_loc || !qc_vdev_place(v, &at) || at.space != QC_SPACE_PCI_BDF)
+        return;
+    if (at.bus != 0 || at.dev < 2 || at.dev > 31 || (at.has_func && at.func) ||
+        v->type == QC_VDEV_VIRTIO_NET) /* libxl picks a NIC's slot */
+        *moved = true;
+    else
+        snprintf(buf, len, ",addr=0x%x", at.dev);
+}
+
+static void dm_args(struct xlate_ctx *x, const char *a, const char *b)
+{
+    libxl_string_list *sl = &x->dc->b_info.extra_hvm;
+
+    xlate_check(x, xlate_string_list_append(sl, a));
+    xlate_check(x, xlate_string_list_append(sl, b));
+}
+
+/* The file a hostdev names for QEMU: ">PATH" or "PATH" (read-write, blk), "<PATH" (read-only). */
+static const struct qc_value *hostdev(const struct qc_vdev *v)
+{
+    const struct qc_value *hd = xlate_vdev_value(v, QC_VOPT_HOSTDEV);
+
+    return hd && hd->str && hd->str[0] && strcmp(hd->str, "<") && strcmp(hd->str, ">") ? hd : NULL;
+}
+
+static void qemu_blk(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp,
+                     enum xlate_rule rule, const char *addr)
+{
+    const struct qc_value *hd = hostdev(v);
+    bool ro = hd && hd->str[0] == '<';
+    char *path = hd ? qemu_escape(hd->str + (ro || hd->str[0] == '>')) : NULL;
+    char *drive = NULL, *dev = NULL;
+    unsigned n = x->nvirtio_qemu++;
+
+    if (!hd) {
+        qc_diag(x->d, QC_CK_XLATE_VDEV_HOSTDEV, v->loc,
+                "virtio-blk without hostdev: no disk image to give QEMU");
+        xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, rule, "no hostdev");
+        return;
+    }
+    if (!path ||
+        asprintf(&drive, "file=%s,if=none,id=qvmblk%u,format=raw%s", path, n,
+                 ro ? ",readonly=on" : "") < 0 ||
+        asprintf(&dev, "virtio-blk-pci,drive=qvmblk%u%s", n, addr) < 0) {
+        x->nomem = 1;
+    } else {
+        dm_args(x, "-drive", drive);
+        dm_args(x, "-device", dev);
+        xlate_note(x, v->loc, comp, XLATE_EXACT, rule,
+                   "QEMU's virtio-blk-pci%s, %s %s (device_model_args_hvm)", addr,
+                   ro ? "read-only" : "read-write", hd->str + (ro || hd->str[0] == '>'));
+    }
+    free(path);
+    free(drive);
+    free(dev);
+}
+
+/* A virtio-serial controller with one virtconsole on a QEMU chardev: the file of "hostdev >PATH"
+ * (output only), else a pty (input and output; qvm's stdio has no counterpart). */
+static void qemu_console(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp,
+                         enum xlate_rule rule, const char *addr)
+{
+    const struct qc_value *hd = hostdev(v);
+    bool file = hd && hd->str[0] == '>' && strcmp(hd->str, ">-") && hd->str[1] != '"';
+    char *path = file ? qemu_escape(hd->str + 1) : NULL;
+    char *chr = NULL, *ser = NULL, *con = NULL;
+    unsigned n = x->nvirtio_qemu++;
+    int r = file ? (path ? asprintf(&chr, "file,id=qvmcon%u,path=%s", n, path) : -1)
+                 : asprintf(&chr, "pty,id=qvmcon%u", n);
+
+    if (r < 0 || asprintf(&ser, "virtio-serial-pci,id=qvmvser%u%s", n, addr) < 0 ||
+        asprintf(&con, "virtconsole,chardev=qvmcon%u,bus=qvmvser%u.0", n, n) < 0) {
+        x->nomem = 1;
+    } else {
+        dm_args(x, "-chardev", chr);
+        dm_args(x, "-device", ser);
+        dm_args(x, "-device", con);
+        xlate_note(x, v->loc, comp, file || !hd ? XLATE_EXACT : XLATE_APPROXIMATE, rule,
+                   "QEMU's virtio-serial-pci%s with a virtconsole on %s (device_model_args_hvm)",
+                   addr, file ? hd->str + 1 : "a pty");
+        if (hd && !file)
+            xlate_diag_last(x, QC_CK_XLATE_CONSOLE_REDIRECTED);
+    }
+    free(path);
+    free(chr);
+    free(ser);
+    free(con);
+}
+
+/* QEMU's virtio-net-pci on the default bridge, without a Xen PV vif (type=ioemu). libxl names
+ * the device from model= and picks its slot. */
+static void qemu_net(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp,
+                     enum xlate_rule rule)
+{
+    char dev[160];
+    libxl_device_nic *nic;
+
+    if (!device_keys(x, v, dev, sizeof(dev))) {
+        xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, rule, "not expressible");
+        return;
+    }
+    nic = xlate_add_nic(x->dc);
+    if (!nic) {
+        x->nomem = 1;
+        return;
+    }
+    nic->nictype =
+        LIBXL_NIC_TYPE_VIF_IOEMU; /* QEMU's NIC; Linux unplugs only its own emulated ones */
+    xlate_check(x, xlate_set_string(&nic->model, "virtio-net-pci"));
+    {
+        const struct qc_value *mac = xlate_vdev_value(v, QC_VOPT_MAC);
+
+        if (mac)
+            mac_ok(mac->str, nic->mac); /* checked by device_keys */
+    }
+    xlate_note(x, v->loc, comp, peer_text(v)[0] ? XLATE_APPROXIMATE : XLATE_EXACT, rule,
+               "vif %d model=virtio-net-pci: QEMU's virtio-net-pci on the default bridge%s",
+               nic->devid, peer_text(v));
+}
+
+static bool xlate_virtio_qemu(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
+{
+    char addr[32];
+    bool moved;
+
+    pci_addr(v, addr, sizeof(addr), &moved);
+    if (v->type == QC_VDEV_VIRTIO_BLK)
+        qemu_blk(x, v, comp, XLATE_RULE_VDEV_VIRTIO_PCI, addr);
+    else if (v->type == QC_VDEV_VIRTIO_CONSOLE)
+        qemu_console(x, v, comp, XLATE_RULE_VDEV_VIRTIO_PCI, addr);
+    else
+        qemu_net(x, v, comp, XLATE_RULE_VDEV_VIRTIO_PCI);
+    if (moved) {
+        xlate_note(x, v->locspec.loc, comp, XLATE_APPROXIMATE, XLATE_RULE_VDEV_VIRTIO_PCI,
+                   "loc pci:%u:%u: QEMU picks the slot (its bus 0, slots 2-31, function 0 only%s)",
+                   v->locspec.guest.bus, v->locspec.guest.dev,
+                   v->type == QC_VDEV_VIRTIO_NET ? "; never for a NIC" : "");
+        xlate_diag_last(x, QC_CK_XLATE_DEVICE_MOVED);
+    }
+    return true;
 }

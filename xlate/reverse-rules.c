@@ -303,6 +303,7 @@ static void rev_serial(struct rev *st);
 static void rev_channels(struct rev *st);
 static void rev_disks(struct rev *st);
 static void rev_nics(struct rev *st);
+static void rev_dm_args(struct rev *st);
 static void rev_iomem(struct rev *st);
 static void rev_ioports(struct rev *st);
 static void rev_irqs(struct rev *st);
@@ -520,6 +521,10 @@ static void rev_channels(struct rev *st)
         return;
     /* The first virtio-console is Xen's PV console; channels come after it. */
     qc_build_vdev(&st->b, QC_VDEV_VIRTIO_CONSOLE);
+    if (st->hvm)
+        rev_lossy(st, "channel",
+                  "the PV console and channels: qvm-xl gives an HVM guest's virtio-consoles as "
+                  "QEMU's virtconsole (--prefer-pv: Xen PV console and channels)");
     for (int i = 0; i < d->num_channels; i++) {
         libxl_device_channel c = d->channels[i], blank;
         struct qc_vdev *con = qc_build_vdev(&st->b, QC_VDEV_VIRTIO_CONSOLE);
@@ -592,6 +597,11 @@ static void rev_disks(struct rev *st)
             k.backend == LIBXL_DISK_BACKEND_STANDALONE) {
             k.specification = blank.specification; /* what qvm-xl does for ARM virtio-blk */
             k.backend = blank.backend;
+        } else if (st->hvm) {
+            rev_lossy(st, "disk",
+                      "%d: a Xen PV disk: qvm-xl gives an HVM guest's virtio-blk as QEMU's "
+                      "virtio-blk-pci (--prefer-pv: a Xen PV disk)",
+                      i);
         } else if (st->arm) {
             rev_lossy(st, "disk",
                       "%d: a Xen PV disk: qvm-xl gives an ARM virtio-blk to Xen as "
@@ -625,6 +635,16 @@ static void rev_nics(struct rev *st)
             rev_lossy(st, "vif", "%d: devid=%d becomes %d", i, n.devid, i);
         if (n.bridge)
             rev_lossy(st, "vif", "%d: bridge=%s: qvm-xl uses the default bridge", i, n.bridge);
+        if (st->hvm && n.model && !strcmp(n.model, "virtio-net-pci") &&
+            n.nictype == LIBXL_NIC_TYPE_VIF_IOEMU) {
+            n.model = NULL; /* what qvm-xl gives an HVM guest's virtio-net */
+            n.nictype = blank.nictype;
+        } else if (st->hvm) {
+            rev_lossy(st, "vif",
+                      "%d: not QEMU's virtio-net-pci (model=virtio-net-pci,type=ioemu), which "
+                      "qvm-xl gives an HVM guest's virtio-net (--prefer-pv: a Xen PV vif)",
+                      i);
+        }
         n.devid = blank.devid;
         memcpy(n.mac, blank.mac, sizeof(n.mac));
         n.bridge = NULL;
@@ -633,6 +653,143 @@ static void rev_nics(struct rev *st)
     }
     CONSUME(st, num_nics);
     CONSUME(st, nics);
+}
+
+/* device_model_args_hvm: the QEMU arguments qvm-xl writes for an HVM guest's virtio-blk
+ * ("-drive" "file=P,if=none,id=qvmblkN,format=raw[,readonly=on]" "-device"
+ * "virtio-blk-pci,drive=qvmblkN[,addr=A]") and virtio-console ("-chardev" "file,id=qvmconN,path=P"
+ * or "pty,id=qvmconN", "-device" "virtio-serial-pci,id=qvmvserN[,addr=A]", "-device"
+ * "virtconsole,chardev=qvmconN,bus=qvmvserN.0") become those vdevs; any other argument is
+ * refused (qvm has no way to say it). */
+static bool dm_arg_is(char *const *a, int i, const char *opt, const char *prefix)
+{
+    return a[i] && a[i + 1] && !strcmp(a[i], opt) && !strncmp(a[i + 1], prefix, strlen(prefix));
+}
+
+/* QEMU's ",," back to ','; a lone ',' ends the value. NULL on ENOMEM. */
+static char *qemu_unescape(const char *s, const char **end)
+{
+    char *out = malloc(strlen(s) + 1);
+    size_t k = 0;
+
+    while (out && *s && (*s != ',' || s[1] == ',')) {
+        out[k++] = *s;
+        s += *s == ',' ? 2 : 1;
+    }
+    if (out)
+        out[k] = 0;
+    *end = s;
+    return out;
+}
+
+static int rev_dm_blk(struct rev *st, char *const *a, int i)
+{
+    const char *end;
+    char *path, *w = NULL;
+    unsigned n, m;
+    int tail = -1, tail2 = -1;
+    bool ro;
+    struct qc_vdev *blk;
+
+    if (!dm_arg_is(a, i + 2, "-device", "virtio-blk-pci,drive=qvmblk"))
+        return 0;
+    path = qemu_unescape(a[i + 1] + 5, &end);
+    if (!path) {
+        st->nomem = 1;
+        return 0;
+    }
+    if (sscanf(end, ",if=none,id=qvmblk%u,format=raw%n", &n, &tail) != 1 || tail < 0) {
+        free(path);
+        return 0;
+    }
+    ro = !strcmp(end + tail, ",readonly=on");
+    if ((!ro && end[tail]) ||
+        sscanf(a[i + 3], "virtio-blk-pci,drive=qvmblk%u%n", &m, &tail2) != 1 || tail2 < 0 ||
+        m != n || (a[i + 3][tail2] && strncmp(a[i + 3] + tail2, ",addr=", 6))) {
+        free(path);
+        return 0;
+    }
+    if (a[i + 3][tail2])
+        rev_lossy(st, "device_model_args_hvm", "%s: the PCI slot is not kept (QEMU picks one)",
+                  a[i + 3]);
+    if (rev_word_ok(st, "device_model_args_hvm", "the drive file", path) &&
+        (blk = qc_build_vdev(&st->b, QC_VDEV_VIRTIO_BLK))) {
+        if (asprintf(&w, "%s%s", ro ? "<" : "", path) < 0)
+            st->nomem = 1;
+        else
+            qc_build_vdev_word(&st->b, blk, QC_VOPT_HOSTDEV, w);
+        free(w);
+    }
+    free(path);
+    return 4;
+}
+
+static int rev_dm_console(struct rev *st, char *const *a, int i)
+{
+    const char *end = "";
+    char *path = NULL, *w = NULL, want[64];
+    unsigned n, m;
+    int tail = -1;
+    struct qc_vdev *con;
+
+    if (!dm_arg_is(a, i + 2, "-device", "virtio-serial-pci,id=qvmvser") ||
+        !dm_arg_is(a, i + 4, "-device", "virtconsole,chardev=qvmcon"))
+        return 0;
+    if (sscanf(a[i + 1], "file,id=qvmcon%u,path=%n", &n, &tail) == 1 && tail > 0) {
+        path = qemu_unescape(a[i + 1] + tail, &end);
+        if (!path) {
+            st->nomem = 1;
+            return 0;
+        }
+    } else if (!(sscanf(a[i + 1], "pty,id=qvmcon%u%n", &n, &tail) == 1 && tail >= 0 &&
+                 !a[i + 1][tail])) {
+        return 0;
+    }
+    tail = -1;
+    snprintf(want, sizeof(want), "virtconsole,chardev=qvmcon%u,bus=qvmvser%u.0", n, n);
+    if (*end || strcmp(a[i + 5], want) ||
+        sscanf(a[i + 3], "virtio-serial-pci,id=qvmvser%u%n", &m, &tail) != 1 || tail < 0 ||
+        m != n || (a[i + 3][tail] && strncmp(a[i + 3] + tail, ",addr=", 6))) {
+        free(path);
+        return 0;
+    }
+    if (a[i + 3][tail])
+        rev_lossy(st, "device_model_args_hvm", "%s: the PCI slot is not kept (QEMU picks one)",
+                  a[i + 3]);
+    con = qc_build_vdev(&st->b, QC_VDEV_VIRTIO_CONSOLE);
+    if (con && path && rev_word_ok(st, "device_model_args_hvm", "the console file", path)) {
+        if (asprintf(&w, ">%s", path) < 0)
+            st->nomem = 1;
+        else
+            qc_build_vdev_word(&st->b, con, QC_VOPT_HOSTDEV, w);
+        free(w);
+    }
+    free(path);
+    return 6;
+}
+
+static void rev_dm_args(struct rev *st)
+{
+    char *const *a = st->d->b_info.extra_hvm;
+
+    for (int i = 0; a && a[i];) {
+        int used = 0;
+
+        if (!st->hvm)
+            rev_refuse(st, "device_model_args_hvm", "%s: only HVM guests have QEMU", a[i]);
+        else if (dm_arg_is(a, i, "-drive", "file="))
+            used = rev_dm_blk(st, a, i);
+        else if (dm_arg_is(a, i, "-chardev", ""))
+            used = rev_dm_console(st, a, i);
+        if (!used) {
+            if (st->hvm)
+                rev_refuse(st, "device_model_args_hvm",
+                           "%s: a QEMU argument qvm has no counterpart for", a[i]);
+            used = 1;
+        }
+        i += used;
+    }
+    CONSUME(st, b_info.extra_hvm);
 }
 
 static void rev_iomem(struct rev *st)

@@ -61,7 +61,7 @@ extern const struct xlcfg_key_fns xlcfg_key_fns[];
 
 /* Readers (read.c) */
 xlcfg_read_fn r_memory, r_vcpus, r_affinity, r_cmdline, r_gic_version, r_vuart, r_serial;
-xlcfg_entry_fn e_iomem, e_ioport, e_irq, e_dtdev, e_disk, e_vif, e_pci, e_channel;
+xlcfg_entry_fn e_iomem, e_ioport, e_irq, e_dtdev, e_disk, e_vif, e_pci, e_channel, e_dm_arg_hvm;
 xlcfg_add_fn add_dtdev, add_disk, add_nic, add_pci, add_channel;
 /* Generic readers by kind, and the list reader (read.c). */
 int xlcfg_read_generic(struct xlcfg_parse *p, const struct xlcfg_key *k);
@@ -69,7 +69,7 @@ int xlcfg_read_list(struct xlcfg_parse *p, const char *key, const struct xlcfg_k
 
 /* Writers (write.c) */
 xlcfg_write_fn w_identity, w_memory, w_vcpus, w_cpus, w_cpus_soft, w_iomem, w_ioports, w_irqs,
-    w_serial, w_dtdevs, w_disks, w_nics, w_pcidevs, w_channels;
+    w_serial, w_dtdevs, w_disks, w_nics, w_pcidevs, w_channels, w_dm_args_hvm;
 int xlcfg_write_generic(struct xlcfg_emit *st, const struct xlcfg_key *k);
 
 #endif

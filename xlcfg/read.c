@@ -484,6 +484,15 @@ int e_irq(struct xlcfg_parse *p, const char *key, int i, const char *s, void *de
     return 0;
 }
 
+int e_dm_arg_hvm(struct xlcfg_parse *p, const char *key, int i, const char *s, void *dev)
+{
+    (void)key, (void)i, (void)dev;
+    if (!s)
+        return 1;
+    check(p, xlate_string_list_append(&p->dc->b_info.extra_hvm, s));
+    return 0;
+}
+
 int e_disk(struct xlcfg_parse *p, const char *key, int i, const char *s, void *dev)
 {
     (void)key, (void)i;

@@ -312,6 +312,13 @@ int w_serial(struct xlcfg_emit *st)
     return 0;
 }
 
+int w_dm_args_hvm(struct xlcfg_emit *st)
+{
+    emit_string_list(st, "device_model_args_hvm", st->d->b_info.extra_hvm);
+    CONSUME(st, b_info.extra_hvm);
+    return 0;
+}
+
 int w_dtdevs(struct xlcfg_emit *st)
 {
     const libxl_domain_config *d = st->d;
