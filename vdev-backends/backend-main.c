@@ -109,6 +109,8 @@ int main(int argc, char **argv)
     }
     if (privdrop_decide(user, privdrop_lookup_passwd, &creds, stderr))
         return EXIT_USAGE;
+    if (domid != UINT64_MAX)
+        host.domid = (uint32_t)domid; /* names a virtio-net's tap and its generated MAC */
 
     /* Devices first (host files and ptys are opened while still privileged). */
     for (size_t i = 0; i < nspecs; i++) {

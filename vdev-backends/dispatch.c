@@ -46,10 +46,17 @@ static struct vdev *find_dev(struct vdev_bus *bus, enum vdev_space space, uint64
     return NULL;
 }
 
+/* A narrower access the device takes as it is (ops->narrow_from). */
+static bool narrow_ok(const struct vdev_ops *ops, uint64_t off, unsigned size)
+{
+    return ops->narrow_from && off >= ops->narrow_from && size < ops->reg_width && off % size == 0;
+}
+
 /* Turns an access of any width into the device's register width. Wider accesses to byte
  * registers are split low byte first (what the hardware's bus does for inw/inl); narrower
  * accesses to 32-bit registers are allowed only at the register's low byte, because a
- * read-modify-write would repeat read side effects (popping a FIFO, clearing a flag). */
+ * read-modify-write would repeat read side effects (popping a FIFO, clearing a flag), except
+ * from narrow_from on, where the device takes them as they are. */
 static enum vdev_disp dev_access(struct vdev *d, uint64_t off, unsigned size, bool is_read,
                                  uint64_t *val)
 {
@@ -67,6 +74,13 @@ static enum vdev_disp dev_access(struct vdev *d, uint64_t off, unsigned size, bo
         }
         if (is_read)
             *val = v;
+        return VDEV_DISP_OK;
+    }
+    if (narrow_ok(ops, off, size)) {
+        if (is_read)
+            *val = ops->read(d, off, size) & size_mask(size);
+        else
+            ops->write(d, off, size, *val & size_mask(size));
         return VDEV_DISP_OK;
     }
     if (off % w || size > w)

@@ -54,7 +54,12 @@ struct vdev_host {
     uint64_t (*now_ns)(void *opaque);                           /* monotonic */
     void (*set_irq)(void *opaque, struct vdev *dev, int level); /* may be NULL: polled */
     void (*domain_action)(void *opaque, struct vdev *dev, enum vdev_action action);
-    FILE *log; /* may be NULL */
+    FILE *log;      /* may be NULL */
+    uint32_t domid; /* the guest's; 0 when unknown (tests, --dry-run): names tap interfaces */
+    /* Opens the TAP interface @ifname (creating it if need be), attaches it to @bridge unless
+     * NULL, brings it up; returns a non-blocking fd or a VDEV_ERR_*. NULL: the real one,
+     * vnet_tap_open() (virtio-net.h); tests give a socketpair instead. */
+    int (*open_tap)(void *opaque, const char *ifname, const char *bridge, FILE *err);
 };
 
 struct vdev_ops {
@@ -63,13 +68,19 @@ struct vdev_ops {
     enum vdev_space space; /* default address space */
     uint64_t default_base; /* 0 and !has_default_base: base is mandatory */
     bool has_default_base;
-    uint64_t len;        /* bytes (MMIO) or ports (PIO) claimed */
-    unsigned reg_width;  /* 1: byte registers (wider accesses are split); 4: 32-bit */
+    uint64_t len;       /* bytes (MMIO) or ports (PIO) claimed */
+    unsigned reg_width; /* 1: byte registers (wider accesses are split); 4: 32-bit */
+    /* 0, or the offset from which accesses narrower than reg_width reach the device as they
+     * are, at any naturally aligned offset (virtio's device configuration space: a driver
+     * reads a MAC byte by byte). Only for side-effect-free ranges: below it a narrow access
+     * is allowed only at a register's low byte. */
+    uint64_t narrow_from;
     size_t priv_size;    /* zeroed state allocated by the core */
     bool acts_on_domain; /* may call vdev_domain_action (the watchdogs) */
     /* Reads the device's own keys from opts (consuming them). */
     int (*init)(struct vdev *dev, struct vdev_opts *opts, FILE *err);
-    /* offset < len, size == reg_width (the dispatcher guarantees both). */
+    /* offset < len, size == reg_width; or, at offsets >= narrow_from (when set), size 1, 2 or
+     * 4 <= reg_width with offset % size == 0 (the dispatcher guarantees these). */
     uint64_t (*read)(struct vdev *dev, uint64_t offset, unsigned size);
     void (*write)(struct vdev *dev, uint64_t offset, unsigned size, uint64_t val);
     void (*reset)(struct vdev *dev);

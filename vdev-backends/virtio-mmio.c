@@ -155,17 +155,26 @@ static uint32_t queue_read(struct virtio_mmio *vm, uint64_t off)
     }
 }
 
+/* A config access of @size 1, 2 or 4 at @off (aligned to @size): the bytes of the word that
+ * holds it (config fields are little-endian, so byte k of the word is config byte off+k). */
+static uint32_t config_read(struct virtio_mmio *vm, uint64_t off, unsigned size)
+{
+    const uint32_t shift = 8 * (uint32_t)(off % 4);
+    uint32_t w;
+
+    if (off >= vm->ops->config_len || !vm->ops->config_read)
+        return 0;
+    w = vm->ops->config_read(vm, (uint32_t)(off - off % 4)) >> shift;
+    return size >= 4 ? w : w & ((1u << (8 * size)) - 1);
+}
+
 uint64_t virtio_mmio_read(struct vdev *dev, uint64_t off, unsigned size)
 {
     struct virtio_mmio *vm = dev->priv;
     uint64_t f;
 
-    if (off >= VIRTIO_MMIO_CONFIG) {
-        off -= VIRTIO_MMIO_CONFIG;
-        if (off >= vm->ops->config_len || !vm->ops->config_read)
-            return 0;
-        return vm->ops->config_read(vm, (uint32_t)off);
-    }
+    if (off >= VIRTIO_MMIO_CONFIG)
+        return config_read(vm, off - VIRTIO_MMIO_CONFIG, size);
     switch (off) {
     case VIRTIO_MMIO_MAGIC_VALUE:
         return VIRTIO_MMIO_MAGIC;

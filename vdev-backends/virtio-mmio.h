@@ -63,7 +63,10 @@ struct virtio_dev_ops {
     unsigned nqueues;  /* <= VIRTIO_MMIO_MAX_QUEUES */
     uint64_t features; /* device features besides VIRTIO_F_VERSION_1 */
     uint32_t config_len;
-    /* 32-bit access at @off < config_len (4-aligned); may be NULL (reads 0). */
+    /* The 32-bit word at @off < config_len (4-aligned), little-endian as in the spec; may be
+     * NULL (reads 0). Reads have no side effects: the transport serves 1- and 2-byte config
+     * reads from the word holding them, if the device's vdev_ops let them through
+     * (.narrow_from = VIRTIO_MMIO_CONFIG; Linux reads 8- and 16-bit fields that way). */
     uint32_t (*config_read)(struct virtio_mmio *vm, uint32_t off);
     /* Driver wrote QueueNotify for a ready queue @q after DRIVER_OK. */
     void (*notify)(struct virtio_mmio *vm, unsigned q);
@@ -92,6 +95,7 @@ int virtio_mmio_init(struct virtio_mmio *vm, struct vdev *dev, const struct virt
 /* Gives the device its guest memory (the backend's foreign mapper, a test's flat buffer). */
 void virtio_mmio_set_mem(struct vdev *dev, const struct vq_mem *mem);
 
+/* @size is 4, or 1/2 naturally aligned in the device configuration space (narrow_from). */
 uint64_t virtio_mmio_read(struct vdev *dev, uint64_t off, unsigned size);
 void virtio_mmio_write(struct vdev *dev, uint64_t off, unsigned size, uint64_t val);
 void virtio_mmio_reset(struct vdev *dev);

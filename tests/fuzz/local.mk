@@ -166,3 +166,39 @@ fuzz-run-virtio:
 	@exit 1
 endif
 .PHONY: fuzz-run-virtio
+
+# fuzz-virtio-blk: a hostile guest driving virtio-blk over virtio-mmio against two small temporary
+# disks (read/write and read-only): no crash, every guest-memory access inside RAM and one page,
+# bounded work per notification and per resumption, the disks never grow or shrink, the
+# read-only one never changes, and a reset always recovers (a correct read works afterwards).
+# replay-virtio-blk runs it once per seed (tests/fuzz/corpus-virtio-blk) in every `make check`;
+# `make fuzz-run-virtio-blk` runs the libFuzzer build for $(FUZZ_SECONDS).
+check_PROGRAMS += tests/fuzz/replay-virtio-blk
+TESTS += tests/fuzz/replay-virtio-blk
+tests_fuzz_replay_virtio_blk_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-virtio-blk.c
+tests_fuzz_replay_virtio_blk_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_NAME='"replay-virtio-blk"' \
+	-DREPLAY_DIRS='{"tests/fuzz/corpus-virtio-blk", ""}'
+tests_fuzz_replay_virtio_blk_LDADD = vdev-backends/libvdev.a
+
+EXTRA_DIST += tests/fuzz/corpus-virtio-blk
+
+FUZZ_VIRTIO_BLK_CORPUS = tests/fuzz/corpus-virtio-blk-run
+
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-virtio-blk
+tests_fuzz_fuzz_virtio_blk_SOURCES = tests/fuzz/fuzz-virtio-blk.c $(vdev_backends_libvdev_a_SOURCES)
+tests_fuzz_fuzz_virtio_blk_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g
+tests_fuzz_fuzz_virtio_blk_LDFLAGS = $(FUZZ_SAN)
+
+# As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
+fuzz-run-virtio-blk: tests/fuzz/fuzz-virtio-blk$(EXEEXT)
+	rm -rf $(FUZZ_VIRTIO_BLK_CORPUS) && mkdir -p $(FUZZ_VIRTIO_BLK_CORPUS)
+	cp $(srcdir)/tests/fuzz/corpus-virtio-blk/* $(FUZZ_VIRTIO_BLK_CORPUS)/
+	tests/fuzz/fuzz-virtio-blk$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
+	  -artifact_prefix=tests/fuzz/virtio-blk- -print_final_stats=1 $(FUZZ_VIRTIO_BLK_CORPUS)
+else
+fuzz-run-virtio-blk:
+	@echo "fuzz-run-virtio-blk: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
+	@exit 1
+endif
+.PHONY: fuzz-run-virtio-blk
