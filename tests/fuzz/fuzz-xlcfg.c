@@ -307,8 +307,10 @@ static const struct {
     {"vga", {"b_info/type.hvm/vga"}},
     {"vnc", {"b_info/type.hvm/vnc"}},
     {"serial", {"b_info/type.hvm/serial", "b_info/type.hvm/serial_list"}},
-    {"channel", {"channels"}},
-    {"disk", {"disks"}},
+    /* An HVM guest's virtio-blk and virtio-console come back as QEMU's (extra_hvm). */
+    {"channel", {"channels", "b_info/extra_hvm"}},
+    {"disk", {"disks", "b_info/extra_hvm"}},
+    {"device_model_args_hvm", {"b_info/extra_hvm"}},
     {"vif", {"nics"}},
     {"pci", {"pcidevs"}},
     {"ioports", {"b_info/ioports"}},
