@@ -67,15 +67,18 @@ tests_unit_test_loop_LDADD = $(VDEV_TEST_LDADD)
 # virtio-mmio transport, split virtqueues and virtio-console, hostile guests included.
 check_PROGRAMS += tests/unit/test-virtio
 TESTS += tests/unit/test-virtio
-tests_unit_test_virtio_SOURCES = tests/unit/test-virtio.c vdev-backends/vdev-fake.h
+tests_unit_test_virtio_SOURCES = tests/unit/test-virtio.c tests/unit/virtio-driver.h \
+	tests/unit/virtio-driver.c vdev-backends/vdev-fake.h
 tests_unit_test_virtio_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
 tests_unit_test_virtio_LDADD = $(VDEV_TEST_LDADD)
 check_PROGRAMS += tests/unit/test-virtio-blk tests/unit/test-virtio-net
 TESTS += tests/unit/test-virtio-blk tests/unit/test-virtio-net
-tests_unit_test_virtio_blk_SOURCES = tests/unit/test-virtio-blk.c vdev-backends/vdev-fake.h
+tests_unit_test_virtio_blk_SOURCES = tests/unit/test-virtio-blk.c tests/unit/virtio-driver.h \
+	tests/unit/virtio-driver.c vdev-backends/vdev-fake.h
 tests_unit_test_virtio_blk_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
 tests_unit_test_virtio_blk_LDADD = $(VDEV_TEST_LDADD)
-tests_unit_test_virtio_net_SOURCES = tests/unit/test-virtio-net.c vdev-backends/vdev-fake.h
+tests_unit_test_virtio_net_SOURCES = tests/unit/test-virtio-net.c tests/unit/virtio-driver.h \
+	tests/unit/virtio-driver.c vdev-backends/vdev-fake.h
 tests_unit_test_virtio_net_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
 tests_unit_test_virtio_net_LDADD = $(VDEV_TEST_LDADD)
 

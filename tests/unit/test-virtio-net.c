@@ -19,33 +19,16 @@
 
 #include <cmocka.h>
 
-#include "vdev-backends/vdev-fake.h"
-#include "vdev-backends/virtio-mmio.h"
+#include "tests/unit/virtio-driver.h"
 #include "vdev-backends/virtio-net.h"
 
-#define B        0xa000000ull  /* the device's registers */
-#define RAM_BASE 0x40000000ull /* guest RAM: a flat buffer */
-#define RAM_SIZE 0x20000u
-#define NUM      8u /* queue size the test driver uses */
-#define DATA     (RAM_BASE + 0x4000)
+#define RAM_SIZE 0x20000u /* the ram= of SPEC */
+#define NUM      8u       /* queue size the test driver uses */
+#define DATA     (VD_RAM_BASE + 0x4000)
 #define DOMID    7u
 #define SPEC     "virtio-net,mem=0xa000000,spi=40,ram=0x40000000:0x20000"
 
 static uint8_t ram[RAM_SIZE];
-static unsigned maps; /* map calls, to bound the work per notification */
-
-static void *fake_map(void *opaque, uint64_t gpa, size_t len, bool write)
-{
-    (void)opaque;
-    (void)write;
-    maps++;
-    if (gpa < RAM_BASE || gpa - RAM_BASE >= RAM_SIZE || len > RAM_SIZE - (gpa - RAM_BASE))
-        return NULL;
-    assert_true(gpa / VQ_PAGE_SIZE == (gpa + len - 1) / VQ_PAGE_SIZE);
-    return ram + (gpa - RAM_BASE);
-}
-
-static const struct vq_mem fake_mem = {.map = fake_map};
 
 /* The fake TAP: what was asked for, and the other end of the socketpair. */
 struct fake_tap {
@@ -79,8 +62,8 @@ static int fake_open_tap(void *opaque, const char *ifname, const char *bridge, F
 
 struct t {
     struct vdev_fake f;
+    struct vd vd;
     struct fake_tap tap;
-    uint16_t avail_idx[2];
 };
 
 static struct t T_;
@@ -112,13 +95,12 @@ static int setup_spec(void **state, const char *spec)
 {
     struct t *t = &T_;
 
-    memset(ram, 0, sizeof(ram));
     host_init(t);
     *state = t;
     if (add(t, spec))
         return -1;
-    virtio_mmio_set_mem(&t->f.dev[0], &fake_mem);
-    t->avail_idx[0] = t->avail_idx[1] = 0;
+    t->vd = (struct vd){.f = &t->f, .ram = ram, .ram_size = sizeof(ram), .nqueues = 2, .num = NUM};
+    vd_init(&t->vd);
     return 0;
 }
 
@@ -138,22 +120,7 @@ static int teardown(void **state)
     return 0;
 }
 
-/* ---- a minimal driver (as in test-virtio.c) ---- */
-
-static uint32_t rd(struct t *t, unsigned off)
-{
-    return mmio_rd(&t->f, B + off);
-}
-
-static void wr(struct t *t, unsigned off, uint32_t v)
-{
-    mmio_wr(&t->f, B + off, v);
-}
-
-static struct virtio_mmio *vm(struct t *t)
-{
-    return virtio_mmio_of(&t->f.dev[0]);
-}
+/* ---- the device's part of the driver ---- */
 
 static struct vdev *dev(struct t *t)
 {
@@ -165,111 +132,16 @@ static const struct vnet_stats *st(struct t *t)
     return vnet_stats(dev(t));
 }
 
-static bool needs_reset(struct t *t)
-{
-    return rd(t, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET;
-}
-
-static uint64_t desc_at(unsigned q)
-{
-    return RAM_BASE + q * 0x1000;
-}
-
-static uint64_t avail_at(unsigned q)
-{
-    return desc_at(q) + 0x200;
-}
-
-static uint64_t used_at(unsigned q)
-{
-    return desc_at(q) + 0x400;
-}
-
-static uint8_t *g(uint64_t gpa)
-{
-    return ram + (gpa - RAM_BASE);
-}
-
-static void put16(uint64_t gpa, uint16_t v)
-{
-    memcpy(g(gpa), &v, 2);
-}
-
-static uint16_t get16(uint64_t gpa)
-{
-    uint16_t v;
-
-    memcpy(&v, g(gpa), 2);
-    return v;
-}
-
-static uint32_t get32(uint64_t gpa)
-{
-    uint32_t v;
-
-    memcpy(&v, g(gpa), 4);
-    return v;
-}
-
-static void set_desc(unsigned q, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
-                     uint16_t next)
-{
-    uint8_t *d = g(desc_at(q) + 16 * i);
-
-    memcpy(d, &addr, 8);
-    memcpy(d + 8, &len, 4);
-    memcpy(d + 12, &flags, 2);
-    memcpy(d + 14, &next, 2);
-}
-
-static void post(struct t *t, unsigned q, uint16_t head)
-{
-    put16(avail_at(q) + 4 + 2 * (t->avail_idx[q] % NUM), head);
-    put16(avail_at(q) + 2, ++t->avail_idx[q]);
-}
-
-static uint16_t used_idx(unsigned q)
-{
-    return get16(used_at(q) + 2);
-}
-
-static void setup_queue(struct t *t, unsigned q)
-{
-    memset(g(avail_at(q)), 0, 0x100);
-    memset(g(used_at(q)), 0, 0x100);
-    wr(t, VIRTIO_MMIO_QUEUE_SEL, q);
-    wr(t, VIRTIO_MMIO_QUEUE_NUM, NUM);
-    wr(t, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)desc_at(q));
-    wr(t, VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
-    wr(t, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)avail_at(q));
-    wr(t, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, 0);
-    wr(t, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)used_at(q));
-    wr(t, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, 0);
-    wr(t, VIRTIO_MMIO_QUEUE_READY, 1);
-}
-
 /* §3.1.1 with the features Linux's virtio_net accepts here: VERSION_1, MAC, STATUS. */
 static void handshake(struct t *t)
 {
-    wr(t, VIRTIO_MMIO_STATUS, 0);
-    wr(t, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-    wr(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-    wr(t, VIRTIO_MMIO_DRIVER_FEATURES, 1);
-    wr(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-    wr(t, VIRTIO_MMIO_DRIVER_FEATURES, (1u << VIRTIO_NET_F_MAC) | (1u << VIRTIO_NET_F_STATUS));
-    wr(t, VIRTIO_MMIO_STATUS, 0xb);
-    assert_int_equal(rd(t, VIRTIO_MMIO_STATUS), 0xb);
-    setup_queue(t, VNET_RXQ);
-    setup_queue(t, VNET_TXQ);
-    wr(t, VIRTIO_MMIO_STATUS, 0xf);
-    assert_int_equal(rd(t, VIRTIO_MMIO_STATUS), 0xf);
-    t->avail_idx[0] = t->avail_idx[1] = 0;
+    vd_handshake(&t->vd, (1u << VIRTIO_NET_F_MAC) | (1u << VIRTIO_NET_F_STATUS));
 }
 
 static uint64_t io(struct t *t, unsigned off, unsigned size, bool is_read, uint64_t v,
                    enum vdev_disp *d)
 {
-    return vdev_fake_io(&t->f, VDEV_IOREQ_COPY, B + off, size, is_read, v, d);
+    return vdev_fake_io(&t->f, VDEV_IOREQ_COPY, VD_REGS + off, size, is_read, v, d);
 }
 
 /* One frame from the fake TAP's far end; its length, or -1 when none waits. */
@@ -295,15 +167,16 @@ static void test_probe_config(void **state)
 {
     static const uint8_t mac[] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
     struct t *t = *state;
+    struct vd *vd = &t->vd;
     enum vdev_disp d;
 
-    assert_int_equal(rd(t, VIRTIO_MMIO_DEVICE_ID), 1);
-    wr(t, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-    assert_int_equal(rd(t, VIRTIO_MMIO_DEVICE_FEATURES), (1u << 5) | (1u << 16));
-    wr(t, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-    assert_int_equal(rd(t, VIRTIO_MMIO_DEVICE_FEATURES), 1); /* VERSION_1 */
-    wr(t, VIRTIO_MMIO_QUEUE_SEL, 2);
-    assert_int_equal(rd(t, VIRTIO_MMIO_QUEUE_NUM_MAX), 0); /* no control queue */
+    assert_int_equal(vd_rd(vd, VIRTIO_MMIO_DEVICE_ID), 1);
+    vd_wr(vd, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+    assert_int_equal(vd_rd(vd, VIRTIO_MMIO_DEVICE_FEATURES), (1u << 5) | (1u << 16));
+    vd_wr(vd, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+    assert_int_equal(vd_rd(vd, VIRTIO_MMIO_DEVICE_FEATURES), 1); /* VERSION_1 */
+    vd_wr(vd, VIRTIO_MMIO_QUEUE_SEL, 2);
+    assert_int_equal(vd_rd(vd, VIRTIO_MMIO_QUEUE_NUM_MAX), 0); /* no control queue */
     /* The MAC as Linux reads it: readb at config 0..5; status with readw at 6. */
     for (unsigned i = 0; i < 6; i++) {
         assert_int_equal(io(t, 0x100 + i, 1, true, 0, &d), mac[i]);
@@ -312,8 +185,8 @@ static void test_probe_config(void **state)
     assert_int_equal(io(t, 0x106, 2, true, 0, &d), VIRTIO_NET_S_LINK_UP);
     assert_int_equal(d, VDEV_DISP_OK);
     assert_int_equal(io(t, 0x104, 2, true, 0, &d), 0x5634);
-    assert_int_equal(rd(t, 0x100), 0x12005452);
-    assert_int_equal(rd(t, 0x104), 0x00015634);
+    assert_int_equal(vd_rd(vd, 0x100), 0x12005452);
+    assert_int_equal(vd_rd(vd, 0x104), 0x00015634);
     assert_int_equal(io(t, 0x107, 1, true, 0, &d), 0);
     /* Beyond the config: 0; no MQ or MTU fields. */
     assert_int_equal(io(t, 0x108, 2, true, 0, &d), 0);
@@ -336,7 +209,7 @@ static void test_probe_config(void **state)
     io(t, 0x100, 1, false, 0xee, &d);
     assert_int_equal(d, VDEV_DISP_OK);
     assert_int_equal(io(t, 0x100, 1, true, 0, NULL), 0x52);
-    assert_false(needs_reset(t));
+    assert_false(vd_needs_reset(vd));
     assert_string_equal(t->tap.ifname, "qxt0");
     assert_false(t->tap.has_bridge);
 }
@@ -385,94 +258,97 @@ static void test_generated_mac(void **state)
 static void test_tx(void **state)
 {
     struct t *t = *state;
+    struct vd *vd = &t->vd;
     uint8_t frame[1514], out[2048];
 
     handshake(t);
     fill(frame, sizeof(frame), 1);
-    memset(g(DATA), 0xaa, VNET_HDR_LEN); /* header fields are ignored */
-    memcpy(g(DATA + 0x100), frame, 100);
-    memcpy(g(DATA + 0xf00), frame + 100, sizeof(frame) - 100); /* crosses a page */
-    set_desc(VNET_TXQ, 2, DATA, VNET_HDR_LEN, VIRTQ_DESC_F_NEXT, 6);
-    set_desc(VNET_TXQ, 6, DATA + 0x100, 100, VIRTQ_DESC_F_NEXT, 1);
-    set_desc(VNET_TXQ, 1, DATA + 0xf00, sizeof(frame) - 100, 0, 0);
-    post(t, VNET_TXQ, 2);
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_TXQ);
+    memset(vd_g(vd, DATA), 0xaa, VNET_HDR_LEN); /* header fields are ignored */
+    memcpy(vd_g(vd, DATA + 0x100), frame, 100);
+    memcpy(vd_g(vd, DATA + 0xf00), frame + 100, sizeof(frame) - 100); /* crosses a page */
+    vd_desc(vd, VNET_TXQ, 2, DATA, VNET_HDR_LEN, VIRTQ_DESC_F_NEXT, 6);
+    vd_desc(vd, VNET_TXQ, 6, DATA + 0x100, 100, VIRTQ_DESC_F_NEXT, 1);
+    vd_desc(vd, VNET_TXQ, 1, DATA + 0xf00, sizeof(frame) - 100, 0, 0);
+    vd_post(vd, VNET_TXQ, 2);
+    vd_notify(vd, VNET_TXQ);
     assert_int_equal(peer_recv(t, out, sizeof(out)), sizeof(frame));
     assert_memory_equal(out, frame, sizeof(frame));
     assert_int_equal(peer_recv(t, out, sizeof(out)), -1);
-    assert_int_equal(used_idx(VNET_TXQ), 1);
-    assert_int_equal(get32(used_at(VNET_TXQ) + 4), 2);
-    assert_int_equal(get32(used_at(VNET_TXQ) + 8), 0);
+    assert_int_equal(vd_used_idx(vd, VNET_TXQ), 1);
+    assert_int_equal(vd_used_id(vd, VNET_TXQ, 0), 2);
+    assert_int_equal(vd_used_len(vd, VNET_TXQ, 0), 0);
     assert_int_equal(t->f.irq_level, 1);
     assert_int_equal(st(t)->tx_frames, 1);
     assert_int_equal(st(t)->tx_bytes, sizeof(frame));
     /* The header split over two descriptors, the frame in the second one's tail. */
-    memcpy(g(DATA + 0x2000), "\0\0\0\0\0", 5);
-    memcpy(g(DATA + 0x3000), "\0\0\0\0\0\0\0hello, world", 19);
-    set_desc(VNET_TXQ, 0, DATA + 0x2000, 5, VIRTQ_DESC_F_NEXT, 3);
-    set_desc(VNET_TXQ, 3, DATA + 0x3000, 19, 0, 0);
-    post(t, VNET_TXQ, 0);
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_TXQ);
+    memcpy(vd_g(vd, DATA + 0x2000), "\0\0\0\0\0", 5);
+    memcpy(vd_g(vd, DATA + 0x3000), "\0\0\0\0\0\0\0hello, world", 19);
+    vd_desc(vd, VNET_TXQ, 0, DATA + 0x2000, 5, VIRTQ_DESC_F_NEXT, 3);
+    vd_desc(vd, VNET_TXQ, 3, DATA + 0x3000, 19, 0, 0);
+    vd_post(vd, VNET_TXQ, 0);
+    vd_notify(vd, VNET_TXQ);
     assert_int_equal(peer_recv(t, out, sizeof(out)), 12);
     assert_memory_equal(out, "hello, world", 12);
-    assert_false(needs_reset(t));
+    assert_false(vd_needs_reset(vd));
 }
 
 static void test_tx_drops(void **state)
 {
     struct t *t = *state;
+    struct vd *vd = &t->vd;
     uint8_t out[64];
 
     handshake(t);
     /* Shorter than the header. */
-    set_desc(VNET_TXQ, 0, DATA, VNET_HDR_LEN - 1, 0, 0);
-    post(t, VNET_TXQ, 0);
+    vd_desc(vd, VNET_TXQ, 0, DATA, VNET_HDR_LEN - 1, 0, 0);
+    vd_post(vd, VNET_TXQ, 0);
     /* Header + 65536 bytes: one too many; named, never read. */
-    set_desc(VNET_TXQ, 1, RAM_BASE, 0x10000, VIRTQ_DESC_F_NEXT, 2);
-    set_desc(VNET_TXQ, 2, RAM_BASE, VNET_HDR_LEN + 1, 0, 0);
-    post(t, VNET_TXQ, 1);
-    maps = 0;
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_TXQ);
-    assert_true(maps < 64);
+    vd_desc(vd, VNET_TXQ, 1, VD_RAM_BASE, 0x10000, VIRTQ_DESC_F_NEXT, 2);
+    vd_desc(vd, VNET_TXQ, 2, VD_RAM_BASE, VNET_HDR_LEN + 1, 0, 0);
+    vd_post(vd, VNET_TXQ, 1);
+    vd->maps = 0;
+    vd_notify(vd, VNET_TXQ);
+    assert_true(vd->maps < 64);
     assert_int_equal(st(t)->tx_bad_hdr, 1);
     assert_int_equal(st(t)->tx_too_big, 1);
     assert_int_equal(st(t)->tx_frames, 0);
-    assert_int_equal(used_idx(VNET_TXQ), 2); /* both consumed */
+    assert_int_equal(vd_used_idx(vd, VNET_TXQ), 2); /* both consumed */
     assert_int_equal(peer_recv(t, out, sizeof(out)), -1);
     /* Exactly the largest frame passes. */
-    set_desc(VNET_TXQ, 2, RAM_BASE, VNET_HDR_LEN - 1, 0, 0);
-    post(t, VNET_TXQ, 1);
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_TXQ);
+    vd_desc(vd, VNET_TXQ, 2, VD_RAM_BASE, VNET_HDR_LEN - 1, 0, 0);
+    vd_post(vd, VNET_TXQ, 1);
+    vd_notify(vd, VNET_TXQ);
     assert_int_equal(st(t)->tx_frames + st(t)->tx_busy + st(t)->tx_errors, 1);
-    assert_false(needs_reset(t));
+    assert_false(vd_needs_reset(vd));
 }
 
 /* A TAP that cannot take more: frames are dropped and counted, the loop never blocks. */
 static void test_tx_busy(void **state)
 {
     struct t *t = *state;
+    struct vd *vd = &t->vd;
     int small = 4096;
     uint8_t out[2048];
     unsigned rounds = 0, got = 0;
 
     assert_int_equal(setsockopt(t->tap.peer, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
     handshake(t);
-    fill(g(DATA + VNET_HDR_LEN), 1500, 3);
+    fill(vd_g(vd, DATA + VNET_HDR_LEN), 1500, 3);
     for (unsigned i = 0; i < NUM; i++)
-        set_desc(VNET_TXQ, i, DATA, VNET_HDR_LEN + 1500, 0, 0);
+        vd_desc(vd, VNET_TXQ, i, DATA, VNET_HDR_LEN + 1500, 0, 0);
     while (st(t)->tx_busy == 0 && rounds < 1000) {
         for (unsigned i = 0; i < NUM; i++)
-            post(t, VNET_TXQ, (uint16_t)i);
-        wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_TXQ);
+            vd_post(vd, VNET_TXQ, (uint16_t)i);
+        vd_notify(vd, VNET_TXQ);
         rounds++;
     }
     assert_true(st(t)->tx_busy > 0);
     assert_int_equal(st(t)->tx_frames + st(t)->tx_busy, rounds * NUM);
-    assert_int_equal(used_idx(VNET_TXQ), (uint16_t)(rounds * NUM));
+    assert_int_equal(vd_used_idx(vd, VNET_TXQ), (uint16_t)(rounds * NUM));
     while (peer_recv(t, out, sizeof(out)) == 1500)
         got++;
     assert_int_equal(got, st(t)->tx_frames);
-    assert_false(needs_reset(t));
+    assert_false(vd_needs_reset(vd));
 }
 
 /* ---- receive ---- */
@@ -480,39 +356,38 @@ static void test_tx_busy(void **state)
 /* Posts a receive chain at descriptor @i: a header buffer, then @len1 and @len2 bytes. */
 static void post_rx(struct t *t, unsigned i, uint32_t len1, uint32_t len2)
 {
-    set_desc(VNET_RXQ, i, DATA + i * 0x1000, VNET_HDR_LEN, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT,
-             (uint16_t)(i + 1));
-    set_desc(VNET_RXQ, i + 1, DATA + i * 0x1000 + 0x10, len1,
-             VIRTQ_DESC_F_WRITE | (len2 ? VIRTQ_DESC_F_NEXT : 0), (uint16_t)(i + 2));
-    if (len2)
-        set_desc(VNET_RXQ, i + 2, DATA + i * 0x1000 + 0xc00, len2, VIRTQ_DESC_F_WRITE, 0);
-    post(t, VNET_RXQ, (uint16_t)i);
+    const uint64_t at = DATA + i * 0x1000;
+    const struct vd_buf bufs[] = {
+        {at, VNET_HDR_LEN, true}, {at + 0x10, len1, true}, {at + 0xc00, len2, true}};
+
+    vd_chain_add(&t->vd, VNET_RXQ, i, bufs, len2 ? 3 : 2);
 }
 
 static void test_rx(void **state)
 {
     static const uint8_t hdr[VNET_HDR_LEN] = {[10] = 1};
     struct t *t = *state;
+    struct vd *vd = &t->vd;
     uint8_t frame[1000];
 
     handshake(t);
     assert_int_equal(dev(t)->ops->rx_fd(dev(t)), -1); /* no buffers: the TAP is not polled */
     post_rx(t, 0, 600, 1000);
-    memset(g(DATA), 0xee, 0x1000);
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_RXQ);
-    assert_int_equal(used_idx(VNET_RXQ), 0); /* nothing to receive yet */
+    memset(vd_g(vd, DATA), 0xee, 0x1000);
+    vd_notify(vd, VNET_RXQ);
+    assert_int_equal(vd_used_idx(vd, VNET_RXQ), 0); /* nothing to receive yet */
     assert_true(dev(t)->ops->rx_fd(dev(t)) >= 0);
     fill(frame, sizeof(frame), 9);
     peer_send(t, frame, sizeof(frame));
     dev(t)->ops->rx(dev(t));
     vdev_flush(dev(t));
-    assert_int_equal(used_idx(VNET_RXQ), 1);
-    assert_int_equal(get32(used_at(VNET_RXQ) + 4), 0);
-    assert_int_equal(get32(used_at(VNET_RXQ) + 8), VNET_HDR_LEN + sizeof(frame));
-    assert_memory_equal(g(DATA), hdr, VNET_HDR_LEN);
-    assert_memory_equal(g(DATA + 0x10), frame, 600);
-    assert_memory_equal(g(DATA + 0xc00), frame + 600, 400);
-    assert_int_equal(*g(DATA + 0xc00 + 400), 0xee); /* nothing beyond */
+    assert_int_equal(vd_used_idx(vd, VNET_RXQ), 1);
+    assert_int_equal(vd_used_id(vd, VNET_RXQ, 0), 0);
+    assert_int_equal(vd_used_len(vd, VNET_RXQ, 0), VNET_HDR_LEN + sizeof(frame));
+    assert_memory_equal(vd_g(vd, DATA), hdr, VNET_HDR_LEN);
+    assert_memory_equal(vd_g(vd, DATA + 0x10), frame, 600);
+    assert_memory_equal(vd_g(vd, DATA + 0xc00), frame + 600, 400);
+    assert_int_equal(*vd_g(vd, DATA + 0xc00 + 400), 0xee); /* nothing beyond */
     assert_int_equal(t->f.irq_level, 1);
     assert_int_equal(dev(t)->ops->rx_fd(dev(t)), -1);
     assert_int_equal(st(t)->rx_frames, 1);
@@ -520,19 +395,20 @@ static void test_rx(void **state)
     /* A frame that waits is delivered when the buffer is posted. Header and frame may share
      * one buffer too. */
     peer_send(t, "0123456789abcdef", 16);
-    set_desc(VNET_RXQ, 4, DATA + 0x4000, 64, VIRTQ_DESC_F_WRITE, 0);
-    post(t, VNET_RXQ, 4);
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_RXQ);
-    assert_int_equal(used_idx(VNET_RXQ), 2);
-    assert_int_equal(get32(used_at(VNET_RXQ) + 16), VNET_HDR_LEN + 16);
-    assert_memory_equal(g(DATA + 0x4000), hdr, VNET_HDR_LEN);
-    assert_memory_equal(g(DATA + 0x4000 + VNET_HDR_LEN), "0123456789abcdef", 16);
-    assert_false(needs_reset(t));
+    vd_desc(vd, VNET_RXQ, 4, DATA + 0x4000, 64, VIRTQ_DESC_F_WRITE, 0);
+    vd_post(vd, VNET_RXQ, 4);
+    vd_notify(vd, VNET_RXQ);
+    assert_int_equal(vd_used_idx(vd, VNET_RXQ), 2);
+    assert_int_equal(vd_used_len(vd, VNET_RXQ, 1), VNET_HDR_LEN + 16);
+    assert_memory_equal(vd_g(vd, DATA + 0x4000), hdr, VNET_HDR_LEN);
+    assert_memory_equal(vd_g(vd, DATA + 0x4000 + VNET_HDR_LEN), "0123456789abcdef", 16);
+    assert_false(vd_needs_reset(vd));
 }
 
 static void test_rx_too_big(void **state)
 {
     struct t *t = *state;
+    struct vd *vd = &t->vd;
     uint8_t frame[200];
 
     handshake(t);
@@ -543,106 +419,107 @@ static void test_rx_too_big(void **state)
     peer_send(t, frame, 60);
     dev(t)->ops->rx(dev(t));
     assert_int_equal(st(t)->rx_no_room, 2);
-    assert_int_equal(used_idx(VNET_RXQ), 1); /* the chain waited for the frame that fits */
-    assert_int_equal(get32(used_at(VNET_RXQ) + 8), VNET_HDR_LEN + 60);
-    assert_memory_equal(g(DATA + 0x10), frame, 60);
+    assert_int_equal(vd_used_idx(vd, VNET_RXQ), 1); /* the chain waited for the frame that fits */
+    assert_int_equal(vd_used_len(vd, VNET_RXQ, 0), VNET_HDR_LEN + 60);
+    assert_memory_equal(vd_g(vd, DATA + 0x10), frame, 60);
     assert_int_equal(st(t)->rx_frames, 1);
-    assert_false(needs_reset(t));
+    assert_false(vd_needs_reset(vd));
 }
 
 /* ---- hostile drivers (the transport's checks apply; plus buffer directions) ---- */
 
 static void assert_failed(struct t *t, enum vq_err why)
 {
-    assert_true(needs_reset(t));
-    assert_int_equal(vm(t)->last_err, why);
-    assert_int_equal(rd(t, VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_INT_CONFIG, VIRTIO_INT_CONFIG);
-    assert_false(virtio_mmio_queue_live(vm(t), VNET_TXQ));
+    struct vd *vd = &t->vd;
+    vd_assert_failed(vd, why);
+    assert_false(virtio_mmio_queue_live(vd_mmio(vd), VNET_TXQ));
     assert_int_equal(dev(t)->ops->rx_fd(dev(t)), -1);
 }
 
 static void test_hostile(void **state)
 {
     struct t *t = *state;
+    struct vd *vd = &t->vd;
     uint8_t out[64];
 
     /* A loop in the transmit queue: nothing sent. */
     handshake(t);
-    set_desc(VNET_TXQ, 0, DATA, 20, VIRTQ_DESC_F_NEXT, 1);
-    set_desc(VNET_TXQ, 1, DATA, 20, VIRTQ_DESC_F_NEXT, 0);
-    post(t, VNET_TXQ, 0);
-    maps = 0;
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_TXQ);
+    vd_desc(vd, VNET_TXQ, 0, DATA, 20, VIRTQ_DESC_F_NEXT, 1);
+    vd_desc(vd, VNET_TXQ, 1, DATA, 20, VIRTQ_DESC_F_NEXT, 0);
+    vd_post(vd, VNET_TXQ, 0);
+    vd->maps = 0;
+    vd_notify(vd, VNET_TXQ);
     assert_failed(t, VQ_ERR_LOOP);
-    assert_true(maps <= 4 * NUM + 8);
+    assert_true(vd->maps <= 4 * NUM + 8);
     assert_int_equal(peer_recv(t, out, sizeof(out)), -1);
     /* A writable buffer to transmit. */
     handshake(t);
-    set_desc(VNET_TXQ, 0, DATA, 20, VIRTQ_DESC_F_NEXT, 1);
-    set_desc(VNET_TXQ, 1, DATA, 20, VIRTQ_DESC_F_WRITE, 0);
-    post(t, VNET_TXQ, 0);
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_TXQ);
+    vd_desc(vd, VNET_TXQ, 0, DATA, 20, VIRTQ_DESC_F_NEXT, 1);
+    vd_desc(vd, VNET_TXQ, 1, DATA, 20, VIRTQ_DESC_F_WRITE, 0);
+    vd_post(vd, VNET_TXQ, 0);
+    vd_notify(vd, VNET_TXQ);
     assert_failed(t, VQ_ERR_FLAGS);
     assert_int_equal(peer_recv(t, out, sizeof(out)), -1);
     /* A readable buffer to receive into. */
     handshake(t);
-    set_desc(VNET_RXQ, 0, DATA, 64, 0, 0);
-    post(t, VNET_RXQ, 0);
+    vd_desc(vd, VNET_RXQ, 0, DATA, 64, 0, 0);
+    vd_post(vd, VNET_RXQ, 0);
     peer_send(t, "frame", 5);
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_RXQ);
+    vd_notify(vd, VNET_RXQ);
     assert_failed(t, VQ_ERR_FLAGS);
-    assert_int_equal(used_idx(VNET_RXQ), 0);
+    assert_int_equal(vd_used_idx(vd, VNET_RXQ), 0);
     /* Receive buffers outside RAM, or wrapping. */
     handshake(t);
-    set_desc(VNET_RXQ, 0, RAM_BASE + RAM_SIZE - 8, 64, VIRTQ_DESC_F_WRITE, 0);
-    post(t, VNET_RXQ, 0);
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_RXQ);
+    vd_desc(vd, VNET_RXQ, 0, VD_RAM_BASE + RAM_SIZE - 8, 64, VIRTQ_DESC_F_WRITE, 0);
+    vd_post(vd, VNET_RXQ, 0);
+    vd_notify(vd, VNET_RXQ);
     assert_failed(t, VQ_ERR_MEM);
     handshake(t);
-    set_desc(VNET_TXQ, 0, UINT64_MAX - 4, 64, 0, 0);
-    post(t, VNET_TXQ, 0);
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_TXQ);
+    vd_desc(vd, VNET_TXQ, 0, UINT64_MAX - 4, 64, 0, 0);
+    vd_post(vd, VNET_TXQ, 0);
+    vd_notify(vd, VNET_TXQ);
     assert_failed(t, VQ_ERR_MEM);
     /* Reset recovers; the frame still waiting is received. */
     handshake(t);
     post_rx(t, 0, 100, 0);
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_RXQ);
-    assert_int_equal(used_idx(VNET_RXQ), 1);
-    assert_memory_equal(g(DATA + 0x10), "frame", 5);
-    assert_false(needs_reset(t));
+    vd_notify(vd, VNET_RXQ);
+    assert_int_equal(vd_used_idx(vd, VNET_RXQ), 1);
+    assert_memory_equal(vd_g(vd, DATA + 0x10), "frame", 5);
+    assert_false(vd_needs_reset(vd));
 }
 
 /* Per notification or wake-up: at most the queue size in descriptors, whatever waits. */
 static void test_bounded(void **state)
 {
     struct t *t = *state;
+    struct vd *vd = &t->vd;
     uint8_t out[64];
     unsigned n = 0;
 
     handshake(t);
     /* Eight transmit chains that share all eight descriptors: one per notification. */
-    memset(g(DATA), 0, 0x100);
+    memset(vd_g(vd, DATA), 0, 0x100);
     for (unsigned i = 0; i < NUM; i++)
-        set_desc(VNET_TXQ, i, DATA, 8, i + 1 < NUM ? VIRTQ_DESC_F_NEXT : 0, (uint16_t)(i + 1));
+        vd_desc(vd, VNET_TXQ, i, DATA, 8, i + 1 < NUM ? VIRTQ_DESC_F_NEXT : 0, (uint16_t)(i + 1));
     for (unsigned i = 0; i < NUM; i++)
-        post(t, VNET_TXQ, 0);
-    maps = 0;
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_TXQ);
-    assert_int_equal(used_idx(VNET_TXQ), 1);
-    assert_true(maps <= 4 * NUM + 8);
+        vd_post(vd, VNET_TXQ, 0);
+    vd->maps = 0;
+    vd_notify(vd, VNET_TXQ);
+    assert_int_equal(vd_used_idx(vd, VNET_TXQ), 1);
+    assert_true(vd->maps <= 4 * NUM + 8);
     while (peer_recv(t, out, sizeof(out)) >= 0)
         n++;
     assert_int_equal(n, 1);
     /* Receive: 3 * NUM frames wait, each too big for the one posted chain: at most NUM are
      * read and dropped per wake-up, the rest stays in the TAP. */
-    set_desc(VNET_RXQ, 0, DATA + 0x1000, VNET_HDR_LEN + 4, VIRTQ_DESC_F_WRITE, 0);
-    post(t, VNET_RXQ, 0);
+    vd_desc(vd, VNET_RXQ, 0, DATA + 0x1000, VNET_HDR_LEN + 4, VIRTQ_DESC_F_WRITE, 0);
+    vd_post(vd, VNET_RXQ, 0);
     for (unsigned i = 0; i < 3 * NUM; i++)
         peer_send(t, "too big", 7);
     dev(t)->ops->rx(dev(t));
     assert_int_equal(st(t)->rx_no_room, NUM);
-    assert_int_equal(used_idx(VNET_RXQ), 0);
-    assert_false(needs_reset(t));
+    assert_int_equal(vd_used_idx(vd, VNET_RXQ), 0);
+    assert_false(vd_needs_reset(vd));
 }
 
 static void test_teardown_closes(void **state)
@@ -748,7 +625,6 @@ static void test_real_tap(void **state)
 
 static int setup_empty(void **state)
 {
-    memset(ram, 0, sizeof(ram));
     host_init(&T_);
     *state = &T_;
     return 0;
