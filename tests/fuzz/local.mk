@@ -202,3 +202,40 @@ fuzz-run-virtio-blk:
 	@exit 1
 endif
 .PHONY: fuzz-run-virtio-blk
+
+# fuzz-virtio-net: a hostile guest driving virtio-net over virtio-mmio, its TAP a SOCK_SEQPACKET
+# socketpair whose other end (the wire) sends frames of up to 2 KiB and is drained after every
+# operation: no crash, every guest-memory access inside RAM and one page, bounded work per
+# operation, a read-only configuration space, no frame longer than VNET_FRAME_MAX on the wire,
+# and a reset always recovers (a correct frame goes out whole, one from the wire comes in whole).
+# replay-virtio-net runs it once per seed (tests/fuzz/corpus-virtio-net) in every `make check`;
+# `make fuzz-run-virtio-net` runs the libFuzzer build for $(FUZZ_SECONDS).
+check_PROGRAMS += tests/fuzz/replay-virtio-net
+TESTS += tests/fuzz/replay-virtio-net
+tests_fuzz_replay_virtio_net_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-virtio-net.c
+tests_fuzz_replay_virtio_net_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_NAME='"replay-virtio-net"' \
+	-DREPLAY_DIRS='{"tests/fuzz/corpus-virtio-net", ""}'
+tests_fuzz_replay_virtio_net_LDADD = vdev-backends/libvdev.a
+
+EXTRA_DIST += tests/fuzz/corpus-virtio-net
+
+FUZZ_VIRTIO_NET_CORPUS = tests/fuzz/corpus-virtio-net-run
+
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-virtio-net
+tests_fuzz_fuzz_virtio_net_SOURCES = tests/fuzz/fuzz-virtio-net.c $(vdev_backends_libvdev_a_SOURCES)
+tests_fuzz_fuzz_virtio_net_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g
+tests_fuzz_fuzz_virtio_net_LDFLAGS = $(FUZZ_SAN)
+
+# As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
+fuzz-run-virtio-net: tests/fuzz/fuzz-virtio-net$(EXEEXT)
+	rm -rf $(FUZZ_VIRTIO_NET_CORPUS) && mkdir -p $(FUZZ_VIRTIO_NET_CORPUS)
+	cp $(srcdir)/tests/fuzz/corpus-virtio-net/* $(FUZZ_VIRTIO_NET_CORPUS)/
+	tests/fuzz/fuzz-virtio-net$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
+	  -artifact_prefix=tests/fuzz/virtio-net- -print_final_stats=1 $(FUZZ_VIRTIO_NET_CORPUS)
+else
+fuzz-run-virtio-net:
+	@echo "fuzz-run-virtio-net: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
+	@exit 1
+endif
+.PHONY: fuzz-run-virtio-net
