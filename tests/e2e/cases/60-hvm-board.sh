@@ -52,6 +52,10 @@ case $explain in
     ok "check --explain names the format and how it starts" ;;
 *) not_ok "check --explain names the format and how it starts"; echo "$explain" | grep load | sed 's/^/#   /' ;;
 esac
+# The virtio disk's file and the bridge its NIC's tap joins (QEMU's tap: tun).
+mkdir -p /var/lib/qvm-xl-e2e && dd if=/dev/zero of=/var/lib/qvm-xl-e2e/hvm-board-disk.img bs=1M count=4 2>/dev/null
+modprobe tun 2>/dev/null; modprobe bridge 2>/dev/null
+brctl addbr xenbr0 2>/dev/null; ip link set xenbr0 up 2>/dev/null
 t=$(qx_now)
 check "qvm-xl create hvm-board (HVM, QEMU device model)" qvm-xl create "$D/hvm-board.qvmconf"
 diag "time qvm-xl-create-hvm $(qx_elapsed "$t") s"
@@ -82,6 +86,14 @@ is "the HPET answers (vendor id)" "$(field hpet vendor)" 0x8086
 is "guest has the mc146818 RTC" "$(val rtc)" valid
 is "the BIOS found the 16550 at 0x3f8" "$(field serial port)" 0x3f8
 is "the DSDT gives COM1 IRQ 4 (ser8250 intr myioapic:4)" "$(field serial irq)" 4
+# virtio vdevs: QEMU's transitional virtio PCI functions (vendor 0x1af4), ID 0xDDDDVVVV.
+is "virtio-blk-pci at the configured slot 5 (loc pci:0:5)" "$(field pci 5)" 0x10011af4
+is "virtio-serial-pci (the virtio-console) at slot 6 (loc pci:0:6)" "$(field pci 6)" 0x10031af4
+case " $(line pci) " in
+*"=0x10001af4 "*) ok "a virtio-net-pci on bus 0" ;;
+*) not_ok "a virtio-net-pci on bus 0 (got '$(line pci)')" ;;
+esac
+tail -n 4 /var/log/xen/qemu-dm-hvm-board.log 2>/dev/null | sed 's/^/#   qemu: /'
 # ACPI S5 (on_poweroff=destroy): the domain and its QEMU go away.
 n=0
 while xl list hvm-board >/dev/null 2>&1 && [ $n -lt 150 ]; do sleep 0.2; n=$((n + 1)); done

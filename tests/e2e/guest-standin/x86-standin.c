@@ -23,6 +23,13 @@ static inline uint8_t inb(uint16_t port)
     __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
     return v;
 }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
 static uint32_t rd32(uint32_t a) { return *(volatile uint32_t *)a; }
 static uint16_t rd16(uint32_t a) { return *(volatile uint16_t *)a; }
 static uint8_t rd8(uint32_t a) { return *(volatile uint8_t *)a; }
@@ -209,6 +216,26 @@ static int rtc_valid(void)
     return inb(0x71) >> 7;
 }
 
+/* PCI bus 0 through configuration mechanism 1 (ports 0xcf8/0xcfc): "QXGUEST pci SLOT=ID ..."
+ * with each present function 0's vendor and device ID (0xDDDDVVVV), what QEMU put there. */
+static void report_pci(void)
+{
+    puts_("QXGUEST pci");
+    for (uint32_t d = 0; d < 32; d++) {
+        uint32_t id;
+
+        outl(0xcf8, 0x80000000u | d << 11);
+        id = inl(0xcfc);
+        if ((id & 0xffff) == 0xffff)
+            continue;
+        putc_(' ');
+        putu(d);
+        putc_('=');
+        putx(id);
+    }
+    putc_('\n');
+}
+
 void standin_main(uint32_t magic, const struct mbi *mb, uint32_t load);
 void standin_main(uint32_t magic, const struct mbi *mb, uint32_t load)
 {
@@ -240,7 +267,9 @@ void standin_main(uint32_t magic, const struct mbi *mb, uint32_t load)
     putx(port);
     puts_(" irq=");
     putu((uint32_t)dsdt_irq(dsdt, port));
-    puts_("\nQXGUEST end\n");
+    putc_('\n');
+    report_pci();
+    puts_("QXGUEST end\n");
     for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x40); i++) /* TEMT: all sent */
         ;
     if (fadt && rd32(fadt + 64))

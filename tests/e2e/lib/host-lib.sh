@@ -235,6 +235,11 @@ qx_hvm_files() {
     # type allows fw_cfg DMA, but the Xen machine's fw_cfg has none (xen_load_linux:
     # fw_cfg_init_io), so that ROM waits forever; the port I/O ROM works with and without DMA.
     # Later QEMUs give Xen's fw_cfg DMA; then the swap is harmless (docs/guest-images.md §4).
+    # virtio-net-pci's option ROM: QEMU refuses the NIC without it (an HVM guest's vdev
+    # virtio-net); Debian's qemu-system-data links it from ipxe-qemu.
+    for f in "$QX_SYSROOT/usr/share/qemu/efi-virtio.rom" "$QX_SYSROOT/usr/lib/ipxe/qemu/efi-virtio.rom"; do
+        [ -e "$f" ] && cp -L "$f" "$root/usr/share/qemu/efi-virtio.rom" && break
+    done
     if [ -e "$QX_SYSROOT/usr/share/qemu/multiboot.bin" ]; then
         cp "$QX_SYSROOT/usr/share/qemu/multiboot.bin" "$root/usr/share/qemu/multiboot_dma.bin" || return 1
     fi
