@@ -4,8 +4,7 @@
  *   QXSTANDIN load=0x.. entry=0x.. dtb=0x.. mem=BASE+SIZE cmdline=TEXT
  * then "QXSTANDIN end"; start.S powers off with PSCI SYSTEM_OFF. MMU off: every access is
  * to Device memory, so the code is built with -mstrict-align and reads bytes. */
-#include <stddef.h>
-#include <stdint.h>
+#include "tests/e2e/guest-standin/bare.h"
 
 #define FDT_MAGIC      0xd00dfeedu
 #define FDT_BEGIN_NODE 1
@@ -13,13 +12,8 @@
 #define FDT_PROP       3
 #define FDT_NOP        4
 #define FDT_END        9
-#define UARTDR         0x00
-#define UARTFR         0x18
-#define UARTFR_TXFF    (1u << 5)
 
 extern char __image_start[], _start[];
-
-static volatile uint8_t *uart = (volatile uint8_t *)0x22000000; /* Xen's vpl011 */
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -29,30 +23,6 @@ static uint32_t be32(const uint8_t *p)
 static uint64_t be64(const uint8_t *p)
 {
     return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
-
-static void putc_(char c)
-{
-    while (*(volatile uint32_t *)(uart + UARTFR) & UARTFR_TXFF)
-        ;
-    *(volatile uint32_t *)(uart + UARTDR) = (uint8_t)c;
-}
-
-static void puts_(const char *s)
-{
-    while (*s)
-        putc_(*s++);
-}
-
-static void puthex(uint64_t v)
-{
-    int shift = 60;
-
-    puts_("0x");
-    while (shift > 0 && !(v >> shift))
-        shift -= 4;
-    for (; shift >= 0; shift -= 4)
-        putc_("0123456789abcdef"[(v >> shift) & 15]);
 }
 
 static int streq(const char *a, const char *b)
@@ -147,21 +117,21 @@ void standin_main(const uint8_t *dtb, uint64_t pc)
     if (dtb && be32(dtb) == FDT_MAGIC) {
         walk(dtb, &f);
         if (f.uart)
-            uart = (volatile uint8_t *)f.uart;
+            bare_uart = (volatile uint8_t *)f.uart;
     }
-    puts_("QXSTANDIN load=");
-    puthex(load);
-    puts_(" entry=");
-    puthex(pc);
-    puts_(" dtb=");
-    puthex((uint64_t)dtb);
-    puts_(" mem=");
-    puthex(f.mem_base);
-    putc_('+');
-    puthex(f.mem_size);
-    puts_(" uart=");
-    puthex((uint64_t)uart);
-    puts_(" cmdline=");
-    puts_(f.bootargs ? f.bootargs : "");
-    puts_("\r\nQXSTANDIN end\r\n");
+    bare_puts("QXSTANDIN load=");
+    bare_puthex(load);
+    bare_puts(" entry=");
+    bare_puthex(pc);
+    bare_puts(" dtb=");
+    bare_puthex((uint64_t)dtb);
+    bare_puts(" mem=");
+    bare_puthex(f.mem_base);
+    bare_putc('+');
+    bare_puthex(f.mem_size);
+    bare_puts(" uart=");
+    bare_puthex((uint64_t)bare_uart);
+    bare_puts(" cmdline=");
+    bare_puts(f.bootargs ? f.bootargs : "");
+    bare_puts("\r\nQXSTANDIN end\r\n");
 }
