@@ -5,7 +5,11 @@
 # a Multiboot header (docs/guest-images.md §5): it reports what it finds — the Multiboot
 # information, the ACPI tables hvmloader built (MADT CPUs and IOAPIC, HPET, COM1's IRQ in the
 # DSDT), the RTC — on QEMU's 16550 at COM1, whose output lands in the configured hostdev file,
-# then powers off through ACPI (PM1a_CNT, \_S5). xl vcpu-list must show the per-vCPU pinning.
+# then powers off through ACPI (PM1a_CNT, \_S5). Before that it drives QEMU's virtio-pci
+# functions for the vdev virtio-* (a polled legacy virtio driver): it reads dom0's marker in
+# sector 0 of the disk file and writes sector 8, writes a line on the virtio-console (into its
+# hostdev file) and sends an ARP request on the NIC (onto bridge xenbr0 through QEMU's tap).
+# xl vcpu-list must show the per-vCPU pinning.
 # Then a second, short HVM boot: the stand-in as a raw binary at 0x400000, which qvm-xl wraps
 # behind a Multiboot 1 header (hvm-raw.qvmconf). Nested TCG makes HVM boots dear.
 . /e2e/lib/dom0-lib.sh
@@ -52,13 +56,32 @@ case $explain in
     ok "check --explain names the format and how it starts" ;;
 *) not_ok "check --explain names the format and how it starts"; echo "$explain" | grep load | sed 's/^/#   /' ;;
 esac
-# The virtio disk's file and the bridge its NIC's tap joins (QEMU's tap: tun).
-mkdir -p /var/lib/qvm-xl-e2e && dd if=/dev/zero of=/var/lib/qvm-xl-e2e/hvm-board-disk.img bs=1M count=4 2>/dev/null
+# The virtio disk's file with a marker in sector 0, the console's file, and the bridge its
+# NIC's tap joins (QEMU's tap: tun).
+disk=/var/lib/qvm-xl-e2e/hvm-board-disk.img
+vcon=/var/log/xen/hvm-board-vcon.log
+mkdir -p /var/lib/qvm-xl-e2e && dd if=/dev/zero of=$disk bs=1M count=4 2>/dev/null
+printf QXVBLK-from-dom0 | dd of=$disk conv=notrunc 2>/dev/null
+rm -f $vcon
 modprobe tun 2>/dev/null; modprobe bridge 2>/dev/null
 brctl addbr xenbr0 2>/dev/null; ip link set xenbr0 up 2>/dev/null
+br_rx() { cat /sys/class/net/xenbr0/statistics/rx_packets 2>/dev/null || echo 0; }
+br_rx0=$(br_rx)
 t=$(qx_now)
 check "qvm-xl create hvm-board (HVM, QEMU device model)" qvm-xl create "$D/hvm-board.qvmconf"
 diag "time qvm-xl-create-hvm $(qx_elapsed "$t") s"
+# QEMU's tap goes with the guest: sample its counters ("RX TX") while it exists.
+tap=vif$(xl domid hvm-board 2>/dev/null).0-emu
+diag "xenbr0 ports: $(ls /sys/class/net/xenbr0/brif 2>/dev/null | tr '\n' ' ')"
+tapstats=/tmp/hvm-board-tap.stats
+rm -f $tapstats
+(
+    s=/sys/class/net/$tap/statistics
+    while [ -d $s ]; do
+        r=$(cat $s/rx_packets 2>/dev/null) && x=$(cat $s/tx_packets 2>/dev/null) && echo "$r $x" >$tapstats
+        sleep 0.1
+    done
+) &
 is "one QEMU device model runs for it" "$(pidof xen-qemu-system-i386 | wc -w)" 1
 # Read while hvmloader and SeaBIOS still run (seconds under nested TCG): the stand-in powers off.
 is "xl vcpu-list shows 2 vCPUs" "$(qx_vcpu_count hvm-board)" 2
@@ -93,6 +116,13 @@ case " $(line pci) " in
 *"=0x10001af4 "*) ok "a virtio-net-pci on bus 0" ;;
 *) not_ok "a virtio-net-pci on bus 0 (got '$(line pci)')" ;;
 esac
+is "virtio-blk: capacity 8192 sectors (the 4 MiB file)" "$(field vblk capacity)" 8192
+is "virtio-blk: the guest read sector 0 (status 0)" "$(field vblk status)" 0
+is "virtio-blk: sector 0 has dom0's marker" "$(field vblk head)" QXVBLK-from-dom0
+is "virtio-blk: the guest wrote sector 8 (status 0)" "$(field vblk write)" 0
+is "virtio-console: the guest's line was taken (used ring)" "$(field vcon tx)" 0
+is "virtio-net: the MAC is the configured one" "$(field vnet mac)" 00:16:3e:60:00:01
+is "virtio-net: the guest's frame was taken (used ring)" "$(field vnet tx)" 0
 tail -n 4 /var/log/xen/qemu-dm-hvm-board.log 2>/dev/null | sed 's/^/#   qemu: /'
 # ACPI S5 (on_poweroff=destroy): the domain and its QEMU go away.
 n=0
@@ -104,6 +134,19 @@ else ok "the guest powered off through ACPI"; fi
 diag "guest gone after $(qx_elapsed "$t") s"
 sleep 1
 is "QEMU is gone with it" "$(pidof xen-qemu-system-i386 | wc -w)" 0
+is "virtio-blk: sector 8 of the disk file has the guest's marker" \
+    "$(dd if=$disk bs=512 skip=8 count=1 2>/dev/null | tr -d '\000')" QXVBLK-written-by-x86-guest
+is "virtio-console: the guest's line is in its hostdev file" \
+    "$(tr -d '\r' <$vcon 2>/dev/null | grep -c '^QXVCON hello-from-x86-guest$')" 1
+# The guest's frame: written into the tap by QEMU, so the tap's RX; a broadcast, so the
+# bridge passes it up too (xenbr0's RX).
+diag "tap $tap RX TX packets: $(cat $tapstats 2>/dev/null); xenbr0 RX packets: $br_rx0 -> $(br_rx)"
+if [ "$(cut -d' ' -f1 $tapstats 2>/dev/null)" -ge 1 ] 2>/dev/null; then
+    ok "virtio-net: QEMU's tap received the guest's frame"
+else not_ok "virtio-net: QEMU's tap received the guest's frame"; fi
+if [ "$(br_rx)" -gt "$br_rx0" ]; then
+    ok "virtio-net: the frame crossed bridge xenbr0"
+else not_ok "virtio-net: the frame crossed bridge xenbr0"; fi
 is "no domain left" "$(qx_domains | tr '\n' ' ')" ""
 
 # A second, short guest: the same stand-in as a raw binary linked for 0x400000 without any

@@ -3,11 +3,13 @@
  * HVM guest, it reports on COM1 what a QNX x86 startup looks for — the Multiboot information
  * (command line, memory map), the ACPI tables hvmloader built (CPUs and IOAPIC in the MADT,
  * the HPET table, COM1's IRQ in the DSDT), the RTC — then powers off through the FADT's PM1a
- * control register with \_S5's sleep type. Every byte on QEMU's 16550 is an ioreq round trip
- * to dom0 (slow under nested TCG), so the report is short. */
+ * control register with \_S5's sleep type. Before that it drives the virtio devices QEMU gives
+ * a qvmconf's vdev virtio-* (legacy virtio-pci, polled): reads and writes the disk, writes a
+ * line on the console, sends one frame on the NIC. Every byte on QEMU's 16550 is an ioreq round
+ * trip to dom0 (slow under nested TCG), so the report is short. */
 #include <stdint.h>
 
-#define COM1 0x3f8
+#define COM1          0x3f8
 #define MB_BOOT_MAGIC 0x2badb002u
 
 struct mbi { /* Multiboot 1 information, the fields used here */
@@ -15,24 +17,48 @@ struct mbi { /* Multiboot 1 information, the fields used here */
     uint32_t syms[4], mmap_length, mmap_addr;
 };
 
-static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
-static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline void outw(uint16_t port, uint16_t v)
+{
+    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
 static inline uint8_t inb(uint16_t port)
 {
     uint8_t v;
     __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
     return v;
 }
-static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+static inline uint16_t inw(uint16_t port)
+{
+    uint16_t v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline void outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
 static inline uint32_t inl(uint16_t port)
 {
     uint32_t v;
     __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
     return v;
 }
-static uint32_t rd32(uint32_t a) { return *(volatile uint32_t *)a; }
-static uint16_t rd16(uint32_t a) { return *(volatile uint16_t *)a; }
-static uint8_t rd8(uint32_t a) { return *(volatile uint8_t *)a; }
+static uint32_t rd32(uint32_t a)
+{
+    return *(volatile uint32_t *)a;
+}
+static uint16_t rd16(uint32_t a)
+{
+    return *(volatile uint16_t *)a;
+}
+static uint8_t rd8(uint32_t a)
+{
+    return *(volatile uint8_t *)a;
+}
 
 /* With the FIFO on, THRE is polled once per 16 bytes only: one ioreq less per byte. Every
  * byte also goes to Xen's HVM debug port 0xe9 (handled in Xen, no ioreq; xl dmesg shows the
@@ -61,6 +87,11 @@ static void putx(uint32_t v)
         i -= 4;
     for (; i >= 0; i -= 4)
         putc_("0123456789abcdef"[(v >> i) & 15]);
+}
+static void putx2(uint8_t v)
+{
+    putc_("0123456789abcdef"[v >> 4]);
+    putc_("0123456789abcdef"[v & 15]);
 }
 static void putu(uint32_t v)
 {
@@ -122,7 +153,8 @@ static void report_madt(uint32_t madt)
 {
     uint32_t cpus = 0, ioapic = 0, irq0 = 0;
 
-    for (uint32_t e = madt + 44; madt && e + 2 <= madt + rd32(madt + 4) && rd8(e + 1); e += rd8(e + 1)) {
+    for (uint32_t e = madt + 44; madt && e + 2 <= madt + rd32(madt + 4) && rd8(e + 1);
+         e += rd8(e + 1)) {
         if (rd8(e) == 0 && (rd32(e + 4) & 1))
             cpus++;
         else if (rd8(e) == 1 && !ioapic)
@@ -236,6 +268,225 @@ static void report_pci(void)
     putc_('\n');
 }
 
+/* A minimal legacy (transitional) virtio-pci driver, polled (virtio 1.2 §4.1.4.8, the
+ * registers in the function's I/O BAR 0; with MSI-X off the device config is at 0x14). No
+ * feature is negotiated; each queue gets a 3-page area of this image's .bss (identity-mapped
+ * guest RAM), whose page number the device is given; requests use descriptors 0.. and are
+ * waited for one at a time. */
+#define VIRTIO_VENDOR      0x1af4
+#define VIRTIO_NET         0x1000
+#define VIRTIO_BLK         0x1001
+#define VIRTIO_CONSOLE     0x1003
+#define VIO_GUEST_FEATURES 0x04
+#define VIO_QUEUE_PFN      0x08
+#define VIO_QUEUE_NUM      0x0c
+#define VIO_QUEUE_SEL      0x0e
+#define VIO_QUEUE_NOTIFY   0x10
+#define VIO_STATUS         0x12 /* ACKNOWLEDGE 1, DRIVER 2, DRIVER_OK 4 */
+#define VIO_CONFIG         0x14
+#define VQ_MAX             256 /* QEMU's largest default queue size (virtio-blk, virtio-net) */
+#define VQ_BYTES           0x3000 /* 256: descriptors 4 KiB, avail ring 518 B, the used ring on page 3 */
+#define VQ_POLLS           50000000u /* memory reads; QEMU completes in its own process, ms away */
+#define VQ_NODEV           (-1)
+#define VQ_QSIZE           (-2)
+#define VQ_TIMEOUT         (-3)
+
+struct vring_desc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags, next; /* flags: NEXT 1, WRITE (device writes) 2 */
+};
+struct vq {
+    uint16_t io, sel, num, used_seen;
+    struct vring_desc *desc;
+    volatile uint16_t *avail, *used; /* flags, idx, ring */
+};
+struct vbuf {
+    const void *p;
+    uint32_t len;
+    uint16_t dev_writes;
+};
+
+static uint8_t vq_mem[3][VQ_BYTES] __attribute__((aligned(4096)));
+
+static uint32_t pci_cfg_read(uint32_t slot, uint32_t off)
+{
+    outl(0xcf8, 0x80000000u | slot << 11 | off);
+    return inl(0xcfc);
+}
+static void pci_cfg_write(uint32_t slot, uint32_t off, uint32_t v)
+{
+    outl(0xcf8, 0x80000000u | slot << 11 | off);
+    outl(0xcfc, v);
+}
+
+/* The I/O base of the first virtio function @dev on bus 0, reset and acknowledged, with I/O
+ * decoding and bus mastering on (hvmloader assigns the BARs); VQ_NODEV if none. */
+static int virtio_start(uint16_t dev)
+{
+    for (uint32_t d = 0; d < 32; d++) {
+        uint32_t bar = pci_cfg_read(d, 0x10);
+        uint16_t io = (uint16_t)(bar & ~3u);
+
+        if (pci_cfg_read(d, 0) != (VIRTIO_VENDOR | (uint32_t)dev << 16) || !(bar & 1))
+            continue;
+        pci_cfg_write(d, 0x04, (pci_cfg_read(d, 0x04) & 0xffff) | 5); /* status bits: 0 */
+        outb(io + VIO_STATUS, 0);
+        outb(io + VIO_STATUS, 1 | 2);
+        outl(io + VIO_GUEST_FEATURES, 0);
+        return io;
+    }
+    return VQ_NODEV;
+}
+
+/* Queue @sel of the device at @io in @mem: the legacy layout, the used ring 4 KiB-aligned. */
+static int vq_setup(struct vq *q, int io, uint16_t sel, uint8_t *mem)
+{
+    if (io < 0)
+        return io;
+    outw((uint16_t)io + VIO_QUEUE_SEL, sel);
+    *q = (struct vq){.io = (uint16_t)io, .sel = sel, .num = inw((uint16_t)io + VIO_QUEUE_NUM)};
+    if (!q->num || q->num > VQ_MAX)
+        return VQ_QSIZE;
+    q->desc = (struct vring_desc *)mem;
+    q->avail = (volatile uint16_t *)(mem + 16 * q->num);
+    q->used = (volatile uint16_t *)(mem + ((18u * q->num + 6 + 4095) & ~4095u));
+    outl((uint16_t)io + VIO_QUEUE_PFN, (uint32_t)mem >> 12);
+    return 0;
+}
+
+/* Chains @b[0..n) in descriptors 0.., makes it available, notifies, polls the used ring. */
+static int vq_submit_and_wait(struct vq *q, const struct vbuf *b, int n)
+{
+    uint16_t idx = q->avail[1];
+
+    for (int i = 0; i < n; i++)
+        q->desc[i] =
+            (struct vring_desc){(uint32_t)b[i].p, b[i].len,
+                                (uint16_t)((i + 1 < n) | b[i].dev_writes << 1), (uint16_t)(i + 1)};
+    q->avail[2 + idx % q->num] = 0;
+    __asm__ volatile("" : : : "memory"); /* x86 keeps stores in order; the compiler too, now */
+    q->avail[1] = idx + 1;
+    __asm__ volatile("" : : : "memory");
+    outw(q->io + VIO_QUEUE_NOTIFY, q->sel);
+    for (uint32_t i = 0; i < VQ_POLLS; i++)
+        if (q->used[1] != q->used_seen) {
+            q->used_seen++;
+            return 0;
+        }
+    return VQ_TIMEOUT;
+}
+
+/* A value, or what went wrong. */
+static void put_result(int r)
+{
+    if (r >= 0)
+        putu((uint32_t)r);
+    else
+        puts_(r == VQ_NODEV ? "nodev" : r == VQ_QSIZE ? "qsize" : "timeout");
+}
+
+/* One virtio-blk request: @type 0 reads sector @sector into @data, 1 writes it; the
+ * request's status byte (0: done), or an error. */
+static int vblk_rw(struct vq *q, uint32_t type, uint32_t sector, uint8_t *data)
+{
+    static struct {
+        uint32_t type, reserved;
+        uint64_t sector;
+    } hdr;
+    static uint8_t status;
+    struct vbuf b[3] = {{&hdr, sizeof hdr, 0}, {data, 512, type == 0}, {&status, 1, 1}};
+    int r;
+
+    hdr.type = type;
+    hdr.sector = sector;
+    status = 0xff;
+    r = vq_submit_and_wait(q, b, 3);
+    return r < 0 ? r : status;
+}
+
+/* "QXGUEST vblk capacity=SECTORS status=S head=TEXT write=S": reads sector 0 (TEXT: its
+ * first 16 bytes, '.' for what is not printable), then writes a marker into sector 8. */
+static void report_vblk(void)
+{
+    static uint8_t data[512];
+    static const char mark[] = "QXVBLK-written-by-x86-guest";
+    struct vq q;
+    int io = virtio_start(VIRTIO_BLK), r = vq_setup(&q, io, 0, vq_mem[0]);
+
+    puts_("QXGUEST vblk");
+    if (r < 0) {
+        puts_(" error=");
+        put_result(r);
+        putc_('\n');
+        return;
+    }
+    outb((uint16_t)io + VIO_STATUS, 1 | 2 | 4);
+    puts_(" capacity=");
+    putu(inl((uint16_t)io + VIO_CONFIG)); /* the low half of the u64 */
+    puts_(" status=");
+    put_result(vblk_rw(&q, 0, 0, data));
+    puts_(" head=");
+    for (int i = 0; i < 16; i++)
+        putc_(data[i] > ' ' && data[i] < 0x7f ? (char)data[i] : '.');
+    for (unsigned i = 0; i < sizeof data; i++)
+        data[i] = i < sizeof mark - 1 ? (uint8_t)mark[i] : 0;
+    puts_(" write=");
+    put_result(vblk_rw(&q, 1, 8, data));
+    putc_('\n');
+}
+
+/* "QXGUEST vcon tx=0": a line on the virtio-console. Without MULTIPORT, virtio-serial's
+ * queue 0 is port 0's receiveq and queue 1 its transmitq; port 0 is the virtconsole. */
+static void report_vcon(void)
+{
+    static const char msg[] = "QXVCON hello-from-x86-guest\n";
+    struct vbuf b = {msg, sizeof msg - 1, 0};
+    struct vq q;
+    int io = virtio_start(VIRTIO_CONSOLE), r = vq_setup(&q, io, 1, vq_mem[1]);
+
+    if (r == 0) {
+        outb((uint16_t)io + VIO_STATUS, 1 | 2 | 4);
+        r = vq_submit_and_wait(&q, &b, 1);
+    }
+    puts_("QXGUEST vcon tx=");
+    put_result(r);
+    putc_('\n');
+}
+
+/* "QXGUEST vnet mac=MAC tx=0": one broadcast ARP request (who has 10.0.60.2, from
+ * 10.0.60.1) on the transmitq (queue 1), behind the legacy 10-byte virtio_net_hdr (all zero:
+ * no offloads; without MRG_RXBUF it has no num_buffers). MAC: the device's config. */
+static void report_vnet(void)
+{
+    static uint8_t frame[10 + 60] = {
+        [10] = 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,             /* destination: broadcast */
+        [22] = 0x08, 0x06, 0,    1,    0x08, 0,    6, 4, 0, 1, /* ARP, Ethernet/IPv4, request */
+        [38] = 10,   0,    60,   1,                            /* sender IP */
+        [48] = 10,   0,    60,   2,                            /* target IP */
+    };
+    struct vbuf b = {frame, sizeof frame, 0};
+    struct vq q;
+    int io = virtio_start(VIRTIO_NET), r = vq_setup(&q, io, 1, vq_mem[2]);
+
+    puts_("QXGUEST vnet");
+    if (r == 0) {
+        puts_(" mac=");
+        for (int i = 0; i < 6; i++) {
+            frame[16 + i] = frame[32 + i] =
+                inb((uint16_t)(io + VIO_CONFIG + i)); /* source, sender */
+            putx2(frame[16 + i]);
+            if (i < 5)
+                putc_(':');
+        }
+        outb((uint16_t)io + VIO_STATUS, 1 | 2 | 4);
+        r = vq_submit_and_wait(&q, &b, 1);
+    }
+    puts_(" tx=");
+    put_result(r);
+    putc_('\n');
+}
+
 void standin_main(uint32_t magic, const struct mbi *mb, uint32_t load);
 void standin_main(uint32_t magic, const struct mbi *mb, uint32_t load)
 {
@@ -269,6 +520,9 @@ void standin_main(uint32_t magic, const struct mbi *mb, uint32_t load)
     putu((uint32_t)dsdt_irq(dsdt, port));
     putc_('\n');
     report_pci();
+    report_vblk();
+    report_vcon();
+    report_vnet();
     puts_("QXGUEST end\n");
     for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x40); i++) /* TEMT: all sent */
         ;
