@@ -11,7 +11,7 @@ docs_gen_ref_LDADD = conf/libqvmconf.a
 
 dist_man_MANS += docs/qvmconf.5
 EXTRA_DIST += docs/qvmconf-reference.md docs/lexical-rules.md tests/docs/check-ref.sh \
-	docs/cross-arm64.md docs/guest-images.md
+	docs/cross-arm64.md docs/guest-images.md docs/shmem-xen.md
 TESTS += tests/docs/check-ref.sh
 
 update-docs: docs/gen-ref$(EXEEXT)
