@@ -26,3 +26,10 @@ EXTRA_DIST += bench/bench-backend.sh
 bench-backend: all
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' $(abs_top_srcdir)/bench/bench-backend.sh
 .PHONY: bench-backend
+
+# qvm-xl-backend's virtio-blk and virtio-net against blkback and netback on the ARM rig with
+# ioreq servers (the e2e case io-90-bench-virtio; one boot, about 5 minutes).
+EXTRA_DIST += bench/bench-virtio-arm.sh
+bench-virtio-arm: all
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' $(abs_top_srcdir)/bench/bench-virtio-arm.sh
+.PHONY: bench-virtio-arm
