@@ -138,12 +138,11 @@ is "virtio-blk: sector 8 of the disk file has the guest's marker" \
     "$(dd if=$disk bs=512 skip=8 count=1 2>/dev/null | tr -d '\000')" QXVBLK-written-by-x86-guest
 is "virtio-console: the guest's line is in its hostdev file" \
     "$(tr -d '\r' <$vcon 2>/dev/null | grep -c '^QXVCON hello-from-x86-guest$')" 1
-# The guest's frame: written into the tap by QEMU, so the tap's RX; a broadcast, so the
-# bridge passes it up too (xenbr0's RX).
+# The guest's frame: written into the tap by QEMU (the tap's RX), a broadcast, so the bridge
+# passes it up (xenbr0's RX), which only the guest's tap feeds. The tap's own counters are
+# shown only: the guest powers off right after sending, and the tap goes with QEMU before a
+# 0.1 s sample may see them (missed once on 4.20).
 diag "tap $tap RX TX packets: $(cat $tapstats 2>/dev/null); xenbr0 RX packets: $br_rx0 -> $(br_rx)"
-if [ "$(cut -d' ' -f1 $tapstats 2>/dev/null)" -ge 1 ] 2>/dev/null; then
-    ok "virtio-net: QEMU's tap received the guest's frame"
-else not_ok "virtio-net: QEMU's tap received the guest's frame"; fi
 if [ "$(br_rx)" -gt "$br_rx0" ]; then
     ok "virtio-net: the frame crossed bridge xenbr0"
 else not_ok "virtio-net: the frame crossed bridge xenbr0"; fi

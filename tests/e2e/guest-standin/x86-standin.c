@@ -284,8 +284,8 @@ static void report_pci(void)
 #define VIO_QUEUE_NOTIFY   0x10
 #define VIO_STATUS         0x12 /* ACKNOWLEDGE 1, DRIVER 2, DRIVER_OK 4 */
 #define VIO_CONFIG         0x14
-#define VQ_MAX             256 /* QEMU's largest default queue size (virtio-blk, virtio-net) */
-#define VQ_BYTES           0x3000 /* 256: descriptors 4 KiB, avail ring 518 B, the used ring on page 3 */
+#define VQ_MAX             1024 /* QEMU's queue-size limit for the legacy layout */
+#define VQ_BYTES           0x7000 /* 1024: descriptors 16 KiB, avail ring 2 KiB, used ring 8 KiB */
 #define VQ_POLLS           50000000u /* memory reads; QEMU completes in its own process, ms away */
 #define VQ_NODEV           (-1)
 #define VQ_QSIZE           (-2)
@@ -346,8 +346,16 @@ static int vq_setup(struct vq *q, int io, uint16_t sel, uint8_t *mem)
         return io;
     outw((uint16_t)io + VIO_QUEUE_SEL, sel);
     *q = (struct vq){.io = (uint16_t)io, .sel = sel, .num = inw((uint16_t)io + VIO_QUEUE_NUM)};
-    if (!q->num || q->num > VQ_MAX)
+    if (!q->num || q->num > VQ_MAX) {
+        puts_("QXGUEST vq-qsize io=");
+        putx((uint32_t)io);
+        puts_(" sel=");
+        putu(sel);
+        puts_(" num=");
+        putu(q->num);
+        putc_('\n');
         return VQ_QSIZE;
+    }
     q->desc = (struct vring_desc *)mem;
     q->avail = (volatile uint16_t *)(mem + 16 * q->num);
     q->used = (volatile uint16_t *)(mem + ((18u * q->num + 6 + 4095) & ~4095u));
