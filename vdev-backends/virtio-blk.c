@@ -281,13 +281,7 @@ static void run(struct vblk *b, uint64_t now)
             break;
         used = true;
     }
-    if (!e && r < 0)
-        e = (enum vq_err) - r;
-    if (used)
-        virtio_mmio_used_irq(&b->vm, VBLK_REQQ);
-    if (e)
-        virtio_mmio_fail(&b->vm, e);
-    else if (vq_pending(vq) != 0)
+    if (!virtio_mmio_queue_done(&b->vm, VBLK_REQQ, used, e, r) && vq_pending(vq) != 0)
         b->resume_at = now + VBLK_RESUME_NS;
 }
 

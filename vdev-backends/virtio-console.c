@@ -48,12 +48,7 @@ static void tx(struct vcon *c)
             e = vq_push(vq, ch.head, 0);
         used |= !e;
     }
-    if (!e && r < 0)
-        e = (enum vq_err) - r;
-    if (used)
-        virtio_mmio_used_irq(&c->vm, VCON_TXQ);
-    if (e)
-        virtio_mmio_fail(&c->vm, e);
+    virtio_mmio_queue_done(&c->vm, VCON_TXQ, used, e, r);
 }
 
 /* Spreads n bytes over the chain's writable buffers (in_len >= n). 0 or -1. */
@@ -104,12 +99,7 @@ static void rx_fill(struct vcon *c)
         if (n < want)
             break; /* the source is drained */
     }
-    if (!e && r < 0)
-        e = (enum vq_err) - r;
-    if (used)
-        virtio_mmio_used_irq(&c->vm, VCON_RXQ);
-    if (e)
-        virtio_mmio_fail(&c->vm, e);
+    virtio_mmio_queue_done(&c->vm, VCON_RXQ, used, e, r);
 }
 
 static void vcon_notify(struct virtio_mmio *vm, unsigned q)
@@ -132,9 +122,7 @@ static int vcon_rx_fd(struct vdev *dev)
 {
     struct vcon *c = dev->priv;
 
-    if (!virtio_mmio_queue_live(&c->vm, VCON_RXQ) || vq_pending(&c->vm.vq[VCON_RXQ]) <= 0)
-        return -1;
-    return chardev_in_fd(&dev->chr);
+    return virtio_mmio_rx_wanted(&c->vm, VCON_RXQ) ? chardev_in_fd(&dev->chr) : -1;
 }
 
 static const struct virtio_dev_ops vcon_virtio_ops = {

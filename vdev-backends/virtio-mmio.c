@@ -103,6 +103,23 @@ void virtio_mmio_used_irq(struct virtio_mmio *vm, unsigned q)
     update_irq(vm);
 }
 
+enum vq_err virtio_mmio_queue_done(struct virtio_mmio *vm, unsigned q, bool used, enum vq_err e,
+                                   int r)
+{
+    if (!e && r < 0)
+        e = (enum vq_err) - r;
+    if (used)
+        virtio_mmio_used_irq(vm, q);
+    if (e)
+        virtio_mmio_fail(vm, e);
+    return e;
+}
+
+bool virtio_mmio_rx_wanted(struct virtio_mmio *vm, unsigned q)
+{
+    return virtio_mmio_queue_live(vm, q) && vq_pending(&vm->vq[q]) > 0;
+}
+
 void virtio_mmio_reset(struct vdev *dev)
 {
     struct virtio_mmio *vm = dev->priv;

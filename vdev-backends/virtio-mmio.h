@@ -107,5 +107,13 @@ void virtio_mmio_fail(struct virtio_mmio *vm, enum vq_err e);
 bool virtio_mmio_queue_live(const struct virtio_mmio *vm, unsigned q);
 /* Raises a used-buffer interrupt on queue @q unless the driver suppressed it. */
 void virtio_mmio_used_irq(struct virtio_mmio *vm, unsigned q);
+/* Ends a device's pass over queue @q's chains: @e, else the error vq_pop returned (@r < 0),
+ * is the pass's error; chains made used (@used) raise the used-buffer interrupt, then an
+ * error fails the device (virtio_mmio_fail). Returns that error (VQ_OK: none). */
+enum vq_err virtio_mmio_queue_done(struct virtio_mmio *vm, unsigned q, bool used, enum vq_err e,
+                                   int r);
+/* Whether a device should read its host input for queue @q: the queue is live and the guest
+ * has buffers posted in it (input then waits in the host's queue, not the device's). */
+bool virtio_mmio_rx_wanted(struct virtio_mmio *vm, unsigned q);
 
 #endif

@@ -103,12 +103,7 @@ static void tx(struct vnet *n)
             e = vq_push(vq, ch.head, 0);
         used |= !e;
     }
-    if (!e && r < 0)
-        e = (enum vq_err) - r;
-    if (used)
-        virtio_mmio_used_irq(&n->vm, VNET_TXQ);
-    if (e)
-        virtio_mmio_fail(&n->vm, e);
+    virtio_mmio_queue_done(&n->vm, VNET_TXQ, used, e, r);
 }
 
 /* ---- receive: TAP → guest ---- */
@@ -183,12 +178,7 @@ static void rx_fill(struct vnet *n)
         }
         used |= !e;
     }
-    if (!e && r < 0)
-        e = (enum vq_err) - r;
-    if (used)
-        virtio_mmio_used_irq(&n->vm, VNET_RXQ);
-    if (e)
-        virtio_mmio_fail(&n->vm, e);
+    virtio_mmio_queue_done(&n->vm, VNET_RXQ, used, e, r);
 }
 
 static void vnet_notify(struct virtio_mmio *vm, unsigned q)
@@ -212,9 +202,7 @@ static int vnet_rx_fd(struct vdev *dev)
 {
     struct vnet *n = dev->priv;
 
-    if (!virtio_mmio_queue_live(&n->vm, VNET_RXQ) || vq_pending(&n->vm.vq[VNET_RXQ]) <= 0)
-        return -1;
-    return n->tap_fd;
+    return virtio_mmio_rx_wanted(&n->vm, VNET_RXQ) ? n->tap_fd : -1;
 }
 
 static uint32_t vnet_config_read(struct virtio_mmio *vm, uint32_t off)
