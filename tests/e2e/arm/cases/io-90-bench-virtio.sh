@@ -48,7 +48,9 @@ dom0_irqs() {
 }
 # busy: dom0's non-idle CPU time (ticks); pticks PID: PID's user+system ticks (0 if none).
 busy() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
-pticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pticks() { # no process (the PV run has no backend): 0 ticks
+    if [ -n "$1" ]; then awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; else echo 0; fi
+}
 
 # measure KIND GUEST DISK-PATTERN NET-PATTERN BACKEND-PID: follow GUEST's phases, one result
 # line per phase in $res: KIND PHASE cs guest-irqs dom0-irqs dom0-busy backend-ticks.
