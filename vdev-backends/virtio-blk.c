@@ -266,21 +266,23 @@ static void run(struct vblk *b, uint64_t now)
     int r;
 
     b->resume_at = VDEV_NO_DEADLINE;
-    while ((r = vq_pop(vq, &b->ch, &budget)) > 0) {
-        uint32_t n = 0;
+    do {
+        while ((r = vq_pop(vq, &b->ch, &budget)) > 0) {
+            uint32_t n = 0;
 
-        if (bytes && chain_cost(&b->ch) > VBLK_BATCH_BYTES - bytes) {
-            vq_unpop(vq);
-            break;
+            if (bytes && chain_cost(&b->ch) > VBLK_BATCH_BYTES - bytes) {
+                vq_unpop(vq); /* r stays 1: the timer goes on, notifications off */
+                break;
+            }
+            bytes += chain_cost(&b->ch);
+            e = serve(b, &b->ch, &n);
+            if (!e)
+                e = vq_push(vq, b->ch.head, n);
+            if (e)
+                break;
+            used = true;
         }
-        bytes += chain_cost(&b->ch);
-        e = serve(b, &b->ch, &n);
-        if (!e)
-            e = vq_push(vq, b->ch.head, n);
-        if (e)
-            break;
-        used = true;
-    }
+    } while (!e && virtio_mmio_queue_rearm(&b->vm, VBLK_REQQ, used, &budget, &r));
     if (!virtio_mmio_queue_done(&b->vm, VBLK_REQQ, used, e, r) && vq_pending(vq) != 0)
         b->resume_at = now + VBLK_RESUME_NS;
 }
@@ -296,14 +298,17 @@ static void vblk_notify(struct virtio_mmio *vm, unsigned q)
 static uint64_t vblk_timer(struct vdev *dev, uint64_t now)
 {
     struct vblk *b = dev->priv;
+    uint64_t poll;
 
-    if (b->resume_at > now)
-        return b->resume_at;
-    b->resume_at = VDEV_NO_DEADLINE;
-    /* After a reset the leftovers are gone with the queue. */
-    if (virtio_mmio_queue_live(&b->vm, VBLK_REQQ))
-        run(b, now);
-    return b->resume_at;
+    (void)virtio_mmio_timer(dev, now); /* a poll's pass may also end a resumption */
+    if (b->resume_at <= now) {
+        b->resume_at = VDEV_NO_DEADLINE;
+        /* After a reset the leftovers are gone with the queue. */
+        if (virtio_mmio_queue_live(&b->vm, VBLK_REQQ))
+            run(b, now);
+    }
+    poll = virtio_mmio_poll_deadline(&b->vm, now);
+    return b->resume_at < poll ? b->resume_at : poll;
 }
 
 static uint32_t vblk_config_read(struct virtio_mmio *vm, uint32_t off)

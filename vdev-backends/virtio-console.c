@@ -40,14 +40,16 @@ static void tx(struct vcon *c)
     bool used = false;
     int r = 0;
 
-    while (!e && (r = vq_pop(vq, &ch, &budget)) > 0) {
-        for (unsigned i = 0; i < ch.n_out && !e; i++)
-            if (tx_buf(c, &ch.buf[i], &room))
-                e = VQ_ERR_MEM;
-        if (!e)
-            e = vq_push(vq, ch.head, 0);
-        used |= !e;
-    }
+    do {
+        while (!e && (r = vq_pop(vq, &ch, &budget)) > 0) {
+            for (unsigned i = 0; i < ch.n_out && !e; i++)
+                if (tx_buf(c, &ch.buf[i], &room))
+                    e = VQ_ERR_MEM;
+            if (!e)
+                e = vq_push(vq, ch.head, 0);
+            used |= !e;
+        }
+    } while (!e && virtio_mmio_queue_rearm(&c->vm, VCON_TXQ, used, &budget, &r));
     virtio_mmio_queue_done(&c->vm, VCON_TXQ, used, e, r);
 }
 
@@ -99,7 +101,8 @@ static void rx_fill(struct vcon *c)
         if (n < want)
             break; /* the source is drained */
     }
-    virtio_mmio_queue_done(&c->vm, VCON_RXQ, used, e, r);
+    if (!virtio_mmio_queue_done(&c->vm, VCON_RXQ, used, e, r))
+        virtio_mmio_rx_rearm(&c->vm, VCON_RXQ);
 }
 
 static void vcon_notify(struct virtio_mmio *vm, unsigned q)
@@ -160,6 +163,7 @@ const struct vdev_ops vdev_virtio_console_ops = {
     .read = virtio_mmio_read,
     .write = virtio_mmio_write,
     .reset = virtio_mmio_reset,
+    .timer = virtio_mmio_timer,
     .rx = vcon_rx,
     .rx_fd = vcon_rx_fd,
 };

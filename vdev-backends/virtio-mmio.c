@@ -63,7 +63,7 @@ void virtio_mmio_set_mem(struct vdev *dev, const struct vq_mem *mem)
 
 static uint64_t device_features(const struct virtio_mmio *vm)
 {
-    return vm->ops->features | (1ull << VIRTIO_F_VERSION_1);
+    return vm->ops->features | (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_EVENT_IDX);
 }
 
 static void update_irq(struct virtio_mmio *vm)
@@ -115,6 +115,41 @@ enum vq_err virtio_mmio_queue_done(struct virtio_mmio *vm, unsigned q, bool used
     return e;
 }
 
+bool virtio_mmio_queue_rearm(struct virtio_mmio *vm, unsigned q, bool took, unsigned *budget,
+                             int *r)
+{
+    struct virtqueue *vq = &vm->vq[q];
+    int p;
+
+    if (*r != 0 || !virtio_mmio_queue_live(vm, q))
+        return false;
+    if (took) {
+        vm->polling |= 1u << q;
+        vm->poll_at = vdev_now(vm->dev) + VIRTIO_MMIO_POLL_NS;
+        return false;
+    }
+    p = vq_notify_on(vq);
+    if (*budget == 0 || p == 0)
+        return false;
+    if (p < 0) {
+        *r = p;
+        return false;
+    }
+    (*budget)--;
+    vq_notify_off(vq);
+    return true;
+}
+
+void virtio_mmio_rx_rearm(struct virtio_mmio *vm, unsigned q)
+{
+    struct virtqueue *vq = &vm->vq[q];
+
+    if (!virtio_mmio_queue_live(vm, q) || vq_pending(vq) != 0)
+        return; /* buffers left (or a broken ring, which the next pass reports) */
+    if (vq_notify_on(vq) != 0)
+        vq_notify_off(vq);
+}
+
 bool virtio_mmio_rx_wanted(struct virtio_mmio *vm, unsigned q)
 {
     return virtio_mmio_queue_live(vm, q) && vq_pending(&vm->vq[q]) > 0;
@@ -124,7 +159,7 @@ void virtio_mmio_reset(struct vdev *dev)
 {
     struct virtio_mmio *vm = dev->priv;
 
-    vm->status = vm->int_status = 0;
+    vm->status = vm->int_status = vm->polling = 0;
     vm->dev_feat_sel = vm->drv_feat_sel = vm->queue_sel = 0;
     vm->driver_features = 0;
     vm->last_err = VQ_OK;
@@ -249,6 +284,7 @@ static void queue_ready(struct virtio_mmio *vm, struct virtqueue *vq, uint32_t v
         virtio_mmio_fail(vm, VQ_ERR_SETUP);
         return;
     }
+    vq->event_idx = vm->driver_features & (1ull << VIRTIO_RING_F_EVENT_IDX);
     e = vq_enable(vq);
     if (e)
         virtio_mmio_fail(vm, e);
@@ -349,8 +385,36 @@ static void notify(struct virtio_mmio *vm, uint32_t q)
         return;
     }
     /* Before DRIVER_OK the device may not consume buffers (§3.1.1); run_pending catches up. */
-    if (virtio_mmio_queue_live(vm, q) && vm->ops->notify)
+    if (virtio_mmio_queue_live(vm, q) && vm->ops->notify) {
+        vq_notify_off(&vm->vq[q]);
         vm->ops->notify(vm, q);
+    }
+}
+
+uint64_t virtio_mmio_timer(struct vdev *dev, uint64_t now)
+{
+    struct virtio_mmio *vm = dev->priv;
+    uint32_t due = vm->polling;
+
+    if (!due)
+        return VDEV_NO_DEADLINE;
+    if (vm->poll_at > now)
+        return vm->poll_at;
+    vm->polling = 0; /* a pass that takes chains sets it again */
+    for (unsigned q = 0; q < vm->ops->nqueues; q++)
+        if ((due & (1u << q)) && virtio_mmio_queue_live(vm, q))
+            vm->ops->notify(vm, q);
+    return virtio_mmio_poll_deadline(vm, now);
+}
+
+uint64_t virtio_mmio_poll_deadline(struct virtio_mmio *vm, uint64_t now)
+{
+    if (!vm->polling)
+        return VDEV_NO_DEADLINE;
+    /* Never at or before @now: a caller's clock may be ahead of the one the pass read. */
+    if (vm->poll_at <= now)
+        vm->poll_at = now + VIRTIO_MMIO_POLL_NS;
+    return vm->poll_at;
 }
 
 void virtio_mmio_write(struct vdev *dev, uint64_t off, unsigned size, uint64_t val)

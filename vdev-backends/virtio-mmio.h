@@ -54,6 +54,10 @@
 #define VIRTIO_F_VERSION_1 32
 
 #define VIRTIO_MMIO_MAX_QUEUES 2
+/* After a pass that took chains, the queue is looked at again this much later with the driver's
+ * notifications still off: a driver that is sending keeps adding chains, and each notification
+ * is a round trip through Xen and dom0 that stops its vCPU. */
+#define VIRTIO_MMIO_POLL_NS 100000u
 
 struct virtio_mmio;
 
@@ -61,14 +65,16 @@ struct virtio_mmio;
 struct virtio_dev_ops {
     uint32_t device_id;
     unsigned nqueues;  /* <= VIRTIO_MMIO_MAX_QUEUES */
-    uint64_t features; /* device features besides VIRTIO_F_VERSION_1 */
+    uint64_t features; /* device features besides VIRTIO_F_VERSION_1 and EVENT_IDX */
     uint32_t config_len;
     /* The 32-bit word at @off < config_len (4-aligned), little-endian as in the spec; may be
      * NULL (reads 0). Reads have no side effects: the transport serves 1- and 2-byte config
      * reads from the word holding them, if the device's vdev_ops let them through
      * (.narrow_from = VIRTIO_MMIO_CONFIG; Linux reads 8- and 16-bit fields that way). */
     uint32_t (*config_read)(struct virtio_mmio *vm, uint32_t off);
-    /* Driver wrote QueueNotify for a ready queue @q after DRIVER_OK. */
+    /* A pass over queue @q: the driver wrote QueueNotify for a ready queue @q after DRIVER_OK
+     * (its notifications are then off, vq_notify_off, until the device turns them on again),
+     * DRIVER_OK was set, or the queue's poll time came (virtio_mmio_timer). */
     void (*notify)(struct virtio_mmio *vm, unsigned q);
 };
 
@@ -81,6 +87,8 @@ struct virtio_mmio {
     uint64_t driver_features;
     enum vq_err last_err; /* why NEEDS_RESET was set (tests, log) */
     uint64_t errors;      /* times the guest misbehaved */
+    uint32_t polling;     /* bit q: queue q is looked at again at poll_at (notifications off) */
+    uint64_t poll_at;
     struct virtqueue vq[VIRTIO_MMIO_MAX_QUEUES];
 };
 
@@ -100,6 +108,12 @@ uint64_t virtio_mmio_read(struct vdev *dev, uint64_t off, unsigned size);
 void virtio_mmio_write(struct vdev *dev, uint64_t off, unsigned size, uint64_t val);
 void virtio_mmio_reset(struct vdev *dev);
 
+/* A virtio device's vdev_ops.timer (or called first from its own): the passes over the queues
+ * that virtio_mmio_queue_rearm left polling. Returns the next deadline or VDEV_NO_DEADLINE. */
+uint64_t virtio_mmio_timer(struct vdev *dev, uint64_t now);
+/* The next poll time (after @now), or VDEV_NO_DEADLINE: for a device with its own timer. */
+uint64_t virtio_mmio_poll_deadline(struct virtio_mmio *vm, uint64_t now);
+
 /* For devices: the guest broke the rules (@e says how). Sets DEVICE_NEEDS_RESET, raises a
  * configuration change interrupt if DRIVER_OK was set, and stops every queue until reset. */
 void virtio_mmio_fail(struct virtio_mmio *vm, enum vq_err e);
@@ -112,6 +126,21 @@ void virtio_mmio_used_irq(struct virtio_mmio *vm, unsigned q);
  * error fails the device (virtio_mmio_fail). Returns that error (VQ_OK: none). */
 enum vq_err virtio_mmio_queue_done(struct virtio_mmio *vm, unsigned q, bool used, enum vq_err e,
                                    int r);
+/* After a pass over queue @q that the device ran until vq_pop returned @r, the driver's
+ * notifications (§2.7.10). A pass that took chains (@took) leaves them off and the queue
+ * polling: virtio_mmio_timer runs another pass VIRTIO_MMIO_POLL_NS later (which also takes what
+ * a spent *@budget left). A pass that emptied the queue without taking anything (@r 0) turns
+ * them on and re-checks the ring: chains that arrived meanwhile got no notification, so the
+ * answer is then true: notifications are off again and the device runs another pass. Each
+ * re-check costs one descriptor of *@budget, so a guest that keeps the device busy gets no more
+ * than a notification's worth per pass. An error (@r < 0) or a pass the device ended itself
+ * (@r > 0) leaves them as they are. A re-check's error goes to *@r. */
+bool virtio_mmio_queue_rearm(struct virtio_mmio *vm, unsigned q, bool took, unsigned *budget,
+                             int *r);
+/* For a queue of device-writable buffers the device fills from host input (receive): the
+ * driver's notifications are needed only once the device has no buffer left, since it reads
+ * the ring whenever input comes (virtio_mmio_rx_wanted). Call after each fill. */
+void virtio_mmio_rx_rearm(struct virtio_mmio *vm, unsigned q);
 /* Whether a device should read its host input for queue @q: the queue is live and the guest
  * has buffers posted in it (input then waits in the host's queue, not the device's). */
 bool virtio_mmio_rx_wanted(struct virtio_mmio *vm, unsigned q);

@@ -97,12 +97,14 @@ static void tx(struct vnet *n)
     bool used = false;
     int r = 0;
 
-    while (!e && (r = vq_pop(vq, &ch, &budget)) > 0) {
-        e = tx_chain(n, &ch);
-        if (!e)
-            e = vq_push(vq, ch.head, 0);
-        used |= !e;
-    }
+    do {
+        while (!e && (r = vq_pop(vq, &ch, &budget)) > 0) {
+            e = tx_chain(n, &ch);
+            if (!e)
+                e = vq_push(vq, ch.head, 0);
+            used |= !e;
+        }
+    } while (!e && virtio_mmio_queue_rearm(&n->vm, VNET_TXQ, used, &budget, &r));
     virtio_mmio_queue_done(&n->vm, VNET_TXQ, used, e, r);
 }
 
@@ -178,7 +180,8 @@ static void rx_fill(struct vnet *n)
         }
         used |= !e;
     }
-    virtio_mmio_queue_done(&n->vm, VNET_RXQ, used, e, r);
+    if (!virtio_mmio_queue_done(&n->vm, VNET_RXQ, used, e, r))
+        virtio_mmio_rx_rearm(&n->vm, VNET_RXQ);
 }
 
 static void vnet_notify(struct virtio_mmio *vm, unsigned q)
@@ -472,6 +475,7 @@ const struct vdev_ops vdev_virtio_net_ops = {
     .write = virtio_mmio_write,
     .reset = virtio_mmio_reset,
     .teardown = vnet_teardown,
+    .timer = virtio_mmio_timer,
     .rx = vnet_rx,
     .rx_fd = vnet_rx_fd,
 };

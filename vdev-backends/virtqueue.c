@@ -12,6 +12,7 @@
 #define USED_IDX       2u
 #define USED_RING      4u
 #define USED_ELEM_SIZE 8u
+#define USED_FLAGS     0u
 
 static const char *const err_names[] = {
     [VQ_OK] = "ok",
@@ -127,6 +128,7 @@ enum vq_err vq_enable(struct virtqueue *vq)
         return VQ_ERR_SETUP;
     vq->last_avail = 0;
     vq->used_idx = 0;
+    vq->signalled = 0;
     vq->ready = true;
     return VQ_OK;
 }
@@ -251,11 +253,59 @@ enum vq_err vq_push(struct virtqueue *vq, uint16_t head, uint32_t written)
     return VQ_OK;
 }
 
+/* used_event: after the avail ring's num entries; avail_event: after the used ring's. Both are
+ * inside what vq_enable checked (6 + 2 * num, 6 + 8 * num bytes). */
+static uint64_t used_event_at(const struct virtqueue *vq)
+{
+    return vq->avail + AVAIL_RING + 2ull * vq->num;
+}
+
+static uint64_t avail_event_at(const struct virtqueue *vq)
+{
+    return vq->used + USED_RING + (uint64_t)USED_ELEM_SIZE * vq->num;
+}
+
+/* vring_need_event (§2.7.10): the driver asked to hear of used index @event, and it lies among
+ * those published since @old, up to @new (all modulo 2^16). */
+static bool need_event(uint16_t event, uint16_t new, uint16_t old)
+{
+    return (uint16_t)(new - event - 1) < (uint16_t)(new - old);
+}
+
 bool vq_want_interrupt(struct virtqueue *vq)
 {
-    uint16_t flags;
+    const uint16_t old = vq->signalled;
+    uint16_t v;
 
-    if (read16(vq->guest, vq->avail, &flags))
+    vq->signalled = vq->used_idx;
+    if (vq->event_idx)
+        return read16(vq->guest, used_event_at(vq), &v) || need_event(v, vq->used_idx, old);
+    if (read16(vq->guest, vq->avail, &v))
         return true;
-    return !(flags & VIRTQ_AVAIL_F_NO_INTERRUPT);
+    return !(v & VIRTQ_AVAIL_F_NO_INTERRUPT);
+}
+
+void vq_notify_off(struct virtqueue *vq)
+{
+    if (vq->ready && !vq->event_idx)
+        (void)write16(vq->guest, vq->used + USED_FLAGS, VIRTQ_USED_F_NO_NOTIFY);
+}
+
+int vq_notify_on(struct virtqueue *vq)
+{
+    uint16_t idx;
+
+    if (!vq->ready)
+        return 0;
+    if (!vq->event_idx) {
+        if (write16(vq->guest, vq->used + USED_FLAGS, 0))
+            return -VQ_ERR_MEM;
+    } else if (read16(vq->guest, vq->avail + AVAIL_IDX, &idx) ||
+               write16(vq->guest, avail_event_at(vq), idx)) {
+        return -VQ_ERR_MEM;
+    }
+    /* The driver publishes idx, then reads the flag or avail_event; we write those, then read
+     * idx: with both fences one of us sees the other's write. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return vq_pending(vq);
 }

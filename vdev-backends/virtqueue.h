@@ -17,6 +17,10 @@
 #define VIRTQ_DESC_F_WRITE         2u
 #define VIRTQ_DESC_F_INDIRECT      4u
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1u
+#define VIRTQ_USED_F_NO_NOTIFY     1u
+/* Feature bit (§6): used_event at the end of the avail ring, avail_event at the end of the used
+ * ring, in place of the two flags above (§2.7.7, §2.7.10). */
+#define VIRTIO_RING_F_EVENT_IDX 29
 
 /* Guest memory as the transport provides it. map returns a host pointer to the @len bytes at
  * @gpa (never crossing a VQ_PAGE_SIZE boundary, the caller guarantees it), or NULL when they
@@ -57,9 +61,11 @@ struct virtqueue {
     uint32_t num;
     uint64_t desc, avail, used;
     bool ready;
+    bool event_idx; /* VIRTIO_RING_F_EVENT_IDX negotiated (set before vq_enable) */
     /* Device state. */
     uint16_t last_avail; /* next avail ring slot to consume */
     uint16_t used_idx;   /* our copy of used->idx (the guest cannot change ours) */
+    uint16_t signalled;  /* used_idx when vq_want_interrupt last decided (EVENT_IDX) */
     const struct vq_guest *guest;
 };
 
@@ -95,8 +101,20 @@ int vq_pop(struct virtqueue *vq, struct vq_chain *c, unsigned *budget);
 void vq_unpop(struct virtqueue *vq);
 /* Returns a chain to the driver with @written bytes filled. VQ_OK or VQ_ERR_MEM. */
 enum vq_err vq_push(struct virtqueue *vq, uint16_t head, uint32_t written);
-/* Whether the driver wants a used-buffer notification (VIRTQ_AVAIL_F_NO_INTERRUPT clear). */
+/* Whether the driver wants a used-buffer notification for the chains pushed since the last
+ * call: VIRTQ_AVAIL_F_NO_INTERRUPT clear or, with EVENT_IDX, used_event among them
+ * (vring_need_event). Any used_event is harmless: it only answers yes or no. */
 bool vq_want_interrupt(struct virtqueue *vq);
+
+/* Available-buffer notification suppression (§2.7.10). While the device takes chains anyway it
+ * turns the driver's notifications off: VIRTQ_USED_F_NO_NOTIFY (with EVENT_IDX there is nothing
+ * to do: avail_event stays behind the chains the driver adds, so it does not notify). */
+void vq_notify_off(struct virtqueue *vq);
+/* Before the device sleeps on the queue: notifications on again for every chain it has not seen
+ * (NO_NOTIFY cleared, or avail_event at the driver's current idx), then the ring re-read, as a
+ * chain made available just before that would get no notification: the chains pending (> 0:
+ * the caller takes them or turns notifications off again), 0, or -VQ_ERR_* as vq_pending. */
+int vq_notify_on(struct virtqueue *vq);
 
 /* Copies between guest memory and @buf in page-sized pieces. 0 or -1 (outside guest RAM). */
 int vq_read(const struct vq_guest *g, uint64_t gpa, void *buf, size_t len);

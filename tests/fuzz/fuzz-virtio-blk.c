@@ -89,14 +89,17 @@ static uint32_t rd(uint32_t off)
     return mmio_rd(&f, base + off);
 }
 
-static void handshake(uint32_t num)
+/* Every feature offered, EVENT_IDX only with @event_idx. */
+static void handshake(uint32_t num, bool event_idx)
 {
+    const uint32_t no = event_idx ? 0 : 1u << VIRTIO_RING_F_EVENT_IDX;
+
     wr(VIRTIO_MMIO_STATUS, 0);
     wr(VIRTIO_MMIO_STATUS, 3);
     wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
     wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);
     wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-    wr(VIRTIO_MMIO_DRIVER_FEATURES, rd(VIRTIO_MMIO_DEVICE_FEATURES)); /* all offered */
+    wr(VIRTIO_MMIO_DRIVER_FEATURES, rd(VIRTIO_MMIO_DEVICE_FEATURES) & ~no);
     wr(VIRTIO_MMIO_STATUS, 0xb);
     wr(VIRTIO_MMIO_QUEUE_SEL, 0);
     wr(VIRTIO_MMIO_QUEUE_NUM, num);
@@ -302,7 +305,7 @@ static void check_recovers(void)
 
     memset(ram, 0, sizeof(ram));
     hole = false;
-    handshake(8);
+    handshake(8, true);
     if (rd(VIRTIO_MMIO_STATUS) != 0xf)
         abort();
     memcpy(g(hdr), &type, 4);
@@ -333,7 +336,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     f.now = 0;
     if (size && (data[0] & 1))
-        handshake(2u << ((data[0] >> 1) & 7));
+        handshake(2u << ((data[0] >> 1) & 7), data[0] & 0x10);
     for (size_t i = 1; i + 8 <= size; i += 8)
         op(data + i);
     check_disks();

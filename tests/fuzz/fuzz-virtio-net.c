@@ -180,16 +180,19 @@ static void queue(unsigned q, uint32_t num)
     qnum[q] = num;
 }
 
-/* §3.1.1 with every feature offered (VERSION_1, MAC, STATUS); the rings keep RAM's content. */
-static void handshake(uint32_t num)
+/* §3.1.1 with every feature offered (VERSION_1, MAC, STATUS, EVENT_IDX), EVENT_IDX only with
+ * @event_idx; the rings keep RAM's content. */
+static void handshake(uint32_t num, bool event_idx)
 {
+    const uint32_t no = event_idx ? 0 : 1u << VIRTIO_RING_F_EVENT_IDX;
+
     wr(VIRTIO_MMIO_STATUS, 0);
     wr(VIRTIO_MMIO_STATUS, 3);
     wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
     wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
     wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);
     wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-    wr(VIRTIO_MMIO_DRIVER_FEATURES, rd(VIRTIO_MMIO_DEVICE_FEATURES));
+    wr(VIRTIO_MMIO_DRIVER_FEATURES, rd(VIRTIO_MMIO_DEVICE_FEATURES) & ~no);
     wr(VIRTIO_MMIO_STATUS, 0xb);
     queue(VNET_RXQ, num);
     queue(VNET_TXQ, num);
@@ -459,11 +462,16 @@ static void op(const uint8_t *r)
     case 12:
         if (b[0] & 1)
             memset(g(AVAIL(0)), 0, DATA - AVAIL(0)); /* fresh rings, as a driver allocates */
-        handshake(1u << (a % 9));
+        handshake(1u << (a % 9), b[0] & 2);
         break;
     case 13:
         long_chain(a, b);
         break;
+    }
+    /* Now and then the poll time of a queue the device polls comes (virtio_mmio_timer). */
+    if (r[0] & 0x80) {
+        f.now += VIRTIO_MMIO_POLL_NS;
+        (void)vdev_bus_timers(&f.bus, f.now);
     }
     if (maps > MAX_MAPS_PER_OP)
         abort(); /* a notification did more than its bounds allow */
@@ -530,7 +538,7 @@ static void check_recovers(void)
     memset(ram, 0, sizeof(ram));
     hole = 0;
     drain_tap();
-    handshake(8);
+    handshake(8, true);
     if (rd(VIRTIO_MMIO_STATUS) != 0xf)
         abort();
     check_tx();
@@ -548,7 +556,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     drain_tap();
     drain_wire();
     if (size && (data[0] & 1))
-        handshake(1u << ((data[0] >> 1) & 7));
+        handshake(1u << ((data[0] >> 1) & 7), data[0] & 0x10);
     for (size_t i = 1; i + 8 <= size; i += 8)
         op(data + i);
     check_recovers();

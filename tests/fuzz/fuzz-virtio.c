@@ -79,14 +79,15 @@ static void queue(unsigned q, uint32_t num)
     wr(VIRTIO_MMIO_QUEUE_READY, 1);
 }
 
-static void handshake(uint32_t num)
+/* @event_idx: VIRTIO_RING_F_EVENT_IDX (used_event/avail_event) instead of the ring flags. */
+static void handshake(uint32_t num, bool event_idx)
 {
     wr(VIRTIO_MMIO_STATUS, 0);
     wr(VIRTIO_MMIO_STATUS, 3);
     wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
     wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);
     wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-    wr(VIRTIO_MMIO_DRIVER_FEATURES, 0);
+    wr(VIRTIO_MMIO_DRIVER_FEATURES, event_idx ? 1u << VIRTIO_RING_F_EVENT_IDX : 0);
     wr(VIRTIO_MMIO_STATUS, 0xb);
     queue(0, num);
     queue(1, num);
@@ -175,6 +176,11 @@ static void op(const uint8_t *r)
         wr(VIRTIO_MMIO_INTERRUPT_ACK, le32(b));
         break;
     }
+    /* Now and then the poll time of a queue the device polls comes (virtio_mmio_timer). */
+    if (r[0] & 0x80) {
+        f.now += VIRTIO_MMIO_POLL_NS;
+        (void)vdev_bus_timers(&f.bus, f.now);
+    }
     if (maps > MAX_MAPS_PER_OP)
         abort(); /* a notification walked more than the queue allows */
     drain(out_rd);
@@ -188,12 +194,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     f.dev[0].chr.in_eof = false;
     wr(VIRTIO_MMIO_STATUS, 0);
     if (size && (data[0] & 1))
-        handshake(1u << ((data[0] >> 1) & 7));
+        handshake(1u << ((data[0] >> 1) & 7), data[0] & 0x10);
     for (size_t i = 1; i + 8 <= size; i += 8)
         op(data + i);
     /* Reset always recovers. */
     memset(ram, 0, sizeof(ram));
-    handshake(8);
+    handshake(8, size && (data[0] & 0x20));
     if (mmio_rd(&f, B + VIRTIO_MMIO_STATUS) != 0xf)
         abort();
     drain(out_rd);

@@ -172,7 +172,7 @@ static void test_probe_config(void **state)
 
     assert_int_equal(vd_rd(vd, VIRTIO_MMIO_DEVICE_ID), 1);
     vd_wr(vd, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-    assert_int_equal(vd_rd(vd, VIRTIO_MMIO_DEVICE_FEATURES), (1u << 5) | (1u << 16));
+    assert_int_equal(vd_rd(vd, VIRTIO_MMIO_DEVICE_FEATURES), (1u << 5) | (1u << 16) | (1u << 29));
     vd_wr(vd, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
     assert_int_equal(vd_rd(vd, VIRTIO_MMIO_DEVICE_FEATURES), 1); /* VERSION_1 */
     vd_wr(vd, VIRTIO_MMIO_QUEUE_SEL, 2);

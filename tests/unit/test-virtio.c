@@ -85,7 +85,7 @@ static void test_probe(void **state)
     assert_int_equal(vd_rd(vd, VIRTIO_MMIO_DEVICE_ID), 3);
     assert_int_equal(vd_rd(vd, VIRTIO_MMIO_STATUS), 0);
     vd_wr(vd, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-    assert_int_equal(vd_rd(vd, VIRTIO_MMIO_DEVICE_FEATURES), 0);
+    assert_int_equal(vd_rd(vd, VIRTIO_MMIO_DEVICE_FEATURES), 1u << 29); /* EVENT_IDX */
     vd_wr(vd, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
     assert_int_equal(vd_rd(vd, VIRTIO_MMIO_DEVICE_FEATURES), 1); /* VERSION_1, nothing else */
     vd_wr(vd, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 7);
@@ -225,6 +225,272 @@ static void test_reset(void **state)
     vd_notify(vd, VCON_TXQ);
     assert_int_equal(vd_used_idx(vd, VCON_TXQ), 1);
     assert_int_equal(host_out(t, out, sizeof(out)), 4);
+}
+
+/* ---- notification suppression (§2.7.7, §2.7.10) ---- */
+
+#define EVENT_IDX (1u << VIRTIO_RING_F_EVENT_IDX)
+
+/* Transmits "ok" (descriptor 0) and notifies. */
+static void tx_ok(struct t *t)
+{
+    memcpy(vd_g(&t->vd, DATA), "ok", 2);
+    vd_desc(&t->vd, VCON_TXQ, 0, DATA, 2, 0, 0);
+    vd_post(&t->vd, VCON_TXQ, 0);
+    vd_notify(&t->vd, VCON_TXQ);
+}
+
+static bool used_irq(struct t *t)
+{
+    const bool on = vd_rd(&t->vd, VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_INT_USED;
+
+    vd_wr(&t->vd, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_INT_USED);
+    return on;
+}
+
+static void test_event_idx_interrupt(void **state)
+{
+    struct t *t = *state;
+    struct vd *vd = &t->vd;
+    char out[64];
+
+    vd_handshake(vd, EVENT_IDX);
+    tx_ok(t); /* used_event 0: the completion that makes used idx 1 interrupts */
+    assert_true(used_irq(t));
+    /* The driver asks to hear of used idx 6 only (and NO_INTERRUPT means nothing now). */
+    vd_put16(vd, vd_used_event_at(vd, VCON_TXQ), 5);
+    vd_put16(vd, vd->q[VCON_TXQ].avail, VIRTQ_AVAIL_F_NO_INTERRUPT);
+    for (unsigned i = 2; i <= 5; i++) {
+        tx_ok(t);
+        assert_int_equal(vd_used_idx(vd, VCON_TXQ), i);
+        assert_false(used_irq(t));
+        assert_int_equal(t->f.irq_level, 0);
+    }
+    tx_ok(t);
+    assert_int_equal(t->f.irq_level, 1);
+    assert_true(used_irq(t));
+    tx_ok(t); /* used_event already passed: silent until used idx comes round to it */
+    assert_false(used_irq(t));
+    assert_int_equal(host_out(t, out, sizeof(out)), 14);
+    assert_false(vd_needs_reset(vd));
+}
+
+/* on_map: the used ring's flags when the device reads the data it transmits. */
+static void record_flags(struct vd *vd, uint64_t gpa, size_t len, bool write)
+{
+    if (gpa == DATA && !write)
+        *(uint16_t *)vd->arg = vd_used_flags(vd, VCON_TXQ);
+}
+
+static void rx_input(struct t *t, const char *s)
+{
+    struct vdev *d = &t->f.dev[0];
+
+    assert_int_equal(write(t->in_wr, s, strlen(s)), (ssize_t)strlen(s));
+    d->ops->rx(d);
+    vdev_flush(d);
+}
+
+static void post_rx_buffers(struct vd *vd)
+{
+    vd_desc(vd, VCON_RXQ, 1, DATA + 0x100, 4, VIRTQ_DESC_F_WRITE, 0);
+    vd_desc(vd, VCON_RXQ, 2, DATA + 0x200, 4, VIRTQ_DESC_F_WRITE, 0);
+    vd_post(vd, VCON_RXQ, 1);
+    vd_post(vd, VCON_RXQ, 2);
+    vd_notify(vd, VCON_RXQ);
+}
+
+static void test_no_notify_while_draining(void **state)
+{
+    struct t *t = *state;
+    struct vd *vd = &t->vd;
+    uint16_t seen = 0xffff;
+
+    handshake(t);
+    vd->on_map = record_flags;
+    vd->arg = &seen;
+    tx_ok(t);
+    assert_int_equal(seen, VIRTQ_USED_F_NO_NOTIFY); /* off while the device worked */
+    assert_int_equal(vd_used_flags(vd, VCON_TXQ), VIRTQ_USED_F_NO_NOTIFY); /* it polls */
+    vd_idle(vd);
+    assert_int_equal(vd_used_flags(vd, VCON_TXQ), 0); /* on again before it slept */
+    vd->on_map = NULL;
+    /* A receive queue wants a notification only once it has no buffer left. */
+    post_rx_buffers(vd);
+    assert_int_equal(vd_used_flags(vd, VCON_RXQ), VIRTQ_USED_F_NO_NOTIFY);
+    rx_input(t, "abcd");
+    assert_int_equal(vd_used_idx(vd, VCON_RXQ), 1);
+    assert_int_equal(vd_used_flags(vd, VCON_RXQ), VIRTQ_USED_F_NO_NOTIFY);
+    rx_input(t, "efgh");
+    assert_int_equal(vd_used_idx(vd, VCON_RXQ), 2);
+    assert_int_equal(vd_used_flags(vd, VCON_RXQ), 0);
+    assert_false(vd_needs_reset(vd));
+}
+
+static void test_event_idx_avail_event(void **state)
+{
+    struct t *t = *state;
+    struct vd *vd = &t->vd;
+
+    vd_handshake(vd, EVENT_IDX);
+    tx_ok(t);
+    tx_ok(t);
+    vd_idle(vd);
+    /* Drained: the driver notifies for the next chain, the one at avail idx 2. */
+    assert_int_equal(vd_get16(vd, vd_avail_event_at(vd, VCON_TXQ)), 2);
+    assert_int_equal(vd_used_flags(vd, VCON_TXQ), 0); /* flags are not EVENT_IDX's */
+    post_rx_buffers(vd);
+    assert_int_equal(vd_get16(vd, vd_avail_event_at(vd, VCON_RXQ)), 0); /* buffers left */
+    rx_input(t, "abcd");
+    assert_int_equal(vd_get16(vd, vd_avail_event_at(vd, VCON_RXQ)), 0);
+    rx_input(t, "efgh");
+    assert_int_equal(vd_get16(vd, vd_avail_event_at(vd, VCON_RXQ)), 2); /* none left */
+    assert_false(vd_needs_reset(vd));
+}
+
+/* on_map: another vCPU posts a chain, without notifying, each time (while *arg > 0) the device
+ * writes what turns notifications on (used flags, or avail_event). The driver then still
+ * reads them off: only the device's re-check can find that chain. */
+static void post_at_rearm(struct vd *vd, uint64_t gpa, size_t len, bool write)
+{
+    unsigned *left = vd->arg;
+
+    if (write && *left && (gpa == vd->q[VCON_TXQ].used || gpa == vd_avail_event_at(vd, VCON_TXQ))) {
+        (*left)--;
+        vd_post(vd, VCON_TXQ, 0);
+    }
+}
+
+static void recheck(struct t *t, uint32_t features)
+{
+    struct vd *vd = &t->vd;
+    unsigned left = 1;
+    char out[64];
+    uint64_t next;
+
+    vd_handshake(vd, features);
+    vd->on_map = post_at_rearm;
+    vd->arg = &left;
+    tx_ok(t);
+    vd_idle(vd);
+    assert_int_equal(left, 0);
+    assert_int_equal(vd_used_idx(vd, VCON_TXQ), 2); /* the re-check took the late chain */
+    left = 3;
+    tx_ok(t);
+    vd_idle(vd);
+    assert_int_equal(vd_used_idx(vd, VCON_TXQ), 6);
+    assert_int_equal(host_out(t, out, sizeof(out)), 12);
+    /* A guest that keeps posting keeps the device polling, each pass within a notification's
+     * budget (NUM descriptors): bounded work per timer run, never a deadline at or before now. */
+    left = 1000;
+    tx_ok(t);
+    for (unsigned i = 0; i < 20; i++) {
+        next = vdev_bus_timers(&t->f.bus, t->f.now);
+        assert_true(next > t->f.now && next != VDEV_NO_DEADLINE);
+        t->f.now = next;
+        vd->maps = 0;
+        (void)vdev_bus_timers(&t->f.bus, t->f.now);
+        assert_true(vd->maps < 16 * NUM);
+        while (host_out(t, out, sizeof(out)))
+            ;
+    }
+    vd->on_map = NULL;
+    vd_idle(vd);
+    assert_int_equal(vd_used_idx(vd, VCON_TXQ), vd->q[VCON_TXQ].avail_idx);
+    assert_false(vd_needs_reset(vd));
+}
+
+static void test_recheck_race(void **state)
+{
+    recheck(*state, 0);
+}
+
+static void test_recheck_race_event_idx(void **state)
+{
+    recheck(*state, EVENT_IDX);
+}
+
+/* A pass that took chains leaves notifications off and looks at the queue again
+ * VIRTIO_MMIO_POLL_NS later (the kicked chains themselves are taken before the QueueNotify
+ * returns); the poll that finds none turns them on. */
+static void test_poll_after_pass(void **state)
+{
+    struct t *t = *state;
+    struct vd *vd = &t->vd;
+
+    handshake(t);
+    t->f.now = 5000;
+    tx_ok(t);
+    assert_int_equal(vd_used_idx(vd, VCON_TXQ), 1);
+    assert_int_equal(vd_used_flags(vd, VCON_TXQ), VIRTQ_USED_F_NO_NOTIFY);
+    vd_post(vd, VCON_TXQ, 0); /* not notified: the driver sees notifications off */
+    assert_int_equal(vdev_bus_timers(&t->f.bus, 5000), 5000 + VIRTIO_MMIO_POLL_NS);
+    assert_int_equal(vd_used_idx(vd, VCON_TXQ), 1);
+    t->f.now += VIRTIO_MMIO_POLL_NS;
+    assert_int_equal(vdev_bus_timers(&t->f.bus, t->f.now), t->f.now + VIRTIO_MMIO_POLL_NS);
+    assert_int_equal(vd_used_idx(vd, VCON_TXQ), 2);
+    assert_int_equal(vd_used_flags(vd, VCON_TXQ), VIRTQ_USED_F_NO_NOTIFY);
+    t->f.now += VIRTIO_MMIO_POLL_NS;
+    assert_int_equal(vdev_bus_timers(&t->f.bus, t->f.now), VDEV_NO_DEADLINE);
+    assert_int_equal(vd_used_flags(vd, VCON_TXQ), 0);
+    /* A reset forgets the poll. */
+    tx_ok(t);
+    vd_wr(vd, VIRTIO_MMIO_STATUS, 0);
+    vd->maps = 0;
+    assert_int_equal(vdev_bus_timers(&t->f.bus, t->f.now + VIRTIO_MMIO_POLL_NS), VDEV_NO_DEADLINE);
+    assert_int_equal(vd->maps, 0);
+}
+
+/* vring_need_event, the reference for the test below. */
+static bool want(uint16_t event, uint16_t new, uint16_t old)
+{
+    return (uint16_t)(new - event - 1) < (uint16_t)(new - old);
+}
+
+/* Any used_event only says whether to interrupt; an avail idx that jumps while the device
+ * re-checks is found and fails the device; nothing reads outside the rings. */
+static void test_hostile_event_idx(void **state)
+{
+    struct t *t = *state;
+    struct vd *vd = &t->vd;
+    uint16_t ev = 0x1234;
+
+    vd_handshake(vd, EVENT_IDX);
+    for (unsigned i = 0; i < 300; i++) {
+        const uint16_t used = vd_used_idx(vd, VCON_TXQ);
+
+        ev = (uint16_t)(ev * 40503u + 1);
+        if (i % 5 == 0)
+            ev = (uint16_t)(used + i % 3); /* near: sometimes exactly the next one */
+        vd_put16(vd, vd_used_event_at(vd, VCON_TXQ), ev);
+        vd->maps = 0;
+        tx_ok(t);
+        assert_true(vd->maps < 32);
+        assert_int_equal(used_irq(t), want(ev, (uint16_t)(used + 1), used));
+        while (host_out(t, (char[64]){0}, 64))
+            ;
+    }
+    assert_false(vd_needs_reset(vd));
+}
+
+static void jump_at_rearm(struct vd *vd, uint64_t gpa, size_t len, bool write)
+{
+    if (write && gpa == vd_avail_event_at(vd, VCON_TXQ))
+        vd_put16(vd, vd->q[VCON_TXQ].avail + 2, (uint16_t)(vd->q[VCON_TXQ].avail_idx + 100));
+}
+
+static void test_hostile_avail_at_rearm(void **state)
+{
+    struct t *t = *state;
+    struct vd *vd = &t->vd;
+
+    vd_handshake(vd, EVENT_IDX);
+    vd->on_map = jump_at_rearm;
+    tx_ok(t);
+    vd_idle(vd); /* the poll that finds the queue empty turns notifications on */
+    vd_assert_failed(vd, VQ_ERR_AVAIL);
+    vd->on_map = NULL;
+    vd_assert_stopped(vd, VCON_TXQ);
 }
 
 /* After a hostile act: NEEDS_RESET, a configuration interrupt, and no more queue work. */
@@ -563,6 +829,14 @@ int main(void)
         T(test_tx_chain),
         T(test_rx),
         T(test_reset),
+        T(test_event_idx_interrupt),
+        T(test_no_notify_while_draining),
+        T(test_event_idx_avail_event),
+        T(test_recheck_race),
+        T(test_poll_after_pass),
+        T(test_recheck_race_event_idx),
+        T(test_hostile_event_idx),
+        T(test_hostile_avail_at_rearm),
         T(test_before_driver_ok),
         T(test_hostile_loop),
         T(test_hostile_self_loop),

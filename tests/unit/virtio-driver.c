@@ -21,6 +21,8 @@ static void *vd_map(void *opaque, uint64_t gpa, size_t len, bool write)
         return NULL;
     /* The transport promises pieces that do not cross a page. */
     assert_true(gpa / VQ_PAGE_SIZE == (gpa + len - 1) / VQ_PAGE_SIZE);
+    if (vd->on_map)
+        vd->on_map(vd, gpa, len, write);
     return vd->ram + (gpa - VD_RAM_BASE);
 }
 
@@ -31,6 +33,7 @@ void vd_init(struct vd *vd)
     memset(vd->ram, 0, vd->ram_size);
     vd->hole = 0;
     vd->maps = 0;
+    vd->on_map = NULL;
     vd->mem = (struct vq_mem){.opaque = vd, .map = vd_map};
     for (unsigned q = 0; q < VIRTIO_MMIO_MAX_QUEUES; q++) {
         uint64_t desc = VD_RAM_BASE + q * VD_QUEUE_SPAN;
@@ -165,6 +168,18 @@ void vd_notify(struct vd *vd, unsigned q)
     vd_wr(vd, VIRTIO_MMIO_QUEUE_NOTIFY, q);
 }
 
+void vd_idle(struct vd *vd)
+{
+    for (unsigned i = 0; i < 8; i++) {
+        uint64_t next = vdev_bus_timers(&vd->f->bus, vd->f->now);
+
+        if (next == VDEV_NO_DEADLINE)
+            return;
+        vd->f->now = next;
+    }
+    fail_msg("the device still polls after 8 timer runs of a quiet driver");
+}
+
 uint16_t vd_used_idx(struct vd *vd, unsigned q)
 {
     return vd_get16(vd, vd->q[q].used + 2);
@@ -178,6 +193,21 @@ uint32_t vd_used_id(struct vd *vd, unsigned q, unsigned n)
 uint32_t vd_used_len(struct vd *vd, unsigned q, unsigned n)
 {
     return vd_get32(vd, vd->q[q].used + 8 + 8 * (n % vd->num));
+}
+
+uint16_t vd_used_flags(struct vd *vd, unsigned q)
+{
+    return vd_get16(vd, vd->q[q].used);
+}
+
+uint64_t vd_used_event_at(struct vd *vd, unsigned q)
+{
+    return vd->q[q].avail + 4 + 2 * vd->num;
+}
+
+uint64_t vd_avail_event_at(struct vd *vd, unsigned q)
+{
+    return vd->q[q].used + 4 + 8 * vd->num;
 }
 
 void vd_assert_failed(struct vd *vd, enum vq_err why)

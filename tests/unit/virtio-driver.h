@@ -32,6 +32,10 @@ struct vd {
     unsigned num;     /* the size this driver gives them */
     uint64_t hole;    /* a page inside RAM that the mapper refuses (0: none) */
     unsigned maps;    /* map calls, to bound the work per notification */
+    /* Called at each map, before the device touches the bytes: a test acts as another vCPU
+     * of the guest at an exact point of the device's work. NULL: none. */
+    void (*on_map)(struct vd *vd, uint64_t gpa, size_t len, bool write);
+    void *arg; /* the test's, for on_map */
     struct vq_mem mem;
     struct vd_queue q[VIRTIO_MMIO_MAX_QUEUES];
 };
@@ -74,12 +78,22 @@ void vd_post(struct vd *vd, unsigned q, uint16_t head);
 /* The @n buffers as descriptors @first, @first + 1, ... chained in that order, posted. */
 void vd_chain_add(struct vd *vd, unsigned q, unsigned first, const struct vd_buf *bufs, unsigned n);
 void vd_notify(struct vd *vd, unsigned q);
+/* The driver stays quiet: the device's timers run (the clock moved to each deadline) until it
+ * has none, so a queue it polls after a pass turns notifications on again. */
+void vd_idle(struct vd *vd);
 
 /* The used ring of queue @q: its index, and the id and written length of completion @n
  * (0-based). */
 uint16_t vd_used_idx(struct vd *vd, unsigned q);
 uint32_t vd_used_id(struct vd *vd, unsigned q, unsigned n);
 uint32_t vd_used_len(struct vd *vd, unsigned q, unsigned n);
+
+/* Notification suppression (§2.7.7, §2.7.10): the used ring's flags (VIRTQ_USED_F_NO_NOTIFY),
+ * used_event (after the avail ring, the driver's) and avail_event (after the used ring, the
+ * device's), at the queue size vd->num. */
+uint16_t vd_used_flags(struct vd *vd, unsigned q);
+uint64_t vd_used_event_at(struct vd *vd, unsigned q);
+uint64_t vd_avail_event_at(struct vd *vd, unsigned q);
 
 /* After a hostile act: NEEDS_RESET for @why, with a configuration interrupt. */
 void vd_assert_failed(struct vd *vd, enum vq_err why);
