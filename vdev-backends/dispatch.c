@@ -36,12 +36,17 @@ static struct vdev *find_dev(struct vdev_bus *bus, enum vdev_space space, uint64
     for (size_t i = 0; i < bus->ndev; i++) {
         struct vdev *d = &bus->dev[i];
 
-        if (!d->ops || d->space != space || addr < d->base)
+        if (!d->ops || d->space != space)
             continue;
-        if (addr - d->base >= d->len || size > d->len - (addr - d->base))
-            continue;
-        *off_r = addr - d->base;
-        return d;
+        if (addr >= d->base && addr - d->base < d->len && size <= d->len - (addr - d->base)) {
+            *off_r = addr - d->base;
+            return d;
+        }
+        if (d->win_len && space == VDEV_SPACE_MMIO && addr >= d->win_base &&
+            addr - d->win_base < d->win_len && size <= d->win_len - (addr - d->win_base)) {
+            *off_r = d->len + (addr - d->win_base);
+            return d;
+        }
     }
     return NULL;
 }

@@ -79,8 +79,8 @@ struct vdev_ops {
     bool acts_on_domain; /* may call vdev_domain_action (the watchdogs) */
     /* Reads the device's own keys from opts (consuming them). */
     int (*init)(struct vdev *dev, struct vdev_opts *opts, FILE *err);
-    /* offset < len, size == reg_width; or, at offsets >= narrow_from (when set), size 1, 2 or
-     * 4 <= reg_width with offset % size == 0 (the dispatcher guarantees these). */
+    /* offset < len + win_len, size == reg_width; or, at offsets >= narrow_from (when set), size 1,
+     * 2 or 4 <= reg_width with offset % size == 0 (the dispatcher guarantees these). */
     uint64_t (*read)(struct vdev *dev, uint64_t offset, unsigned size);
     void (*write)(struct vdev *dev, uint64_t offset, unsigned size, uint64_t val);
     void (*reset)(struct vdev *dev);
@@ -109,6 +109,10 @@ struct vdev {
     int isa_irq; /* -1: none */
     int spi;     /* -1: none */
     bool has_msi;
+    /* A second MMIO range a device may claim in init (shmem's region window: its control pages
+     * trap here, its data pages are RAM mapped over it). Accesses there reach read/write at
+     * offsets len + (addr - win_base). win_len 0: none. */
+    uint64_t win_base, win_len;
 };
 
 /* The explicit device table (vdev-table.c); NULL-terminated. */

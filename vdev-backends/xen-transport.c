@@ -234,6 +234,12 @@ int xen_be_setup(struct xen_be *be, struct vdev_bus *bus)
             be_log(be, "map_io_range");
             return VDEV_ERR_IO;
         }
+        if (d->win_len &&
+            xendevicemodel_map_io_range_to_ioreq_server(be->dm, be->domid, be->id, 1, d->win_base,
+                                                        d->win_base + d->win_len - 1)) {
+            be_log(be, "map_io_range (window)");
+            return VDEV_ERR_IO;
+        }
     }
     if (xendevicemodel_set_ioreq_server_state(be->dm, be->domid, be->id, 1)) {
         be_log(be, "set_ioreq_server_state");
