@@ -7,7 +7,7 @@ xlate_libxlate_a_SOURCES = \
 	xlate/emit-json.c \
 	xlate/plan.h xlate/plan.c xlate/mapping.def xlate/map-internal.h \
 	xlate/map-guest.c xlate/map-cpu.c xlate/map-mem.c xlate/map-pass.c \
-	xlate/map-vdev.c xlate/map-virtio.c xlate/map-global.c xlate/map-arm.c xlate/map-doc.c
+	xlate/map-vdev.c xlate/map-virtio.c xlate/map-shmem.c xlate/map-global.c xlate/map-arm.c xlate/map-doc.c
 xlate_libxlate_a_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) $(LIBFDT_CFLAGS)
 
 # Test configurations shared by the unit test and the xl round-trip driver.

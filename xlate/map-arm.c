@@ -34,8 +34,19 @@ struct xlate_dt_node *xlate_dt_node_add(struct xlate_ctx *x)
     return n;
 }
 
-/* One node per passed region ("qvm-pass@ADDR") or virtio-mmio device ("virtio@ADDR", as Linux's
- * and QNX's drivers find them by compatible): reg and, if any, its SPI (level-high). */
+/* "qvm,shmem-window" = <BASE LEN> in 64-bit cells: where the shmem device maps its regions (not
+ * RAM the guest may use; the factory page says where each region is). */
+static int add_window(void *fdt, const struct xlate_dt_node *n)
+{
+    fdt32_t win[4] = {cpu_to_fdt32(n->win_base >> 32), cpu_to_fdt32(n->win_base),
+                      cpu_to_fdt32(n->win_len >> 32), cpu_to_fdt32(n->win_len)};
+
+    return n->win_len ? fdt_property(fdt, "qvm,shmem-window", win, sizeof(win)) : 0;
+}
+
+/* One node per passed region ("qvm-pass@ADDR"), virtio-mmio device ("virtio@ADDR", as Linux's
+ * and QNX's drivers find them by compatible) or shmem factory page ("shmem@ADDR"): reg and, if
+ * any, its SPI (level-high). */
 static int add_region(void *fdt, const struct xlate_dt_node *n)
 {
     fdt32_t reg[4] = {cpu_to_fdt32(n->addr >> 32), cpu_to_fdt32(n->addr),
@@ -44,15 +55,17 @@ static int add_region(void *fdt, const struct xlate_dt_node *n)
     char name[40];
     int r;
 
-    snprintf(name, sizeof(name), "%s@%" PRIx64, n->compatible ? "virtio" : "qvm-pass", n->addr);
+    snprintf(name, sizeof(name), "%s@%" PRIx64, n->node ? n->node : "qvm-pass", n->addr);
     r = fdt_begin_node(fdt, name);
     if (!r)
         r = fdt_property_string(fdt, "compatible",
                                 n->compatible ? n->compatible : "qvm-xl,passthrough");
-    if (!r && n->compatible) /* the device reads guest RAM: no cache maintenance needed */
+    if (!r && n->dma_coherent) /* the device reads guest RAM: no cache maintenance needed */
         r = fdt_property(fdt, "dma-coherent", NULL, 0);
     if (!r)
         r = fdt_property(fdt, "reg", reg, sizeof(reg));
+    if (!r)
+        r = add_window(fdt, n);
     if (!r && n->spi) {
         r = fdt_property_u32(fdt, "interrupt-parent", GIC_PHANDLE);
         if (!r)

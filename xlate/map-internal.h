@@ -37,16 +37,30 @@ struct xlate_ctx {
     /* ARM /passthrough nodes to generate: regions (guest addr, len) and SPIs. */
     struct xlate_dt_node {
         uint64_t addr, len;
-        uint32_t spi;           /* 0 = none */
-        const char *compatible; /* NULL: a passed region ("qvm-xl,passthrough") */
+        uint32_t spi;               /* 0 = none */
+        const char *node;           /* the name before '@'; NULL: "qvm-pass" */
+        const char *compatible;     /* NULL: a passed region ("qvm-xl,passthrough") */
+        bool dma_coherent;          /* the device reads guest RAM (virtio) */
+        uint64_t win_base, win_len; /* shmem: its region window ("qvm,shmem-window"); 0: none */
     } * dt_nodes;
     size_t ndt_nodes;
-    /* ARM virtio-mmio devices: how many were placed in libxl's window, the highest SPI. */
-    unsigned nvirtio_placed;
+    /* ARM virtio-mmio and shmem devices: bytes of libxl's virtio window given to those without
+     * a loc, the highest SPI. */
+    uint64_t mmio_window_used;
     unsigned nvirtio_qemu; /* x86 HVM: QEMU ids qvmblkN, qvmconN, qvmvserN */
     unsigned nvirtio_net;  /* ARM: index= of the next virtio-net (its tap's name) */
     uint32_t virtio_spi_max;
     struct qc_loc virtio_spi_loc;
+    const char *virtio_spi_dev; /* "a virtio device's" or "the shmem device's": whose it is */
+    /* ARM: guest-physical ranges the plan gives devices (qvm-xl-backend devices, a page each;
+     * passed regions), for the shmem windows' overlap check. */
+    struct xlate_placed {
+        uint64_t addr, len;
+        struct qc_loc loc;
+        const char *type; /* the vdev's type name (the model's); NULL: a passed region */
+    } * placed;
+    size_t nplaced;
+    unsigned nshmem; /* ARM: shmem vdevs translated so far (the next one's window) */
     const struct qc_load *user_fdt;
     /* ARM, a wrapped kernel: the guest RAM end it needs (0: none); the kernel was refused. */
     uint64_t kernel_ram_end;
@@ -81,6 +95,21 @@ bool xlate_virtio_mmio(struct xlate_ctx *x, const struct qc_vdev *v, const char 
                        enum xlate_rule rule);
 /* After the vdevs: makes the guest's vGIC hold the virtio devices' SPIs. */
 void xlate_virtio_finish(struct xlate_ctx *x);
+/* ARM: where MMIO device @v of @len bytes (a power of two) goes: its mem loc and first intr, or
+ * for what it lacks the next free place in libxl's virtio window and the next free SPI from 33
+ * (*moved). False after an error diagnostic (window full, not an SPI a guest can have). */
+bool xlate_mmio_place(struct xlate_ctx *x, const struct qc_vdev *v, uint64_t len, uint64_t *addr,
+                      uint32_t *spi, bool *moved);
+/* Records that the guest's vGIC must have SPI @spi (xlate_virtio_finish makes it so). */
+void xlate_mmio_need_spi(struct xlate_ctx *x, const struct qc_vdev *v, uint32_t spi);
+/* map-shmem.c: vdev shmem (ARM: qvm-xl-backend's factory page and a region window; x86:
+ * refused). */
+void xlate_map_shmem(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp);
+/* After the vdevs: every shmem window must be free of what the plan placed (xlate_place). */
+void xlate_shmem_finish(struct xlate_ctx *x);
+/* Records that the plan puts something at guest-physical [addr, addr + len) (ARM). */
+void xlate_place(struct xlate_ctx *x, uint64_t addr, uint64_t len, struct qc_loc loc,
+                 const char *type);
 /* Records an ENOMEM (or other) failure of a helper returning 0 / error. */
 void xlate_check(struct xlate_ctx *x, int rc);
 

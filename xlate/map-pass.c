@@ -65,6 +65,7 @@ static void pass_mem(struct xlate_ctx *x, const struct qc_locspec *l)
         }
         n->addr = g;
         n->len = len;
+        xlate_place(x, g, len, l->loc, NULL);
     }
 }
 

@@ -92,6 +92,8 @@ bool xlate_vdev_backend(struct xlate_ctx *x, const struct qc_vdev *v, const char
                    "hostdev not expressible");
         return false;
     }
+    if (x->arm && !strcmp(space, "mem"))
+        xlate_place(x, addr, 0x1000, v->loc, v->type_name); /* a page: the least a device takes */
     irqtext = irq_key(x, v, irq, sizeof(irq));
     xlate_backend(x, v->loc, "%s,%s=0x%" PRIx64 "%s%s%s", v->type_name, space, addr, hostdev, irq,
                   extra);
@@ -446,9 +448,26 @@ static void map_wdt(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
 static void map_required(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
 {
     unsupported(x, v, comp, QC_SEV_ERROR, XLATE_RULE_VDEV_UNSUPPORTED,
-                v->type == QC_VDEV_SHMEM       ? "no inter-guest shared memory device in Xen 4.17"
-                : v->type == QC_VDEV_VIRTIO_FS ? "no virtio-fs device or backend for Xen 4.17"
-                                               : "unknown vdev type: its behaviour is unknown");
+                v->type == QC_VDEV_VIRTIO_FS ? "no virtio-fs device or backend for Xen 4.17"
+                                             : "unknown vdev type: its behaviour is unknown");
+}
+
+/* ---- shared memory ---- */
+
+/* x86: the regions would have to be another domain's pages mapped into this one. */
+static bool shmem_refused(const struct xlate_ctx *x, const struct qc_vdev *v)
+{
+    return v->type == QC_VDEV_SHMEM && !x->arm;
+}
+
+static void map_shmem(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
+{
+    if (shmem_refused(x, v))
+        unsupported(x, v, comp, QC_SEV_ERROR, XLATE_RULE_VDEV_SHMEM,
+                    "Xen refuses foreign mappings into an x86 guest (p2m_add_foreign), so its "
+                    "regions cannot be shared RAM; not supported on x86 yet");
+    else
+        xlate_map_shmem(x, v, comp);
 }
 
 static void map_optional(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
@@ -476,7 +495,7 @@ static vdev_fn *const handlers[QC_VDEV_COUNT] = {
     [QC_VDEV_VIRTIO_ENTROPY] = map_optional,
     [QC_VDEV_VIRTIO_INPUT] = map_optional,
     [QC_VDEV_VIRTIO_FS] = map_required,
-    [QC_VDEV_SHMEM] = map_required,
+    [QC_VDEV_SHMEM] = map_shmem,
     [QC_VDEV_WDT_SP805] = map_wdt,
     [QC_VDEV_WDT_IB700] = map_wdt,
     [QC_VDEV_SMMU] = map_optional,
@@ -486,7 +505,8 @@ static vdev_fn *const handlers[QC_VDEV_COUNT] = {
 /* Options the handlers above read; any other option of a translated vdev is qvm's tuning. */
 static const uint64_t honoured = VO(HOSTDEV) | VO(MAC) | VO(PEER) | VO(TAPDEV) | VO(ACTION) |
                                  VO(FREQUENCY) | VO(LEGACY_FREE) | VO(VERSION) | VO(GICC) |
-                                 VO(GICD) | VO(GICR) | VO(ITS) | VO(MSI);
+                                 VO(GICD) | VO(GICR) | VO(ITS) | VO(MSI) | VO(ALLOW) | VO(DENY) |
+                                 VO(CREATE) | VO(GID) | VO(UMASK) | VO(SUBST);
 
 static void vdev_option_note(struct xlate_ctx *x, const struct qc_vdev *v,
                              const struct qc_value *val, const char *comp)
@@ -495,7 +515,8 @@ static void vdev_option_note(struct xlate_ctx *x, const struct qc_vdev *v,
         xlate_note(x, val->loc, comp, XLATE_IGNORED, XLATE_RULE_LOGGER,
                    "per-vdev log routing is qvm's");
     else if (xlate_vdev_has_handler(v->type) && handlers[v->type] != map_optional &&
-             handlers[v->type] != map_required && !(honoured & (UINT64_C(1) << val->opt))) {
+             handlers[v->type] != map_required && !shmem_refused(x, v) &&
+             !(honoured & (UINT64_C(1) << val->opt))) {
         xlate_note(x, val->loc, comp, XLATE_IGNORED, XLATE_RULE_VDEV_OPTION,
                    "%s: qvm's own device model setting; Xen's device has none",
                    qc_vopts[val->opt].name);
@@ -528,6 +549,7 @@ void xlate_map_vdev(struct xlate_ctx *x)
             vdev_option_note(x, v, &v->values[j], comp);
     }
     xlate_virtio_finish(x);
+    xlate_shmem_finish(x);
     if (x->arm && !gic)
         xlate_note(x, (struct qc_loc){0}, "vdev gic", XLATE_APPROXIMATE, XLATE_RULE_VDEV_GIC,
                    "implicit gic: libxl picks the host's version");

@@ -59,10 +59,11 @@ static bool spi_taken(const struct xlate_ctx *x, uint32_t spi)
     return false;
 }
 
-/* The guest address and SPI of @v: its own, or the next free ones of libxl's virtio window.
- * Returns false after an error diagnostic. */
-static bool place(struct xlate_ctx *x, const struct qc_vdev *v, uint64_t *addr, uint32_t *spi,
-                  bool *moved)
+/* The guest address and SPI of @v, a device of @len bytes (a power of two): its own, or the next
+ * free ones of libxl's virtio window (each device aligned to its size). Returns false after an
+ * error diagnostic. */
+bool xlate_mmio_place(struct xlate_ctx *x, const struct qc_vdev *v, uint64_t len, uint64_t *addr,
+                      uint32_t *spi, bool *moved)
 {
     struct qc_place at;
     bool mem = qc_vdev_place(v, &at) && at.space == QC_SPACE_MEM;
@@ -71,13 +72,15 @@ static bool place(struct xlate_ctx *x, const struct qc_vdev *v, uint64_t *addr, 
     if (mem) {
         *addr = at.addr;
     } else {
-        *addr = ARM_VIRTIO_BASE + VIRTIO_MMIO_LEN * x->nvirtio_placed;
-        if (*addr + VIRTIO_MMIO_LEN > ARM_VIRTIO_BASE + ARM_VIRTIO_SIZE) {
+        uint64_t off = (x->mmio_window_used + len - 1) & ~(len - 1);
+
+        *addr = ARM_VIRTIO_BASE + off;
+        if (off + len > ARM_VIRTIO_SIZE) {
             qc_diag(x->d, QC_CK_XLATE_VIRTIO_IRQ, v->loc,
                     "vdev %s: no room left in the virtio-mmio window; give it a loc", v->type_name);
             return false;
         }
-        x->nvirtio_placed++;
+        x->mmio_window_used = off + len;
     }
     if (v->nintrs && v->intrs[0].kind == QC_INTR_PIC) {
         *spi = v->intrs[0].line;
@@ -183,12 +186,12 @@ static const char *peer_text(const struct qc_vdev *v)
                : "";
 }
 
-/* Records that the guest's vGIC must have SPI @spi (xlate_virtio_finish makes it so). */
-static void need_spi(struct xlate_ctx *x, const struct qc_vdev *v, uint32_t spi)
+void xlate_mmio_need_spi(struct xlate_ctx *x, const struct qc_vdev *v, uint32_t spi)
 {
     if (spi > x->virtio_spi_max) {
         x->virtio_spi_max = spi;
         x->virtio_spi_loc = v->nintrs ? v->intrs[0].loc : v->loc;
+        x->virtio_spi_dev = v->type == QC_VDEV_SHMEM ? "the shmem device's" : "a virtio device's";
     }
 }
 
@@ -197,8 +200,12 @@ static bool add_dt_node(struct xlate_ctx *x, uint64_t addr, uint32_t spi)
     struct xlate_dt_node *n = xlate_dt_node_add(x);
 
     if (n)
-        *n = (struct xlate_dt_node){
-            .addr = addr, .len = VIRTIO_MMIO_LEN, .spi = spi, .compatible = "virtio,mmio"};
+        *n = (struct xlate_dt_node){.addr = addr,
+                                    .len = VIRTIO_MMIO_LEN,
+                                    .spi = spi,
+                                    .node = "virtio",
+                                    .compatible = "virtio,mmio",
+                                    .dma_coherent = true};
     return n != NULL;
 }
 
@@ -215,7 +222,8 @@ bool xlate_virtio_mmio(struct xlate_ctx *x, const struct qc_vdev *v, const char 
         return false;
     if (!x->arm)
         return xlate_virtio_qemu(x, v, comp);
-    if (!place(x, v, &addr, &spi, &moved) || !device_keys(x, v, dev, sizeof(dev))) {
+    if (!xlate_mmio_place(x, v, VIRTIO_MMIO_LEN, &addr, &spi, &moved) ||
+        !device_keys(x, v, dev, sizeof(dev))) {
         xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, rule, "not placed");
         return true;
     }
@@ -239,13 +247,13 @@ bool xlate_virtio_mmio(struct xlate_ctx *x, const struct qc_vdev *v, const char 
         xlate_diag_last(x, QC_CK_XLATE_DEVICE_MOVED);
     if (!add_dt_node(x, addr, spi))
         x->nomem = 1;
-    need_spi(x, v, spi);
+    xlate_mmio_need_spi(x, v, spi);
     return true;
 }
 
-/* After every vdev: the guest's vGIC must have the virtio devices' SPIs. Xen 4.19+'s libxl
- * takes nr_spis; 4.17's sizes the vGIC from irqs= and the vuart, whose one SPI (32) gives a
- * bank of 32 (SPIs 32-63). */
+/* After every vdev: the guest's vGIC must have the SPIs of the virtio (and shmem) devices.
+ * Xen 4.19+'s libxl takes nr_spis; 4.17's sizes the vGIC from irqs= and the vuart, whose one SPI
+ * (32) gives a bank of 32 (SPIs 32-63). */
 void xlate_virtio_finish(struct xlate_ctx *x)
 {
     uint32_t spi = x->virtio_spi_max;
@@ -286,8 +294,8 @@ void xlate_virtio_finish(struct xlate_ctx *x)
         x->vuart_used = true;
         xlate_note(x, x->virtio_spi_loc, "vgic", XLATE_APPROXIMATE, XLATE_RULE_VDEV_VIRTIO_MMIO,
                    "vuart=\"sbsa_uart\" added: with it Xen %u.%u's libxl gives the guest SPIs "
-                   "32-%u, and SPI %u is a virtio device's (the guest's DT also shows the UART)",
-                   x->t->xen_major, x->t->xen_minor, ARM_SPI_4_17_LAST, spi);
+                   "32-%u, and SPI %u is %s (the guest's DT also shows the UART)",
+                   x->t->xen_major, x->t->xen_minor, ARM_SPI_4_17_LAST, spi, x->virtio_spi_dev);
     }
 }
 

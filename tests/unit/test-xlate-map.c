@@ -19,8 +19,10 @@ struct tx {
     int rc;
 };
 
-/* Parses @text and translates it for @arch with capability changes @caps (may be NULL). */
-static struct tx *run(const char *text, enum xlate_arch arch, const char *caps, unsigned pcpus)
+/* Parses @text and translates it for @arch with capability changes @caps (may be NULL); a
+ * user who prefers Xen PV devices when @prefer_pv. */
+static struct tx *run_with(const char *text, enum xlate_arch arch, const char *caps,
+                           unsigned pcpus, bool prefer_pv)
 {
     struct tx *t = test_calloc(1, sizeof(*t));
     struct xlate_target tg;
@@ -33,8 +35,20 @@ static struct tx *run(const char *text, enum xlate_arch arch, const char *caps, 
     tg.nr_pcpus = pcpus;
     if (caps)
         assert_int_equal(xlate_target_parse_caps(&tg, caps), 0);
+    tg.prefer_pv = prefer_pv;
     t->rc = xlate_translate(&t->doc.cfg, &tg, &t->plan, &t->doc.d);
     return t;
+}
+
+static struct tx *run(const char *text, enum xlate_arch arch, const char *caps, unsigned pcpus)
+{
+    return run_with(text, arch, caps, pcpus, false);
+}
+
+/* The same for an ARM target with ioreq servers whose user prefers Xen PV devices. */
+static struct tx *run_prefer_pv(const char *text)
+{
+    return run_with(text, XLATE_ARCH_AARCH64, "+ioreq", 0, true);
 }
 
 static void done(struct tx *t)
@@ -489,6 +503,80 @@ static void test_vdev_unsupported(void **state)
     done(t);
 }
 
+/* A 64-bit big-endian pair of cells of property @name of node @path. */
+static void assert_cells64(const void *fdt, const char *path, const char *name, uint64_t a,
+                           uint64_t b)
+{
+    int len = 0, off = fdt_path_offset(fdt, path);
+    const fdt32_t *c = off >= 0 ? fdt_getprop(fdt, off, name, &len) : NULL;
+
+    assert_non_null(c);
+    assert_int_equal(len, 16);
+    assert_true(((uint64_t)fdt32_to_cpu(c[0]) << 32 | fdt32_to_cpu(c[1])) == a);
+    assert_true(((uint64_t)fdt32_to_cpu(c[2]) << 32 | fdt32_to_cpu(c[3])) == b);
+}
+
+/* ARM: one backend device with the broker's options, a shmem node in the DT with its window. */
+static void test_vdev_shmem_arm(void **state)
+{
+    struct tx *t = run(ARMBASE "vdev shmem loc 0x1c050000 intr gic:38 create A,0xf0000 umask 022 "
+                               "gid 5 create B,1 allow A subst ,p_",
+                       ARM, "+ioreq", 0);
+    int off;
+
+    (void)state;
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(t->plan.nbackends, 1);
+    assert_string_equal(t->plan.backends[0].spec,
+                        "shmem,mem=0x1c050000,spi=38,window=0x3a000000+0x6000000,allow=A,"
+                        "create=A:240:0666,create=B:1:0644:5,subst=p_");
+    assert_int_equal(fidelity(t, "vdev-shmem"), XLATE_BACKEND);
+    off = fdt_path_offset(t->plan.fdt, "/passthrough/shmem@1c050000");
+    assert_true(off >= 0);
+    assert_string_equal(fdt_getprop(t->plan.fdt, off, "compatible", NULL), "qvm,guest_shm");
+    assert_null(fdt_getprop(t->plan.fdt, off, "dma-coherent", NULL));
+    assert_cells64(t->plan.fdt, "/passthrough/shmem@1c050000", "reg", 0x1c050000, 0x1000);
+    assert_cells64(t->plan.fdt, "/passthrough/shmem@1c050000", "qvm,shmem-window", 0x3a000000,
+                   0x6000000);
+    done(t);
+    /* Two: the gap is split; the second has no loc or intr and is moved. */
+    t = run(ARMBASE "vdev shmem loc 0x1c050000 intr gic:38 vdev shmem", ARM, "+ioreq", 0);
+    assert_int_equal(t->rc, 0);
+    assert_int_equal(t->plan.nbackends, 2);
+    assert_non_null(strstr(t->plan.backends[0].spec, ",window=0x3a000000+0x3000000"));
+    assert_string_equal(t->plan.backends[1].spec,
+                        "shmem,mem=0x2000000,spi=33,window=0x3d000000+0x3000000");
+    assert_true(has_diag(t, QC_CK_XLATE_DEVICE_MOVED, QC_SEV_WARNING));
+    done(t);
+}
+
+/* What the translation refuses: names the spec cannot carry, a window something else uses, a
+ * move into a window libxl's own virtio disks use, no ioreq servers, x86. */
+static void test_vdev_shmem_refused(void **state)
+{
+    struct tx *t =
+        run(ARMBASE "vdev shmem loc 0x1c050000 intr gic:38 create a:b,0x1000", ARM, "+ioreq", 0);
+
+    (void)state;
+    assert_int_equal(t->rc, -1);
+    assert_true(has_diag(t, QC_CK_XLATE_SHMEM_VALUE, QC_SEV_ERROR));
+    assert_int_equal(t->plan.nbackends, 0);
+    done(t);
+    t = run(ARMBASE "vdev shmem loc 0x3a000000 intr gic:38", ARM, "+ioreq", 0);
+    assert_true(has_diag(t, QC_CK_XLATE_SHMEM_WINDOW, QC_SEV_ERROR));
+    done(t);
+    t = run_prefer_pv(ARMBASE "vdev shmem vdev virtio-blk hostdev /d");
+    assert_true(has_diag(t, QC_CK_XLATE_SHMEM_WINDOW, QC_SEV_ERROR));
+    done(t);
+    t = run(ARMBASE "vdev shmem loc 0x1c050000 intr gic:38", ARM, NULL, 0);
+    assert_true(has_diag(t, QC_CK_XLATE_BACKEND, QC_SEV_ERROR));
+    done(t);
+    t = run(BASE "vdev shmem sched 10", X86, "+ioreq", 0);
+    assert_true(has_diag(t, QC_CK_XLATE_VDEV_UNSUPPORTED, QC_SEV_ERROR));
+    assert_false(has_diag(t, QC_CK_XLATE_OPTION_DROPPED, QC_SEV_WARNING));
+    done(t);
+}
+
 static void test_globals(void **state)
 {
     struct tx *t = run(BASE "safety required", X86, NULL, 0);
@@ -553,6 +641,8 @@ int main(void)
         cmocka_unit_test(test_vdev_console),
         cmocka_unit_test(test_vdev_watchdog_actions),
         cmocka_unit_test(test_vdev_unsupported),
+        cmocka_unit_test(test_vdev_shmem_arm),
+        cmocka_unit_test(test_vdev_shmem_refused),
         cmocka_unit_test(test_globals),
         cmocka_unit_test(test_tables_agree),
     };
