@@ -12,6 +12,7 @@
 #include "toolstack/export.h"
 #include "toolstack/load.h"
 #include "toolstack/qvm-xl.h"
+#include "toolstack/shmem-client.h"
 #include "toolstack/steps.h"
 #include "xlate/xlate.h"
 
@@ -103,14 +104,10 @@ out:
 int cmd_convert(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"to", required_argument, NULL, 't'},
-        {"target", required_argument, NULL, 'T'},
-        {"asinfo", required_argument, NULL, 'A'},
-        {"no-files", no_argument, NULL, 'X'},
-        {"dtb", required_argument, NULL, 'D'},
-        {"allow-partial", no_argument, NULL, 'P'},
-        {"prefer-pv", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {"to", required_argument, NULL, 't'},     {"target", required_argument, NULL, 'T'},
+        {"asinfo", required_argument, NULL, 'A'}, {"no-files", no_argument, NULL, 'X'},
+        {"dtb", required_argument, NULL, 'D'},    {"allow-partial", no_argument, NULL, 'P'},
+        {"prefer-pv", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0},
     };
     struct qx_getopt g = {
         .cmd = "convert", .longopts = longopts, .min_args = 1, .max_args = 1, .words = true};
@@ -229,6 +226,14 @@ int cmd_convert(int argc, char **argv)
         for (size_t i = 0; i < l.plan.nbackends; i++)
             printf(" --device '%s'", l.plan.backends[i].spec);
         fputs("\n# and xl unpause DOMID once it prints \"ready\".\n", stdout);
+        for (size_t i = 0; i < l.plan.nbackends; i++) {
+            if (qx_shmem_spec(l.plan.backends[i].spec)) {
+                fputs("# The shmem device also needs its connection to qvm-xl-shmemd (fd=), which\n"
+                      "# only qvm-xl create sets up: create this guest with qvm-xl create.\n",
+                      stdout);
+                break;
+            }
+        }
     }
 out:
     free(why);

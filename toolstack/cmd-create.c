@@ -11,6 +11,7 @@
 #include "toolstack/load.h"
 #include "toolstack/monitor.h"
 #include "toolstack/qvm-xl.h"
+#include "toolstack/shmem-client.h"
 #include "toolstack/steps.h"
 #include "xlate/xlate.h"
 
@@ -29,9 +30,12 @@ struct create_opts {
 static int parse_opts(int argc, char **argv, struct create_opts *o)
 {
     static const struct option longopts[] = {
-        {"dry-run", no_argument, NULL, 'n'},      {"host-reserve", required_argument, NULL, 'R'},
-        {"target", required_argument, NULL, 'T'}, {"asinfo", required_argument, NULL, 'A'},
-        {"no-files", no_argument, NULL, 'X'},     {"prefer-pv", no_argument, NULL, 'V'},
+        {"dry-run", no_argument, NULL, 'n'},
+        {"host-reserve", required_argument, NULL, 'R'},
+        {"target", required_argument, NULL, 'T'},
+        {"asinfo", required_argument, NULL, 'A'},
+        {"no-files", no_argument, NULL, 'X'},
+        {"prefer-pv", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     struct qx_getopt g = {.cmd = "create",
@@ -149,6 +153,7 @@ static int build(struct qx_ctx *c, const struct create_opts *o, struct qx_load *
 {
     uint32_t domid = (uint32_t)INVALID_DOMID;
     struct qx_backend be;
+    struct qx_shmem_links links = {0};
     enum qx_step step = QX_STEP_DOMAIN;
     char **specs = NULL;
     int rc;
@@ -167,8 +172,11 @@ static int build(struct qx_ctx *c, const struct create_opts *o, struct qx_load *
             goto fail;
         for (size_t i = 0; i < l->plan.nbackends; i++)
             specs[i] = l->plan.backends[i].spec;
-        if (qx_backend_start(&be, domid, specs, l->plan.nbackends, stderr) ||
-            qx_fail_injected(step, stderr))
+        /* shmem devices get their broker connection first; the backend inherits it. */
+        rc = qx_shmem_connect(domid, specs, l->plan.nbackends, &links, stderr) ||
+             qx_backend_start(&be, domid, links.specs, l->plan.nbackends, stderr);
+        qx_shmem_links_dispose(&links);
+        if (rc || qx_fail_injected(step, stderr))
             goto fail;
         step = QX_STEP_READY;
         if (qx_backend_wait_ready(&be, backend_timeout_ms(), stderr) ||

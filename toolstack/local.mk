@@ -14,6 +14,7 @@ toolstack_libqvmxl_a_SOURCES = \
 	toolstack/host.h toolstack/host.c toolstack/host-xen.c \
 	toolstack/ctx.h toolstack/ctx.c \
 	toolstack/backend.h toolstack/backend.c \
+	toolstack/shmem-client.h toolstack/shmem-client.c \
 	toolstack/monitor.h toolstack/monitor.c \
 	toolstack/cmd-util.h toolstack/cmd-util.c \
 	toolstack/checks.h toolstack/checks.c \
@@ -64,16 +65,18 @@ dist_man_MANS += docs/qvm-xl.1
 # and the backend's man page.
 bashcompletiondir = $(datadir)/bash-completion/completions
 dist_bashcompletion_DATA = toolstack/completion/qvm-xl
-dist_man_MANS += docs/qvm-xl-backend.8
+dist_man_MANS += docs/qvm-xl-backend.8 docs/qvm-xl-shmemd.8
 
 # make installcheck: what `make install` put in place runs and is complete (the
-# command, its backend, the three man pages, the completion); DESTDIR is honoured.
+# command, its backend and broker, the four man pages, the completion); DESTDIR is honoured.
 installcheck-local:
 	'$(DESTDIR)$(bindir)/qvm-xl' --version
 	'$(DESTDIR)$(bindir)/qvm-xl' check --syntax-only - </dev/null
 	'$(DESTDIR)$(libexecdir)/qvm-xl-backend' --help >/dev/null
+	'$(DESTDIR)$(libexecdir)/qvm-xl-shmemd' --help >/dev/null
 	test -s '$(DESTDIR)$(mandir)/man1/qvm-xl.1'
 	test -s '$(DESTDIR)$(mandir)/man5/qvmconf.5'
 	test -s '$(DESTDIR)$(mandir)/man8/qvm-xl-backend.8'
+	test -s '$(DESTDIR)$(mandir)/man8/qvm-xl-shmemd.8'
 	bash -n '$(DESTDIR)$(bashcompletiondir)/qvm-xl'
 	bash -c '. "$(DESTDIR)$(bashcompletiondir)/qvm-xl" && complete -p qvm-xl'

@@ -4,7 +4,8 @@
 # path-qualified ("conf/diag.h"), and a library includes only its own folder
 # and the ones below it:
 #   conf  <  xlcfg, libvirt  <  xlate  <  toolstack          vdev-backends: alone
-# (libvirt/ sits beside xlcfg/: it may use xlcfg/, xlcfg/ never uses it)
+# (libvirt/ sits beside xlcfg/: it may use xlcfg/, xlcfg/ never uses it; toolstack/ may
+# include the wire protocols vdev-backends/*-proto.h, which hold no code)
 # (tests/, bench/, docs/ and the fuzzers may include any of them). The build
 # gives every target the source tree's top as its only project include path,
 # so a name that is not path-qualified does not build from another folder and
@@ -46,6 +47,9 @@ for f in $files; do
         top=${inc%%/*}
         [ -e "$inc" ] || { echo "$f:$num: error: #include \"$inc\": no such file in the tree"; continue; }
         [ "$ok" = "*" ] && continue
+        # A wire protocol between the toolstack and a dom0 daemon is declared once, beside
+        # the daemon (declarations only, no code): the toolstack may include it.
+        case $folder:$inc in toolstack:vdev-backends/*-proto.h) continue ;; esac
         case " $ok " in
         *" $top "*) ;;
         *) echo "$f:$num: error: $folder/ includes $inc: $top/ is above $folder/ (layers: conf < xlcfg, libvirt < xlate < toolstack)" ;;

@@ -10,10 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vdev-backends/shmem-proto.h"
 
 #include "toolstack/checks.h"
 #include "toolstack/monitor.h"
 #include "toolstack/qvm-xl.h"
+#include "toolstack/shmem-client.h"
 #include "toolstack/steps.h"
 #include "conf/suggest.h"
 #include "tests/unit/qx-main.h"
@@ -181,6 +188,100 @@ static void test_guest_exit_codes(void **state)
     assert_int_equal(qx_exit_for_shutdown(255), 7);
 }
 
+/* The broker gets window and the sharing rules, the device its own keys, window and its fd. */
+static void test_shmem_split(void **state)
+{
+    char *hello, *dev;
+
+    (void)state;
+    assert_int_equal(qx_shmem_split("shmem,mem=0x10000000,spi=40,window=0x3a000000+0x6000000,"
+                                    "allow=ring*,create=TEST1:240:0640,subst=sys.",
+                                    7, &hello, &dev),
+                     0);
+    assert_string_equal(hello, "window=0x3a000000+0x6000000,allow=ring*,create=TEST1:240:0640,"
+                               "subst=sys.");
+    assert_string_equal(dev, "shmem,mem=0x10000000,spi=40,window=0x3a000000+0x6000000,fd=7");
+    free(hello);
+    free(dev);
+    assert_int_equal(qx_shmem_split("shmem,mem", 7, &hello, &dev), -1);
+    assert_int_equal(qx_shmem_split("shmem,=x", 7, &hello, &dev), -1);
+    assert_int_equal(qx_shmem_split("virtio-net,mem=1", 7, &hello, &dev), -1);
+    assert_null(hello);
+    assert_null(dev);
+}
+
+/* A one-connection broker in a child: checks the HELLO, answers @status with @text. */
+static pid_t fake_broker(const char *path, uint32_t status, const char *text)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int ls = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+    pid_t pid;
+
+    strcpy(sa.sun_path, path);
+    unlink(path);
+    assert_true(ls >= 0);
+    assert_int_equal(bind(ls, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(ls, 1), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct shmem_msg m = {0};
+        int c = accept(ls, NULL, NULL);
+        int ok = c >= 0 && recv(c, &m, sizeof(m), 0) == (ssize_t)sizeof(m) &&
+                 m.type == SHMEM_MSG_HELLO && m.domid == 42 &&
+                 strcmp(m.text, "window=0x3a000000+0x100000,deny=x*") == 0;
+
+        m = (struct shmem_msg){.type = SHMEM_MSG_REPLY, .status = ok ? status : SHMEM_E_PROTO};
+        strcpy(m.text, text);
+        send(c, &m, sizeof(m), 0);
+        _exit(ok ? 0 : 1);
+    }
+    close(ls);
+    return pid;
+}
+
+static void test_shmem_connect(void **state)
+{
+    char path[] = "/tmp/qx-shmemd-test-XXXXXX";
+    char *const specs[] = {"ser8250,io=0x3f8",
+                           "shmem,mem=0x10000000,spi=40,window=0x3a000000+0x100000,deny=x*"};
+    struct qx_shmem_links l;
+    FILE *err = tmpfile();
+    char buf[512] = "";
+    int st;
+    pid_t pid;
+
+    (void)state;
+    assert_non_null(mkdtemp(path));
+    strcat(path, "/s");
+    setenv("QVMXL_SHMEMD_SOCKET", path, 1);
+    pid = fake_broker(path, SHMEM_E_OK, "");
+    assert_int_equal(qx_shmem_connect(42, specs, 2, &l, err), 0);
+    assert_string_equal(l.specs[0], "ser8250,io=0x3f8");
+    assert_int_equal(l.fds[0], -1);
+    assert_true(l.fds[1] >= 3);
+    snprintf(buf, sizeof(buf), "shmem,mem=0x10000000,spi=40,window=0x3a000000+0x100000,fd=%d",
+             l.fds[1]);
+    assert_string_equal(l.specs[1], buf);
+    qx_shmem_links_dispose(&l);
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_int_equal(WEXITSTATUS(st), 0);
+
+    /* A refusal names the broker's reason; nothing stays open. */
+    pid = fake_broker(path, SHMEM_E_OPTS, "window: not page-aligned");
+    assert_int_equal(qx_shmem_connect(42, specs, 2, &l, err), -1);
+    assert_null(l.specs);
+    waitpid(pid, &st, 0);
+    rewind(err);
+    assert_non_null(fgets(buf, sizeof(buf), err));
+    assert_non_null(strstr(buf, "refused domain 42: window: not page-aligned"));
+    fclose(err);
+    unlink(path);
+    *strrchr(path, '/') = '\0';
+    rmdir(path);
+    unsetenv("QVMXL_SHMEMD_SOCKET");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +294,8 @@ int main(void)
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_shmem_split),
+        cmocka_unit_test(test_shmem_connect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
