@@ -134,6 +134,13 @@ be_exit() {
         BE_RC=$?
     fi
 }
+# The number of processes whose program (argv[0]) contains $1; reads /proc itself, since
+# dom0 has no pgrep, and a missing tool must not count as "no process".
+qx_procs() {
+    for c in /proc/[0-9]*/cmdline; do
+        tr '\0' '\n' <"$c" 2>/dev/null | head -n 1
+    done | grep -c -F -- "$1"
+}
 no_null() { ! xl list | grep -q '(null)'; }
 kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 

@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: LGPL-2.1-only
+# io-60-shmem (GICv3 host, Xen with ioreq servers; issue 18): qvm's vdev shmem between guests
+# created by qvm-xl from qvmconfs. The guests are the bare-metal stand-in driver
+# (tests/e2e/guest-standin/shmem-guest.c, staged by run-suite) speaking QNX's factory protocol:
+#   A creates region qxring and greets; B attaches, reads the greeting and answers; they wake
+#   each other with notifications (GIC interrupts raised by their backends on the broker's
+#   events) and time ROUNDS round trips; A powers off; D attaches later and still finds both
+#   texts (the region outlived A: B holds it), then detaches; C, whose configuration denies
+#   qxring, gets GSS_NO_PERMISSION for it and GSS_OK for another name; before D, H (hostile,
+#   denied qxring) throws garbage at its device, 1000 names, huge sizes and attach/detach
+#   races: the broker and the backends survive, the limits hold, qxring is untouched.
+# Lifetime: the broker (qvm-xl-shmemd) starts with the first guest; its holder domain (no
+# name in xl list) lives while a client does; once the last guest is destroyed the holder is
+# gone, Xen's free memory is back where it started, and the broker exits after its idle time.
+. /e2e/lib/dom0-lib.sh
+D=$QX_CASE_DIR
+ROUNDS=200
+val() { qx_guest_value "$1-vuart0" "$2"; }
+holders() { xl list 2>/dev/null | awk 'NR > 1 && ($1 == "(null)" || $1 ~ /holder/)' | wc -l; }
+gone() { # DOM SECS: until the domain is gone
+    for _ in $(seq "$2"); do xl domid "$1" >/dev/null 2>&1 || return 0; sleep 1; done
+    return 1
+}
+create() {
+    t=$(qx_now)
+    check "qvm-xl create $1" qvm-xl create --target aarch64,+ioreq "$D/$1.qvmconf"
+    diag "time qvm-xl-create-$1 $(qx_elapsed "$t") s"
+}
+show() { tr -d '\r' <"$(qx_console "$1-vuart0")" 2>/dev/null | grep -a '^QXGUEST' | sed "s/^/#   $1: /"; }
+
+LX=/usr/local/libexec
+san=0
+if [ -x "$LX/qvm-xl-shmemd-asan" ] && [ -x "$LX/qvm-xl-backend-asan" ]; then
+    # As in io-50: reports go where the unprivileged backends may write; no leak checking
+    # (it needs ptrace of itself, refused to a process that changed its uid).
+    mkdir -p /tmp/san && chmod 1777 /tmp/san && rm -f /tmp/san/*
+    export QVMXL_BACKEND=$LX/qvm-xl-backend-asan QVMXL_SHMEMD=$LX/qvm-xl-shmemd-asan
+    export ASAN_OPTIONS=log_path=/tmp/san/asan:detect_leaks=0:abort_on_error=0
+    export UBSAN_OPTIONS=log_path=/tmp/san/ubsan:print_stacktrace=1:halt_on_error=1
+    san=1
+    ok "broker and backends: the ASan+UBSan builds"
+else
+    ok "broker and backends: the ASan+UBSan builds # SKIP run-suite staged none"
+fi
+free0=$(xl info free_memory)
+for p in $(pidof qvm-xl-shmemd qvm-xl-shmemd-asan); do kill "$p"; done 2>/dev/null # a retried attempt's broker
+create shm-a
+is "one broker" "$(qx_procs qvm-xl-shmemd)" 1
+qx_wait_console shm-a-vuart0 '^QXGUEST idx=' 60 || diag "A did not report its region"
+is "A: the factory's signature" "$(val shm-a signature)" 0x4d534732474d5651
+is "A: the factory's vector is the configured SPI (gic:44)" "$(val shm-a vector)" 44
+is "A created qxring (GSS_OK)" "$(val shm-a status)" 0
+is "A: 16 data pages" "$(val shm-a pages)" 16
+is "A is client 0" "$(val shm-a idx)" 0
+is "one holder domain while a client lives" "$(holders)" 1
+diag "free memory: $free0 MiB before, $(xl info free_memory) MiB with A and the holder"
+
+create shm-b
+bpid=$(cat "/run/qvm-xl/backend-$(xl domid shm-b 2>/dev/null).pid" 2>/dev/null)
+qx_wait_console shm-a-vuart0 '^QXGUEST end' 120 || diag "A did not end"
+qx_wait_console shm-b-vuart0 '^QXGUEST end' 30 || diag "B did not end"
+is "B attached qxring (GSS_OK)" "$(val shm-b status)" 0
+is "B sees the creator's size" "$(val shm-b pages)" 16
+is "B is client 1" "$(val shm-b idx)" 1
+is "A was woken by B's attach (2 clients)" "$(val shm-a clients)" 2
+is "B read A's greeting in the shared pages" "$(val shm-b greeting)" 1
+is "A read B's answer after B's notification" "$(val shm-a answer)" 1
+is "A: $ROUNDS notification round trips" "$(val shm-a rounds)" $ROUNDS
+is "B answered $ROUNDS notifications" "$(val shm-b answered)" $ROUNDS
+is "no wait timed out (A)" "$(val shm-a timeout)" 0
+is "no wait timed out (B)" "$(val shm-b timeout)" 0
+diag "notification round trip A->B->A: $(val shm-a rtt-us) us (mean of $ROUNDS, TCG)"
+gone shm-a 30 || not_ok "A powered off"
+is "the region outlives A (B holds it): one holder" "$(holders)" 1
+
+# H, hostile, while B holds qxring: the broker and the backends survive, limits hold, and
+# qxring (denied to H) is untouched (D checks it next).
+create shm-h
+qx_wait_console shm-h-vuart0 '^QXGUEST end' 300 || diag "H did not end"
+is "H: 3000 garbage accesses to the factory page done" "$(val shm-h garbage-done)" 1
+n=$(val shm-h names-ok)
+case $n in [1-9] | [1-5][0-9] | 6[0-4]) ok "H: 1000 names: $n created, the rest refused" ;;
+*) not_ok "H: 1000 names: a bounded number created (got '$n')" ;; esac
+is "H: the refused names got GSS_NOMEM" "$(val shm-h names-nomem)" $((1000 - ${n:-0}))
+is "H: no other status for a name" "$(val shm-h names-other)" 0
+is "H: 2^32-1 pages refused (GSS_NOMEM)" "$(val shm-h huge-status)" 2
+is "H: 2^31-1 pages refused (GSS_NOMEM)" "$(val shm-h huge2-status)" 2
+is "H: qxring denied (GSS_NO_PERMISSION)" "$(val shm-h qxring-status)" 5
+is "H: attach/detach races done" "$(val shm-h races-done)" 1
+is "H: a normal create works afterwards" "$(val shm-h final-status)" 0
+is "the broker survived H" "$(qx_procs qvm-xl-shmemd)" 1
+check "B's backend survived H" kill -0 "$bpid"
+gone shm-h 30 || not_ok "H powered off"
+
+create shm-d
+qx_wait_console shm-d-vuart0 '^QXGUEST end' 60 || diag "D did not end"
+is "D attached qxring after A left" "$(val shm-d status)" 0
+is "D finds A's greeting" "$(val shm-d greeting)" 1
+is "D finds B's answer" "$(val shm-d answer)" 1
+is "D sees 2 clients (B and itself)" "$(val shm-d clients)" 2
+is "D's data page is gone after detach" "$(val shm-d after-detach)" 0
+
+create shm-c
+qx_wait_console shm-c-vuart0 '^QXGUEST end' 60 || diag "C did not end"
+is "C: qxring denied (GSS_NO_PERMISSION)" "$(val shm-c denied-status)" 5
+is "C: another name allowed (GSS_OK)" "$(val shm-c other-status)" 0
+for g in shm-a shm-b shm-h shm-c shm-d; do show $g; done
+sed 's/^/#   broker: /' /var/log/xen/qvm-xl-shmemd.log 2>/dev/null | tail -n 20
+
+gone shm-c 30 && gone shm-d 30 || not_ok "C and D powered off"
+check "qvm-xl destroy shm-b" qvm-xl destroy shm-b
+for _ in $(seq 20); do [ "$(holders)" = 0 ] && break; sleep 1; done
+is "no holder once the last client is gone" "$(holders)" 0
+is "no guest left" "$(qx_domains | wc -l)" 0
+is "no backend left" "$(qx_procs qvm-xl-backend)" 0
+for _ in $(seq 30); do [ "$(qx_procs qvm-xl-shmemd)" = 0 ] && break; sleep 1; done
+is "the broker exited when idle" "$(qx_procs qvm-xl-shmemd)" 0
+free1=$(xl info free_memory)
+is "Xen's free memory is back ($free0 MiB)" "$free1" "$free0"
+if [ $san = 1 ]; then
+    is "no ASan/UBSan report from the broker or the backends" "$(ls /tmp/san)" ""
+    for f in /tmp/san/*; do [ -f "$f" ] && sed "s|^|# ${f##*/}: |" "$f" | head -n 40; done
+    check "no sanitizer report in the broker's and the backends' logs" sh -c \
+        "! grep -l -E 'AddressSanitizer|runtime error' /var/log/xen/qvm-xl-shmemd.log /var/log/xen/qvm-xl-backend-*.log"
+    unset QVMXL_BACKEND QVMXL_SHMEMD ASAN_OPTIONS UBSAN_OPTIONS
+fi
+qx_done
