@@ -242,7 +242,7 @@ static pid_t fake_broker(const char *path, uint32_t status, const char *text)
 
 static void test_shmem_connect(void **state)
 {
-    char path[] = "/tmp/qx-shmemd-test-XXXXXX";
+    char path[64] = "/tmp/qx-shmemd-test-XXXXXX"; /* room for "/s" */
     char *const specs[] = {"ser8250,io=0x3f8",
                            "shmem,mem=0x10000000,spi=40,window=0x3a000000+0x100000,deny=x*"};
     struct qx_shmem_links l;
