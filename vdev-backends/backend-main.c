@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "vdev-backends/dispatch.h"
+#include "vdev-backends/pci-func.h"
 #include "vdev-backends/loop.h"
 #include "vdev-backends/privdrop.h"
 #include "vdev-backends/virtio-mmio.h"
@@ -124,6 +125,8 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < bus.ndev; i++) {
         for (size_t j = 0; j < i; j++) {
+            if (devs[i].pci.present || devs[j].pci.present)
+                continue; /* placed by the guest; pci_func_check_bus below */
             if (devs[i].space == devs[j].space && devs[i].base < devs[j].base + devs[j].len &&
                 devs[j].base < devs[i].base + devs[i].len) {
                 fprintf(stderr, "%s and %s overlap\n", devs[i].ops->name, devs[j].ops->name);
@@ -132,11 +135,19 @@ int main(int argc, char **argv)
             }
         }
     }
+    if (pci_func_check_bus(&bus, stderr)) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
     if (dry_run) {
         for (size_t i = 0; i < bus.ndev; i++)
-            printf("device %s %s %#llx+%#llx\n", devs[i].ops->name,
-                   devs[i].space == VDEV_SPACE_PIO ? "io" : "mem", (unsigned long long)devs[i].base,
-                   (unsigned long long)devs[i].len);
+            if (devs[i].pci.present)
+                printf("device %s pci %u:%u\n", devs[i].ops->name, devs[i].pci.bus,
+                       devs[i].pci.slot);
+            else
+                printf("device %s %s %#llx+%#llx\n", devs[i].ops->name,
+                       devs[i].space == VDEV_SPACE_PIO ? "io" : "mem",
+                       (unsigned long long)devs[i].base, (unsigned long long)devs[i].len);
         printf("user %u:%u (%s)\n", (unsigned)creds.uid, (unsigned)creds.gid, creds.source);
         if (print_creds)
             privdrop_print_creds(stdout);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "vdev-backends/dispatch.h"
+#include "vdev-backends/pci-func.h"
 
 static const char *const disp_names[VDEV_DISP_COUNT] = {
     [VDEV_DISP_OK] = "ok",
@@ -29,6 +30,12 @@ static bool valid_size(uint64_t size)
     return size == 1 || size == 2 || size == 4 || size == 8;
 }
 
+/* Whether d decodes its range r: a PCI function only while the guest has it live. */
+static bool decodes(const struct vdev *d, enum vdev_range r)
+{
+    return !d->pci.present || d->pci.live[r];
+}
+
 /* Written so that no sum can overflow: base + len may be 2^64. */
 static struct vdev *find_dev(struct vdev_bus *bus, enum vdev_space space, uint64_t addr,
                              unsigned size, uint64_t *off_r)
@@ -38,12 +45,14 @@ static struct vdev *find_dev(struct vdev_bus *bus, enum vdev_space space, uint64
 
         if (!d->ops || d->space != space)
             continue;
-        if (addr >= d->base && addr - d->base < d->len && size <= d->len - (addr - d->base)) {
+        if (decodes(d, VDEV_RANGE_MAIN) && addr >= d->base && addr - d->base < d->len &&
+            size <= d->len - (addr - d->base)) {
             *off_r = addr - d->base;
             return d;
         }
-        if (d->win_len && space == VDEV_SPACE_MMIO && addr >= d->win_base &&
-            addr - d->win_base < d->win_len && size <= d->win_len - (addr - d->win_base)) {
+        if (d->win_len && decodes(d, VDEV_RANGE_WIN) && space == VDEV_SPACE_MMIO &&
+            addr >= d->win_base && addr - d->win_base < d->win_len &&
+            size <= d->win_len - (addr - d->win_base)) {
             *off_r = d->len + (addr - d->win_base);
             return d;
         }
@@ -116,6 +125,30 @@ out:
     return rc;
 }
 
+/* A configuration access: addr is Xen's (SBDF << 32) | register (x86, CF8/CFC). */
+static enum vdev_disp config_access(struct vdev_bus *bus, uint64_t addr, unsigned size,
+                                    bool is_read, uint64_t *val)
+{
+    struct vdev *d = pci_func_find(bus, (uint32_t)(addr >> 32));
+    enum vdev_disp rc = !d ? VDEV_DISP_UNMAPPED : size > 4 ? VDEV_DISP_BAD_SIZE : VDEV_DISP_OK;
+
+    if (rc == VDEV_DISP_OK)
+        pci_func_config(bus, d, (uint32_t)addr, size, is_read, val);
+    else if (is_read)
+        *val = UINT64_MAX;
+    return rc;
+}
+
+/* One item of a request of type (PIO, COPY or PCI_CONFIG). */
+static enum vdev_disp item_access(struct vdev_bus *bus, uint8_t type, uint64_t addr, unsigned size,
+                                  bool is_read, uint64_t *val)
+{
+    if (type == VDEV_IOREQ_PCI_CONFIG)
+        return config_access(bus, addr, size, is_read, val);
+    return vdev_bus_access(bus, type == VDEV_IOREQ_PIO ? VDEV_SPACE_PIO : VDEV_SPACE_MMIO, addr,
+                           size, is_read, val);
+}
+
 static void put_item(uint8_t *buf, unsigned size, uint64_t v)
 {
     for (unsigned i = 0; i < size; i++)
@@ -133,8 +166,7 @@ static uint64_t get_item(const uint8_t *buf, unsigned size)
 
 /* String I/O (REP INS/OUTS/MOVS): data is a guest-physical address of count items. The
  * guest memory is copied once, in one bounded block, through the transport's callback. */
-static enum vdev_disp dispatch_rep(struct vdev_bus *bus, const struct vdev_ioreq *req,
-                                   enum vdev_space space)
+static enum vdev_disp dispatch_rep(struct vdev_bus *bus, const struct vdev_ioreq *req)
 {
     uint8_t buf[VDEV_MAX_REP_BYTES];
     const bool is_read = req->dir == VDEV_DIR_READ;
@@ -159,16 +191,16 @@ static enum vdev_disp dispatch_rep(struct vdev_bus *bus, const struct vdev_ioreq
     for (uint64_t i = 0; i < count; i++) {
         /* Item i sits at the guest address data +/- i*size; buf mirrors guest order. */
         uint64_t slot = req->df ? count - 1 - i : i;
-        uint64_t step = space == VDEV_SPACE_PIO ? 0 : i * size;
+        uint64_t step = req->type == VDEV_IOREQ_COPY ? i * size : 0; /* ports stay put */
         uint64_t addr = req->df ? req->addr - step : req->addr + step;
         uint64_t v = 0;
 
         if (is_read) {
-            vdev_bus_access(bus, space, addr, size, true, &v);
+            item_access(bus, req->type, addr, size, true, &v);
             put_item(buf + slot * size, size, v);
         } else {
             v = get_item(buf + slot * size, size);
-            vdev_bus_access(bus, space, addr, size, false, &v);
+            item_access(bus, req->type, addr, size, false, &v);
         }
     }
     if (is_read && bus->copy(bus->copy_opaque, gpa_lo, buf, count * size, true))
@@ -176,22 +208,29 @@ static enum vdev_disp dispatch_rep(struct vdev_bus *bus, const struct vdev_ioreq
     return VDEV_DISP_OK;
 }
 
+/* Port I/O, MMIO, or a configuration access to one of our PCI functions. */
+static bool ours(struct vdev_bus *bus, const struct vdev_ioreq *req)
+{
+    switch (req->type) {
+    case VDEV_IOREQ_PIO:
+    case VDEV_IOREQ_COPY:
+        return true;
+    case VDEV_IOREQ_PCI_CONFIG:
+        return pci_func_find(bus, (uint32_t)(req->addr >> 32)) != NULL;
+    default:
+        return false;
+    }
+}
+
 enum vdev_disp vdev_dispatch(struct vdev_bus *bus, struct vdev_ioreq *req)
 {
     const bool is_read = req->dir == VDEV_DIR_READ;
-    enum vdev_space space;
     enum vdev_disp rc;
 
-    switch (req->type) {
-    case VDEV_IOREQ_PIO:
-        space = VDEV_SPACE_PIO;
-        break;
-    case VDEV_IOREQ_COPY:
-        space = VDEV_SPACE_MMIO;
-        break;
-    default:
-        /* PCI config, time offset, invalidate, or garbage: nothing of ours. Answer so the
-         * vCPU is not left waiting; a config-space read of nothing is all ones. */
+    if (!ours(bus, req)) {
+        /* PCI config of another function, time offset, invalidate, or garbage: nothing of
+         * ours. Answer so the vCPU is not left waiting; a config-space read of nothing is all
+         * ones. */
         if (is_read && !req->data_is_ptr)
             req->data = UINT64_MAX;
         rc = VDEV_DISP_IGNORED_TYPE;
@@ -202,14 +241,14 @@ enum vdev_disp vdev_dispatch(struct vdev_bus *bus, struct vdev_ioreq *req)
         goto fail;
     }
     if (req->data_is_ptr) {
-        rc = req->count ? dispatch_rep(bus, req, space) : VDEV_DISP_OK;
+        rc = req->count ? dispatch_rep(bus, req) : VDEV_DISP_OK;
         goto out;
     }
     if (req->count != 1) {
         rc = VDEV_DISP_BAD_SIZE;
         goto fail;
     }
-    rc = vdev_bus_access(bus, space, req->addr, req->size, is_read, &req->data);
+    rc = item_access(bus, req->type, req->addr, req->size, is_read, &req->data);
     if (rc == VDEV_DISP_OK && is_read)
         req->data &= size_mask(req->size);
     goto out;

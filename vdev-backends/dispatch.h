@@ -31,7 +31,8 @@ struct vdev_ioreq {
 /* Outcome of one request, for statistics and tests (the guest sees only data). */
 enum vdev_disp {
     VDEV_DISP_OK,
-    VDEV_DISP_IGNORED_TYPE, /* not PIO/COPY: answered, nothing done */
+    VDEV_DISP_IGNORED_TYPE, /* not PIO/COPY, nor configuration of one of our PCI functions:
+                             * answered, nothing done */
     VDEV_DISP_BAD_SIZE,     /* size not 1/2/4/8 or count invalid: reads all ones */
     VDEV_DISP_UNMAPPED,     /* no device covers [addr, addr+size): reads all ones */
     VDEV_DISP_BAD_ACCESS,   /* device refuses this width/alignment: reads all ones */

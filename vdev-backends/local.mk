@@ -6,6 +6,7 @@ vdev_backends_libvdev_a_SOURCES = \
 	vdev-backends/vdev-opts.h vdev-backends/vdev-opts.c \
 	vdev-backends/vdev-table.c \
 	vdev-backends/dispatch.h vdev-backends/dispatch.c \
+	vdev-backends/pci-func.h vdev-backends/pci-func.c \
 	vdev-backends/loop.h vdev-backends/loop.c \
 	vdev-backends/chardev.h vdev-backends/chardev.c \
 	vdev-backends/privdrop.h vdev-backends/privdrop.c \
@@ -81,6 +82,45 @@ tests_unit_test_virtio_net_SOURCES = tests/unit/test-virtio-net.c tests/unit/vir
 	tests/unit/virtio-driver.c vdev-backends/vdev-fake.h
 tests_unit_test_virtio_net_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
 tests_unit_test_virtio_net_LDADD = $(VDEV_TEST_LDADD)
+
+# Any device as a PCI function: header, BAR sizing and moves, decode, INTx, hostile config writes.
+check_PROGRAMS += tests/unit/test-pci-func
+TESTS += tests/unit/test-pci-func
+tests_unit_test_pci_func_SOURCES = tests/unit/test-pci-func.c vdev-backends/vdev-fake.h
+tests_unit_test_pci_func_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
+tests_unit_test_pci_func_LDADD = $(VDEV_TEST_LDADD)
+
+# fuzz-pci: a hostile guest programming two PCI functions beside a fixed device (claims never
+# wrap, overlap or outlive their BARs; INTA follows INTx disable; read-only bytes stay).
+# replay-pci runs it once per seed (tests/fuzz/corpus-pci) in every `make check`.
+check_PROGRAMS += tests/fuzz/replay-pci
+TESTS += tests/fuzz/replay-pci
+tests_fuzz_replay_pci_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-pci.c
+tests_fuzz_replay_pci_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_NAME='"replay-pci"' \
+	-DREPLAY_DIRS='{"tests/fuzz/corpus-pci", ""}'
+tests_fuzz_replay_pci_LDADD = vdev-backends/libvdev.a
+EXTRA_DIST += tests/fuzz/corpus-pci
+
+FUZZ_PCI_CORPUS = tests/fuzz/corpus-pci-run
+
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-pci
+tests_fuzz_fuzz_pci_SOURCES = tests/fuzz/fuzz-pci.c $(vdev_backends_libvdev_a_SOURCES)
+tests_fuzz_fuzz_pci_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fno-omit-frame-pointer -g
+tests_fuzz_fuzz_pci_LDFLAGS = $(FUZZ_SAN)
+
+# As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
+fuzz-run-pci: tests/fuzz/fuzz-pci$(EXEEXT)
+	rm -rf $(FUZZ_PCI_CORPUS) && mkdir -p $(FUZZ_PCI_CORPUS)
+	cp $(srcdir)/tests/fuzz/corpus-pci/* $(FUZZ_PCI_CORPUS)/
+	tests/fuzz/fuzz-pci$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
+	  -artifact_prefix=tests/fuzz/pci- -print_final_stats=1 $(FUZZ_PCI_CORPUS)
+else
+fuzz-run-pci:
+	@echo "fuzz-run-pci: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
+	@exit 1
+endif
+.PHONY: fuzz-run-pci
 
 EXTRA_DIST += docs/backends.md
 

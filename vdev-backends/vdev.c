@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vdev-backends/pci-func.h"
 #include "vdev-backends/vdev.h"
 
 static const char *const action_names[] = {
@@ -75,7 +76,7 @@ int vdev_create(const char *spec, const struct vdev_host *host, struct vdev *dev
     const struct vdev_ops *ops;
     const char *unused;
     uint64_t v;
-    bool have_io;
+    bool have_io, have_pci;
     int rc, r;
 
     memset(dev, 0, sizeof(*dev));
@@ -100,6 +101,12 @@ int vdev_create(const char *spec, const struct vdev_host *host, struct vdev *dev
     dev->len = ops->len;
     dev->base = ops->default_base;
 
+    r = pci_func_take(dev, &o, err); /* refuses io=, mem= and interrupt keys beside it */
+    if (r < 0) {
+        rc = VDEV_ERR_INVAL;
+        goto out;
+    }
+    have_pci = r > 0;
     r = vdev_opts_take_u64(&o, "io", 0, 0x10000 - ops->len, &v, err);
     if (r < 0) {
         rc = VDEV_ERR_INVAL;
@@ -121,7 +128,7 @@ int vdev_create(const char *spec, const struct vdev_host *host, struct vdev *dev
         dev->space = VDEV_SPACE_MMIO;
         dev->base = v;
     }
-    if (!r && !have_io && !ops->has_default_base) {
+    if (!r && !have_io && !have_pci && !ops->has_default_base) {
         if (err)
             fprintf(err, "%s: a location (io= or mem=) is required\n", ops->name);
         rc = VDEV_ERR_INVAL;
@@ -151,6 +158,8 @@ int vdev_create(const char *spec, const struct vdev_host *host, struct vdev *dev
         goto out;
     }
     rc = ops->init(dev, &o, err);
+    if (!rc && have_pci)
+        rc = pci_func_attach(dev, err);
     if (rc)
         goto out;
     unused = vdev_opts_unused(&o);

@@ -12,6 +12,7 @@
 #include "vdev-backends/vdev-opts.h"
 
 #define VDEV_NO_DEADLINE UINT64_MAX
+#define VDEV_NO_ADDR     UINT64_MAX /* a range that is not claimed (vdev_host.remap) */
 #define VDEV_NS_PER_SEC  1000000000ULL
 
 /* Error codes returned by core and device functions (negative, libxl style). */
@@ -60,6 +61,32 @@ struct vdev_host {
      * NULL, brings it up; returns a non-blocking fd or a VDEV_ERR_*. NULL: the real one,
      * vnet_tap_open() (virtio-net.h); tests give a socketpair instead. */
     int (*open_tap)(void *opaque, const char *ifname, const char *bridge, FILE *err);
+    /* A PCI function's MMIO range of @len bytes moves (pci-func.c): stop claiming it at
+     * @old_base, claim it at @new_base; either may be VDEV_NO_ADDR (nothing to release, or
+     * nothing to claim). Returns 0 or a VDEV_ERR_*. NULL: nothing to tell (tests). */
+    int (*remap)(void *opaque, struct vdev *dev, uint64_t old_base, uint64_t new_base,
+                 uint64_t len);
+};
+
+/* What the guest reads in a PCI function's header (a device type opts in with vdev_ops.pci). */
+struct vdev_pci_id {
+    uint16_t vendor, device;
+    uint16_t subsys_vendor, subsys_device;
+    uint32_t class_code; /* 24 bits: base class << 16 | subclass << 8 | programming interface */
+    uint8_t revision;
+};
+
+/* A device's ranges as PCI BARs: the main one (BAR0) and the window (BAR2, 64-bit). */
+enum vdev_range { VDEV_RANGE_MAIN, VDEV_RANGE_WIN, VDEV_RANGE_COUNT };
+
+/* State of a device created with pci= (pci-func.c); present false for all others. */
+struct vdev_pci {
+    bool present;
+    uint8_t bus, slot;               /* function 0, segment 0 */
+    uint8_t cfg[256];                /* type-0 header as stored (status bit 3 is computed) */
+    uint64_t size[VDEV_RANGE_COUNT]; /* BAR sizes, powers of two; 0: no such BAR */
+    bool live[VDEV_RANGE_COUNT];     /* claimed and dispatched at base / win_base */
+    bool warned;                     /* a refused BAR was logged (once: the guest's rate) */
 };
 
 struct vdev_ops {
@@ -91,6 +118,12 @@ struct vdev_ops {
     void (*rx)(struct vdev *dev);
     /* fd to poll for input, or -1 while the device cannot take more. May be NULL. */
     int (*rx_fd)(struct vdev *dev);
+    /* Non-NULL: the device may be a PCI function (pci=, x86 HVM) with this identity. */
+    const struct vdev_pci_id *pci;
+    /* A PCI function's range moved (base or win_base changed, or the range was claimed or
+     * released; old or new VDEV_NO_ADDR when not live). For devices that map something at
+     * their addresses themselves (RAM over a window). May be NULL. */
+    void (*moved)(struct vdev *dev, enum vdev_range range, uint64_t old_base, uint64_t new_base);
 };
 
 struct vdev {
@@ -113,6 +146,9 @@ struct vdev {
      * trap here, its data pages are RAM mapped over it). Accesses there reach read/write at
      * offsets len + (addr - win_base). win_len 0: none. */
     uint64_t win_base, win_len;
+    /* pci=: the device is a PCI function; its ranges are live only while the guest has
+     * assigned its BARs and enabled memory decode (docs/backends.md "PCI functions"). */
+    struct vdev_pci pci;
 };
 
 /* The explicit device table (vdev-table.c); NULL-terminated. */

@@ -16,6 +16,7 @@
 #include <xen/memory.h>
 #include <xen/sched.h>
 
+#include "vdev-backends/pci-func.h"
 #include "vdev-backends/xen-ctrl.h"
 #include "vdev-backends/xen-transport.h"
 
@@ -37,6 +38,8 @@ struct xen_be {
     evtchn_port_t *local; /* our port per vCPU, or (evtchn_port_t)-1 */
     bool gone;
     char dom_path[32]; /* /local/domain/N */
+    uint8_t pci_bus[VDEV_LOOP_MAX_DEVICES], pci_slot[VDEV_LOOP_MAX_DEVICES];
+    size_t npci; /* functions mapped to our server (config cycles), unmapped at close */
 };
 
 static void be_log(struct xen_be *be, const char *what)
@@ -45,11 +48,14 @@ static void be_log(struct xen_be *be, const char *what)
         fprintf(be->log, "xen: %s: %s\n", what, strerror(errno));
 }
 
-/* Xen 4.17 implements XEN_DMOP_remote_shutdown on x86 only. */
+/* Xen 4.17 implements XEN_DMOP_remote_shutdown on x86 only; and only x86 turns CF8/CFC
+ * into PCI config ioreqs (arch_ioreq_server_get_type_addr). */
 #if defined(__x86_64__) || defined(__i386__)
 #define HAVE_SHUTDOWN_DM_OP true
+#define HAVE_PCI_CONFIG     true
 #else
 #define HAVE_SHUTDOWN_DM_OP false
+#define HAVE_PCI_CONFIG     false
 #endif
 
 int xen_be_open(struct xen_be **be_r, uint32_t domid, bool domain_actions, FILE *log)
@@ -117,7 +123,12 @@ static void be_set_irq(void *opaque, struct vdev *dev, int level)
 {
     struct xen_be *be = opaque;
 
-    if (dev->has_msi) {
+    if (dev->pci.present) {
+        /* INTA of bus 0 (Xen routes it through the guest's PCI link to a GSI/ISA IRQ). */
+        if (xendevicemodel_set_pci_intx_level(be->dm, be->domid, 0, dev->pci.bus, dev->pci.slot, 0,
+                                              (unsigned)pci_func_intx_level(dev, level)))
+            be_log(be, "set_pci_intx_level");
+    } else if (dev->has_msi) {
         /* MSIs are edges: one per rising level (PVH has no other way in). */
         if (level && xendevicemodel_inject_msi(be->dm, be->domid, dev->msi_addr, dev->msi_data))
             be_log(be, "inject_msi");
@@ -187,13 +198,56 @@ static int be_copy(void *opaque, uint64_t gpa, void *buf, size_t len, bool to_gu
     return 0;
 }
 
+/* A PCI function's BAR moved (pci-func.c): release the old range before claiming the new one,
+ * since Xen refuses a range that overlaps one the server already has. */
+static int be_remap(void *opaque, struct vdev *dev, uint64_t old_base, uint64_t new_base,
+                    uint64_t len)
+{
+    struct xen_be *be = opaque;
+
+    if (!be->have_server || len == 0)
+        return VDEV_ERR_IO;
+    if (old_base != VDEV_NO_ADDR &&
+        xendevicemodel_unmap_io_range_from_ioreq_server(be->dm, be->domid, be->id, 1, old_base,
+                                                        old_base + (len - 1)))
+        be_log(be, "unmap_io_range (BAR)");
+    if (new_base != VDEV_NO_ADDR &&
+        xendevicemodel_map_io_range_to_ioreq_server(be->dm, be->domid, be->id, 1, new_base,
+                                                    new_base + (len - 1))) {
+        be_log(be, "map_io_range (BAR)");
+        return VDEV_ERR_IO;
+    }
+    return 0;
+}
+
 void xen_be_host(struct xen_be *be, struct vdev_host *host)
 {
     host->opaque = be;
     host->now_ns = be_now;
     host->set_irq = be_set_irq;
     host->domain_action = be_domain_action;
+    host->remap = be_remap;
     host->log = be->log;
+}
+
+/* A PCI function: its config cycles come to us; its BARs are claimed when the guest enables
+ * them (be_remap), not here. */
+static int claim_pci(struct xen_be *be, const struct vdev *d)
+{
+    if (!HAVE_PCI_CONFIG) {
+        if (be->log)
+            fprintf(be->log, "xen: %s: PCI functions need an x86 HVM guest\n", d->ops->name);
+        return VDEV_ERR_IO;
+    }
+    if (be->npci == VDEV_LOOP_MAX_DEVICES ||
+        xendevicemodel_map_pcidev_to_ioreq_server(be->dm, be->domid, be->id, 0, d->pci.bus,
+                                                  d->pci.slot, 0)) {
+        be_log(be, "map_pcidev");
+        return VDEV_ERR_IO;
+    }
+    be->pci_bus[be->npci] = d->pci.bus;
+    be->pci_slot[be->npci++] = d->pci.slot;
+    return 0;
 }
 
 int xen_be_setup(struct xen_be *be, struct vdev_bus *bus)
@@ -225,9 +279,16 @@ int xen_be_setup(struct xen_be *be, struct vdev_bus *bus)
         return VDEV_ERR_IO;
     }
     be->iopage = addr;
+    if (pci_func_check_bus(bus, be->log))
+        return VDEV_ERR_IO;
     for (size_t i = 0; i < bus->ndev; i++) {
         struct vdev *d = &bus->dev[i];
 
+        if (d->pci.present) {
+            if (claim_pci(be, d))
+                return VDEV_ERR_IO;
+            continue;
+        }
         if (xendevicemodel_map_io_range_to_ioreq_server(be->dm, be->domid, be->id,
                                                         d->space == VDEV_SPACE_MMIO, d->base,
                                                         d->base + d->len - 1)) {
@@ -459,6 +520,10 @@ void xen_be_close(struct xen_be *be)
     }
     if (be->res)
         xenforeignmemory_unmap_resource(be->fm, be->res);
+    /* Destroying the server drops its claims too; unmapping first says so explicitly. */
+    for (size_t i = 0; i < be->npci; i++)
+        xendevicemodel_unmap_pcidev_from_ioreq_server(be->dm, be->domid, be->id, 0, be->pci_bus[i],
+                                                      be->pci_slot[i], 0);
     if (be->have_server)
         xendevicemodel_destroy_ioreq_server(be->dm, be->domid, be->id);
     if (be->xs)

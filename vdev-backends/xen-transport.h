@@ -20,8 +20,10 @@ struct xen_be;
 int xen_be_open(struct xen_be **be_r, uint32_t domid, bool domain_actions, FILE *log);
 /* Fills host callbacks (interrupts through inject_msi / isa irq / spi, domain actions). */
 void xen_be_host(struct xen_be *be, struct vdev_host *host);
-/* Creates the ioreq server, maps its page, claims every device's range, enables it and
- * binds one event channel per vCPU. Returns 0 or VDEV_ERR_IO. */
+/* Creates the ioreq server, maps its page, claims every fixed device's ranges and every PCI
+ * function's configuration cycles (their BARs are claimed later, through vdev_host.remap, as
+ * the guest places them), enables it and binds one event channel per vCPU. Returns 0 or
+ * VDEV_ERR_IO. */
 int xen_be_setup(struct xen_be *be, struct vdev_bus *bus);
 /* Serves every pending request; returns 0 or VDEV_ERR_IO (event channel gone). */
 int xen_be_handle_evtchn(struct xen_be *be, struct vdev_bus *bus);
