@@ -63,6 +63,8 @@ static struct vdev *find_dev(struct vdev_bus *bus, enum vdev_space space, uint64
 /* A narrower access the device takes as it is (ops->narrow_from). */
 static bool narrow_ok(const struct vdev_ops *ops, uint64_t off, unsigned size)
 {
+    if (ops->any_align_from && off >= ops->any_align_from && size <= ops->reg_width)
+        return true; /* memory-like: any width at any offset, as the guest made it */
     return ops->narrow_from && off >= ops->narrow_from && size < ops->reg_width && off % size == 0;
 }
 

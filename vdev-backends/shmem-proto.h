@@ -5,7 +5,9 @@
  * Roles (docs/shmem-xen.md has the why):
  * - qvm-xl-shmemd, the broker: one privileged process per host. It keeps the named regions, owns
  *   their pages through a holder domain that never runs, makes the holder every client's Xen
- *   target, and maps a region's data pages into a client's region window.
+ *   target, and maps a region's data pages into a client's region window. On x86 (Xen maps no
+ *   foreign page into a domU) it keeps each region in a memfd of its own instead and hands it
+ *   to every client's backend, which emulates the data pages too (SHMEM_ATTACH_EMULATED).
  * - qvm-xl create: connects to the broker's socket (root only), sends HELLO for the new domain
  *   (its domid and the shmem device's options) and hands the connected socket to the domain's
  *   qvm-xl-backend (device option fd=N). The connection is bound to that domain from then on:
@@ -71,7 +73,8 @@ enum shmem_msg_type {
     SHMEM_MSG_ATTACH,    /* backend: name, pages (0: only an existing region) */
     SHMEM_MSG_DETACH,    /* backend: region */
     SHMEM_MSG_NOTIFY,    /* backend: region, mask (client indices; ~0: all others) */
-    SHMEM_MSG_REPLY,     /* broker: status; for ATTACH also region, idx, pages, gpa, clients */
+    SHMEM_MSG_REPLY,     /* broker: status; for ATTACH also region, idx, pages, gpa, clients,
+                            flags */
     SHMEM_MSG_EVENT,     /* broker: region, mask (the notifiers' bits), clients */
 };
 
@@ -86,20 +89,35 @@ enum shmem_err {
 
 #define SHMEM_TEXT_MAX 1024
 
+/* ATTACH REPLY flags. EMULATED (a broker run with --data=emulate: x86, where Xen maps no
+ * foreign page into a domU): the region's data pages are not mapped into the guest. The REPLY
+ * packet carries exactly one file descriptor (SCM_RIGHTS): a memfd of the broker's, sealed
+ * against shrinking and growing, at least pages * SHMEM_PAGE bytes, holding the data; the
+ * backend maps it and serves the guest's accesses to the data pages itself. gpa is then the
+ * control page's OFFSET in the window, not an address: the window may move (a PCI BAR), the
+ * backend adds its base at the time of each access. Without the flag (ARM) no descriptor
+ * comes, and gpa is the address the broker mapped the data pages after. */
+#define SHMEM_ATTACH_EMULATED 1u
+
 /* HELLO text: the shmem device's options, comma-separated KEY=VALUE as on the backend's
- * --device line: window=BASE+LEN (the client's region window, guest-physical, page-aligned),
+ * --device line: window=BASE+LEN (the client's region window, guest-physical, page-aligned; a
+ * broker that emulates places regions by offset, only LEN counts: qvm-xl says window=0+LEN),
  * allow=PATTERN and deny=PATTERN (shell patterns, repeatable), create=NAME:PAGES[:MODE[:GID]]
  * (repeatable), subst=PREFIX. REPLY texts are human-readable errors. */
 struct shmem_msg {
     uint32_t type;
     uint32_t status;
-    uint32_t domid;   /* HELLO */
-    uint32_t region;  /* broker's id of one client's connection to a region */
-    uint32_t idx;     /* the client's index in the region */
-    uint32_t pages;   /* data pages */
-    uint32_t mask;    /* NOTIFY / EVENT */
+    uint32_t domid;  /* HELLO */
+    uint32_t region; /* broker's id of one client's connection to a region */
+    uint32_t idx;    /* the client's index in the region */
+    uint32_t pages;  /* data pages */
+    union {
+        uint32_t mask;  /* NOTIFY / EVENT */
+        uint32_t flags; /* ATTACH REPLY: SHMEM_ATTACH_* (0 from a broker that maps) */
+    };
     uint32_t clients; /* attached clients after the change */
-    uint64_t gpa;     /* ATTACH reply: the control page's guest-physical address */
+    uint64_t gpa;     /* ATTACH reply: the control page's guest-physical address (its window
+                         offset with SHMEM_ATTACH_EMULATED) */
     char name[SHMEM_MAX_NAME];
     char text[SHMEM_TEXT_MAX];
 };

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* shmem-registry.c: qvm-xl-shmemd's books (clients, regions, windows, the holder's gfns). */
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "vdev-backends/shmem-registry.h"
 #include "vdev-backends/vdev-opts.h"
@@ -16,7 +19,8 @@ struct shmem_region {
     struct shmem_region *next; /* sorted by hgfn: the holder's first-fit allocator walks it */
     char name[SHMEM_MAX_NAME]; /* the host's name: the client's subst prefix + its name */
     uint32_t pages;
-    uint64_t hgfn;
+    uint64_t hgfn; /* where its pages are in the holder (emulate: books only, never used) */
+    int fd;        /* emulate: the memfd holding them */
     struct shmem_conn *slot[SHMEM_MAX_CLIENTS]; /* index = the client's idx */
     unsigned nslots;
     unsigned pins; /* create= entries of live clients */
@@ -388,6 +392,31 @@ static bool holder_fit(struct shmem_reg *r, uint32_t pages, uint64_t *gfn_r,
     return true;
 }
 
+/* The pages of an emulated region: a memfd of exactly their size that neither end can shrink
+ * (a client's mapping would fault) nor grow (the accounting would lie). */
+static int memfd_new(const char *host, uint32_t pages, int *fd_r, char *why)
+{
+    char name[16 + SHMEM_MAX_NAME];
+    int fd, err;
+
+    snprintf(name, sizeof(name), "qvm-shmem:%s", host);
+    fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0)
+        goto fail;
+    if (ftruncate(fd, (off_t)pages * SHMEM_PAGE) ||
+        fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL))
+        goto fail;
+    *fd_r = fd;
+    return 0;
+fail:
+    err = errno;
+    why_set(why, "%s: memfd of %u pages: %s", host, pages, strerror(err));
+    if (fd >= 0)
+        close(fd);
+    /* Out of memory or descriptors: a limit, as the holder's ENOMEM is. */
+    return err == ENOMEM || err == EMFILE || err == ENFILE || err == ENOSPC ? -ENOMEM : -err;
+}
+
 static uint32_t region_new(struct shmem_reg *r, const char *host, uint32_t pages,
                            struct shmem_region **g_r, char *why)
 {
@@ -410,7 +439,11 @@ static uint32_t region_new(struct shmem_reg *r, const char *host, uint32_t pages
         why_set(why, "out of memory");
         return SHMEM_GSS_NOMEM;
     }
-    rc = r->cfg.ops->holder_alloc(r->cfg.ops_ctx, r->holder, gfn, pages, why);
+    g->fd = -1;
+    if (r->cfg.emulate)
+        rc = memfd_new(host, pages, &g->fd, why);
+    else
+        rc = r->cfg.ops->holder_alloc(r->cfg.ops_ctx, r->holder, gfn, pages, why);
     if (rc) {
         free(g);
         return rc == -ENOMEM ? SHMEM_GSS_NOMEM : SHMEM_GSS_UNKNOWN_FAILURE;
@@ -436,7 +469,10 @@ static void region_unref(struct shmem_reg *r, struct shmem_region *g)
     while (*link != g)
         link = &(*link)->next;
     *link = g->next;
-    r->cfg.ops->holder_free(r->cfg.ops_ctx, r->holder, g->hgfn, g->pages);
+    if (g->fd >= 0)
+        close(g->fd); /* clients' backends keep their mappings, not the region */
+    else
+        r->cfg.ops->holder_free(r->cfg.ops_ctx, r->holder, g->hgfn, g->pages);
     r->nregions--;
     r->pages -= g->pages;
     free(g);
@@ -538,7 +574,7 @@ static struct shmem_client *client_by_domid(struct shmem_reg *r, uint32_t domid)
 /* The holder for a new client: created with the first one. */
 static uint32_t holder_get(struct shmem_reg *r, char *why)
 {
-    if (r->have_holder)
+    if (r->have_holder || r->cfg.emulate)
         return SHMEM_E_OK;
     if (r->cfg.ops->holder_create(r->cfg.ops_ctx, r->span, r->cfg.max_regions, &r->holder, why))
         return SHMEM_E_XEN;
@@ -600,7 +636,8 @@ uint32_t shmem_reg_hello(struct shmem_reg *r, uint32_t domid, const char *text, 
         return SHMEM_E_OPTS;
     }
     rc = holder_get(r, why);
-    if (!rc && r->cfg.ops->set_target(r->cfg.ops_ctx, domid, r->holder, c->win_pages, why))
+    if (!rc && !r->cfg.emulate &&
+        r->cfg.ops->set_target(r->cfg.ops_ctx, domid, r->holder, c->win_pages, why))
         rc = SHMEM_E_XEN;
     if (rc) {
         free(c);
@@ -650,6 +687,24 @@ static unsigned lowest_free_slot(const struct shmem_region *g)
     return i;
 }
 
+/* The data pages of g into c's window after the control page at gfn; nothing to do when the
+ * backend emulates them. */
+static int map_data(struct shmem_reg *r, struct shmem_client *c, const struct shmem_region *g,
+                    uint64_t gfn, char *why)
+{
+    if (r->cfg.emulate)
+        return 0;
+    return r->cfg.ops->map(r->cfg.ops_ctx, c->domid, r->holder, g->hgfn, gfn + 1, g->pages, why);
+}
+
+static int unmap_data(struct shmem_reg *r, struct shmem_client *c, uint64_t gfn, uint32_t pages,
+                      char *why)
+{
+    if (r->cfg.emulate)
+        return 0;
+    return r->cfg.ops->unmap(r->cfg.ops_ctx, c->domid, gfn + 1, pages, why);
+}
+
 static uint32_t map_status(int rc)
 {
     /* -ENOENT: the client's p2m pool ran out (docs/shmem-xen.md §4). */
@@ -669,7 +724,7 @@ void shmem_reg_attach(struct shmem_reg *r, struct shmem_client *c, const char *n
     bool created = false;
     int rc;
 
-    memset(res, 0, sizeof(*res));
+    *res = (struct shmem_attach_result){.fd = -1};
     res->status = attach_check(c, name, host, why);
     if (res->status)
         return;
@@ -705,11 +760,11 @@ void shmem_reg_attach(struct shmem_reg *r, struct shmem_client *c, const char *n
         }
         created = true;
     }
-    rc = r->cfg.ops->map(r->cfg.ops_ctx, c->domid, r->holder, g->hgfn, gfn + 1, pages, why);
+    rc = map_data(r, c, g, gfn, why);
     if (rc || !conn_insert(c, cn, at)) {
         if (!rc) {
             why_set(why, "out of memory");
-            r->cfg.ops->unmap(r->cfg.ops_ctx, c->domid, gfn + 1, pages, why);
+            unmap_data(r, c, gfn, pages, why);
         }
         free(cn);
         if (created)
@@ -729,7 +784,12 @@ void shmem_reg_attach(struct shmem_reg *r, struct shmem_client *c, const char *n
                                         .idx = cn->idx,
                                         .pages = pages,
                                         .clients = g->nslots,
-                                        .gpa = gfn << PAGE_SHIFT};
+                                        .gpa = gfn << PAGE_SHIFT,
+                                        .fd = g->fd};
+    if (r->cfg.emulate) {
+        res->gpa = (gfn - c->win_gfn) << PAGE_SHIFT;
+        res->flags = SHMEM_ATTACH_EMULATED;
+    }
 }
 
 /* Unmaps (a failure keeps the window range out of use), leaves the region, tells the others,
@@ -738,7 +798,7 @@ static void conn_detach(struct shmem_reg *r, struct shmem_conn *cn, char *why)
 {
     struct shmem_client *c = cn->client;
     struct shmem_region *g = cn->reg;
-    bool unmapped = !r->cfg.ops->unmap(r->cfg.ops_ctx, c->domid, cn->gfn + 1, g->pages, why);
+    bool unmapped = !unmap_data(r, c, cn->gfn, g->pages, why);
 
     g->slot[cn->idx] = NULL;
     g->nslots--;

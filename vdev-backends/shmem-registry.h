@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* shmem-registry.h: qvm-xl-shmemd's books, without Xen: clients, named regions, each client's
  * region window and the holder's guest-physical space. The hypercalls go through struct
- * shmem_ops (shmem-xen.c for real, a fake in the tests); docs/shmemd.md has the rules. */
+ * shmem_ops (shmem-xen.c for real, a fake in the tests); docs/shmemd.md has the rules. With
+ * emulate set there are none: each region is a memfd of the broker's (x86). */
 #ifndef QX_SHMEM_REGISTRY_H
 #define QX_SHMEM_REGISTRY_H
 
@@ -58,6 +59,10 @@ struct shmem_reg_config {
     void *event_ctx;
     uint64_t max_pages;   /* data pages of all regions together */
     uint32_t max_regions; /* 0: SHMEM_REGIONS_MAX */
+    /* Regions are sealed memfds here, handed to the clients' backends, which emulate the data
+     * pages; ops is never called (no holder, target or mapping), placements are window
+     * offsets. The caller may need RLIMIT_NOFILE for max_regions descriptors. */
+    bool emulate;
 };
 
 struct shmem_reg;
@@ -68,7 +73,10 @@ struct shmem_attach_result {
     uint32_t idx;
     uint32_t pages;
     uint32_t clients;
-    uint64_t gpa; /* control page; the data pages follow it */
+    uint64_t gpa;   /* control page; the data pages follow it (emulate: its window offset) */
+    uint32_t flags; /* SHMEM_ATTACH_EMULATED with emulate */
+    int fd;         /* emulate: the region's memfd, the registry's (valid until the next call
+                       into it; the caller sends it at once); else -1 */
 };
 
 /* NULL when out of memory. */

@@ -3,28 +3,41 @@
  * control pages of the regions this guest is attached to (trapped inside its region window,
  * window=) are emulated here; creating, attaching, detaching and notifying are asked of the
  * broker qvm-xl-shmemd over the connected socket fd= (shmem-proto.h, docs/shmem-xen.md), which
- * also maps the data pages. docs/shmem-device.md describes the guest's view. */
+ * also maps the data pages (ARM). Where it cannot (x86) it hands over each region's memfd
+ * instead, and the data pages are emulated here too, from a mapping of it.
+ * docs/shmem-device.md describes the guest's view. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "vdev-backends/pci-func.h"
 #include "vdev-backends/shmem.h"
 
 extern const struct vdev_ops vdev_shmem_ops;
 
-/* One attachment of this guest to a region; its control page is at gpa. */
+/* What recv_msg says of a packet's descriptors besides a single one. */
+#define FD_NONE (-1)
+#define FD_BAD  (-2) /* more than one, cut off, or other ancillary data: all closed */
+#define FDS_MAX 8    /* descriptors one packet may bring before it counts as cut off */
+
+/* One attachment of this guest to a region. Its control page is at window offset off, so that
+ * the window may move (a PCI BAR) without the device noticing: addresses are made from
+ * dev->win_base when the guest reads one. */
 struct shmem_conn {
     bool live;
     bool changed;     /* clients changed since the guest last read status */
     uint16_t pending; /* notifiers' bits not yet read */
     uint16_t clients;
     uint32_t region, idx, pages;
-    uint64_t gpa;
+    uint64_t off;
+    uint8_t *data; /* emulated: the data pages, the broker's memfd mapped; else NULL */
     char name[SHMEM_MAX_NAME];
 };
 
@@ -32,7 +45,9 @@ struct shmem {
     int fd; /* the broker; -1 once the link broke */
     int timeout_ms;
     uint32_t vector, status, size;
-    uint64_t shmem;
+    bool vector_set;    /* vector= given (else a PCI function's reads its interrupt line) */
+    bool have_shmem;    /* the shmem register holds a control page's address ... */
+    uint64_t shmem_off; /* ... at this window offset */
     char name[SHMEM_MAX_NAME];
     struct shmem_conn conn[SHMEM_MAX_CONN];
     struct shmem_stats st;
@@ -109,10 +124,30 @@ static void apply_event(struct vdev *dev, const struct shmem_msg *m)
     update_irq(dev);
 }
 
+/* ---- emulated data pages ---- */
+
+static void unmap_data(struct shmem_conn *c)
+{
+    if (c->data)
+        munmap(c->data, (size_t)c->pages * SHMEM_PAGE);
+    c->data = NULL;
+}
+
+/* A descriptor the device did not ask for, or refused: closed and counted. */
+static void drop_fd(struct shmem *s, int fd)
+{
+    if (fd == FD_NONE)
+        return;
+    if (fd >= 0)
+        close(fd);
+    s->st.bad_fds++;
+}
+
 /* ---- the broker link ---- */
 
 /* Any failure ends the conversation for good: after a lost or malformed message, replies and
- * requests can no longer be paired. Closing makes the broker drop this domain's regions. */
+ * requests can no longer be paired. Closing makes the broker drop this domain's regions; their
+ * emulated data pages go too, as the broker unmaps mapped ones (they read 0 from then on). */
 static void link_down(struct vdev *dev, const char *why)
 {
     struct shmem *s = dev->priv;
@@ -123,17 +158,53 @@ static void link_down(struct vdev *dev, const char *why)
     close(s->fd);
     s->fd = -1;
     s->st.link_breaks++;
+    for (unsigned i = 0; i < SHMEM_MAX_CONN; i++)
+        unmap_data(&s->conn[i]);
 }
 
-/* One message without waiting: 1 read, 0 none pending, -1 the link broke. */
-static int recv_msg(struct vdev *dev, struct shmem_msg *m)
+/* The descriptors of a received packet: the only one, FD_NONE, or FD_BAD (anything else: more
+ * than one, cut off, or ancillary data of another kind; whatever was installed is closed). */
+static int take_fds(struct msghdr *mh)
+{
+    int fds[FDS_MAX];
+    unsigned n = 0;
+    bool bad = mh->msg_flags & MSG_CTRUNC;
+
+    for (struct cmsghdr *h = CMSG_FIRSTHDR(mh); h; h = CMSG_NXTHDR(mh, h)) {
+        size_t k = h->cmsg_len >= CMSG_LEN(0) ? (h->cmsg_len - CMSG_LEN(0)) / sizeof(int) : 0;
+
+        if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS) {
+            bad = true;
+            continue;
+        }
+        for (size_t i = 0; i < k && n < FDS_MAX; i++)
+            memcpy(&fds[n++], CMSG_DATA(h) + i * sizeof(int), sizeof(int));
+    }
+    if (n == 1 && !bad)
+        return fds[0];
+    for (unsigned i = 0; i < n; i++)
+        close(fds[i]);
+    return bad || n ? FD_BAD : FD_NONE;
+}
+
+/* One message without waiting: 1 read, 0 none pending, -1 the link broke. Its descriptor (see
+ * take_fds) goes to *fd_r; a message that is not taken closes it. */
+static int recv_msg(struct vdev *dev, struct shmem_msg *m, int *fd_r)
 {
     struct shmem *s = dev->priv;
     char buf[sizeof(*m) + 1]; /* one byte more: a longer packet is seen, not truncated */
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(FDS_MAX * sizeof(int))];
+    } ctl;
+    struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl)};
     ssize_t n;
 
+    *fd_r = FD_NONE;
     do
-        n = recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT);
+        n = recvmsg(s->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         return 0;
@@ -141,8 +212,11 @@ static int recv_msg(struct vdev *dev, struct shmem_msg *m)
         link_down(dev, n ? "receive error" : "closed by the broker");
         return -1;
     }
+    *fd_r = take_fds(&mh);
     memcpy(m, buf, sizeof(*m) < (size_t)n ? sizeof(*m) : (size_t)n);
     if ((size_t)n != sizeof(*m) || (m->type != SHMEM_MSG_REPLY && m->type != SHMEM_MSG_EVENT)) {
+        drop_fd(s, *fd_r);
+        *fd_r = FD_NONE;
         link_down(dev, "malformed message");
         return -1;
     }
@@ -159,12 +233,15 @@ static int64_t mono_ms(void)
 
 /* Sends @m and waits for its REPLY, which replaces @m; EVENTs arriving meanwhile are applied
  * at once. The vCPU waits meanwhile (a trapped write completes after its effect). 0, or -1
- * when the link is (now) down. */
-static int request(struct vdev *dev, struct shmem_msg *m)
+ * when the link is (now) down. The REPLY's descriptor goes to *fd_r (see take_fds); with
+ * fd_r NULL none is expected. */
+static int request_fd(struct vdev *dev, struct shmem_msg *m, int *fd_r)
 {
     struct shmem *s = dev->priv;
     const int64_t deadline = mono_ms() + s->timeout_ms;
 
+    if (fd_r)
+        *fd_r = FD_NONE;
     if (s->fd < 0)
         return -1;
     s->st.requests++;
@@ -178,6 +255,7 @@ static int request(struct vdev *dev, struct shmem_msg *m)
         int64_t left = deadline - mono_ms();
         struct pollfd p = {.fd = s->fd, .events = POLLIN};
         int r = poll(&p, 1, left > 0 ? (int)left : 0);
+        int fd;
 
         if (r < 0 && errno == EINTR)
             continue;
@@ -189,21 +267,31 @@ static int request(struct vdev *dev, struct shmem_msg *m)
             link_down(dev, "poll failed");
             return -1;
         }
-        r = recv_msg(dev, &in);
+        r = recv_msg(dev, &in, &fd);
         if (r < 0)
             return -1;
         if (r == 0)
             continue; /* spurious wake-up; the deadline still bounds the wait */
         if (in.type == SHMEM_MSG_REPLY) {
             *m = in;
+            if (fd_r)
+                *fd_r = fd;
+            else
+                drop_fd(s, fd);
             return 0;
         }
+        drop_fd(s, fd);
         if (n >= SHMEM_EVENTS_PER_REPLY) {
             link_down(dev, "events and no reply");
             return -1;
         }
         apply_event(dev, &in);
     }
+}
+
+static int request(struct vdev *dev, struct shmem_msg *m)
+{
+    return request_fd(dev, m, NULL);
 }
 
 static void shmem_rx(struct vdev *dev)
@@ -213,9 +301,11 @@ static void shmem_rx(struct vdev *dev)
     /* Bounded, so a chatty broker cannot starve the guest's requests; poll calls again. */
     for (unsigned i = 0; i < 64 && s->fd >= 0; i++) {
         struct shmem_msg m;
+        int fd;
 
-        if (recv_msg(dev, &m) <= 0)
+        if (recv_msg(dev, &m, &fd) <= 0)
             return;
+        drop_fd(s, fd);
         if (m.type != SHMEM_MSG_EVENT) {
             link_down(dev, "reply without a request");
             return;
@@ -243,25 +333,76 @@ static bool name_ok(const char *name)
     return name[0] && memchr(name, '\0', SHMEM_MAX_NAME);
 }
 
-/* The broker's placement: a page of the window, with the data pages after it inside too, and
- * not over another connection's (or events and accesses would reach the wrong one). */
-static bool placement_ok(const struct vdev *dev, const struct shmem_msg *m)
+/* Bytes of a connection's pages in the window: its control page and its data pages. */
+static uint64_t conn_span(uint32_t pages)
+{
+    return (uint64_t)SHMEM_PAGE * (1 + (uint64_t)pages);
+}
+
+/* The broker's placement, as a window offset (an emulated reply gives one, a mapping broker an
+ * address): a page of the window, with the data pages after it inside too, and not over
+ * another connection's (or events and accesses would reach the wrong one). */
+static bool placement_ok(const struct vdev *dev, const struct shmem_msg *m, bool emulated,
+                         uint64_t *off_r)
 {
     const struct shmem *s = dev->priv;
-    const uint64_t span = (uint64_t)SHMEM_PAGE * (1 + (uint64_t)m->pages);
-    const uint64_t off = m->gpa - dev->win_base;
+    const uint64_t span = conn_span(m->pages);
+    const uint64_t off = emulated ? m->gpa : m->gpa - dev->win_base;
 
-    if (m->gpa % SHMEM_PAGE || m->gpa < dev->win_base || off >= dev->win_len ||
+    if (m->gpa % SHMEM_PAGE || (!emulated && m->gpa < dev->win_base) || off >= dev->win_len ||
         span > dev->win_len - off)
         return false;
     for (unsigned i = 0; i < SHMEM_MAX_CONN; i++) {
         const struct shmem_conn *c = &s->conn[i];
 
-        if (c->live && m->gpa < c->gpa + SHMEM_PAGE * (1 + (uint64_t)c->pages) &&
-            c->gpa < m->gpa + span)
+        if (c->live && off < c->off + conn_span(c->pages) && c->off < off + span)
             return false;
     }
+    *off_r = off;
     return true;
+}
+
+/* The region's memfd for emulated data pages, mapped; NULL, or why it is refused. Anything
+ * but a regular file sealed against shrinking (a memfd) and holding every page is: a file
+ * that could shrink under the mapping would fault the backend. */
+static const char *map_region(int fd, uint32_t pages, uint8_t **data_r)
+{
+    const size_t len = (size_t)pages * SHMEM_PAGE;
+    struct stat st;
+    int seals;
+    void *p;
+
+    if (fd == FD_NONE)
+        return "no memfd";
+    if (fd == FD_BAD)
+        return "more than one descriptor, or other ancillary data";
+    if (!pages)
+        return "no data pages";
+    seals = fcntl(fd, F_GET_SEALS);
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || seals < 0 || !(seals & F_SEAL_SHRINK))
+        return "not a memfd sealed against shrinking";
+    if ((uint64_t)st.st_size < (uint64_t)len)
+        return "memfd smaller than the region";
+    p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED)
+        return "cannot map the memfd";
+    *data_r = p;
+    return NULL;
+}
+
+/* An OK reply's faults: the placement, and the descriptor (exactly one memfd when emulated,
+ * none otherwise). NULL when the connection can be used; its data mapped into *data_r. */
+static const char *reply_fault(struct vdev *dev, const struct shmem_msg *m, int fd, uint64_t *off_r,
+                               uint8_t **data_r)
+{
+    const bool emulated = m->flags & SHMEM_ATTACH_EMULATED;
+
+    *data_r = NULL;
+    if (!placement_ok(dev, m, emulated, off_r))
+        return "outside the window or over a region";
+    if (!emulated)
+        return fd == FD_NONE ? NULL : "a descriptor with mapped data pages";
+    return map_region(fd, m->pages, data_r);
 }
 
 /* size=N: create or attach name[] with N data pages. */
@@ -270,6 +411,10 @@ static void factory_attach(struct vdev *dev, uint32_t pages)
     struct shmem *s = dev->priv;
     struct shmem_msg m = {.type = SHMEM_MSG_ATTACH, .pages = pages};
     struct shmem_conn *c = NULL;
+    const char *fault;
+    uint8_t *data;
+    uint64_t off;
+    int fd;
 
     s->size = pages;
     if (!name_ok(s->name)) {
@@ -284,17 +429,24 @@ static void factory_attach(struct vdev *dev, uint32_t pages)
         return;
     }
     memcpy(m.name, s->name, sizeof(m.name));
-    if (request(dev, &m)) {
+    if (request_fd(dev, &m, &fd)) {
         s->status = SHMEM_GSS_UNKNOWN_FAILURE;
         return;
     }
     s->status = m.status <= SHMEM_GSS_DOES_NOT_EXIST ? m.status : SHMEM_GSS_UNKNOWN_FAILURE;
-    if (s->status != SHMEM_GSS_OK)
+    if (s->status != SHMEM_GSS_OK) {
+        drop_fd(s, fd);
         return;
-    if (!placement_ok(dev, &m)) {
-        vdev_log(dev,
-                 "broker placed '%s' at %#llx (+%u pages): outside the window or over a region",
-                 s->name, (unsigned long long)m.gpa, m.pages);
+    }
+    fault = reply_fault(dev, &m, fd, &off, &data);
+    if (fd >= 0 && !fault)
+        close(fd); /* the mapping keeps the pages */
+    else
+        drop_fd(s, fd);
+    if (fault) {
+        vdev_log(dev, "broker placed '%s' at %#llx (+%u pages%s): %s", s->name,
+                 (unsigned long long)m.gpa, m.pages,
+                 m.flags & SHMEM_ATTACH_EMULATED ? ", emulated" : "", fault);
         s->status = SHMEM_GSS_UNKNOWN_FAILURE;
         send_detach(dev, m.region);
         return;
@@ -304,9 +456,11 @@ static void factory_attach(struct vdev *dev, uint32_t pages)
                              .region = m.region,
                              .idx = m.idx,
                              .pages = m.pages,
-                             .gpa = m.gpa};
+                             .off = off,
+                             .data = data};
     memcpy(c->name, s->name, sizeof(c->name));
-    s->shmem = m.gpa;
+    s->have_shmem = true;
+    s->shmem_off = off;
     s->size = m.pages;
 }
 
@@ -317,7 +471,8 @@ static void factory_find(struct shmem *s, uint32_t n)
         const struct shmem_conn *c = &s->conn[i];
 
         if (c->live && n-- == 0) {
-            s->shmem = c->gpa;
+            s->have_shmem = true;
+            s->shmem_off = c->off;
             s->size = c->pages;
             memcpy(s->name, c->name, sizeof(s->name));
             s->status = SHMEM_GSS_OK;
@@ -359,13 +514,17 @@ static uint32_t reg_val(uint64_t off, uint64_t val, unsigned reg)
     return (uint32_t)(val >> (8 * (reg - off)));
 }
 
-static uint64_t factory_read(const struct shmem *s, uint64_t off, unsigned size)
+static uint64_t factory_read(const struct vdev *dev, uint64_t off, unsigned size)
 {
+    const struct shmem *s = dev->priv;
     uint8_t img[SHMEM_F_END];
 
     put_le(img + SHMEM_F_SIGNATURE, 8, SHMEM_SIGNATURE);
-    put_le(img + SHMEM_F_SHMEM, 8, s->shmem);
-    put_le(img + SHMEM_F_VECTOR, 4, s->vector);
+    /* Where the window is now: it may have moved since the attach. */
+    put_le(img + SHMEM_F_SHMEM, 8, s->have_shmem ? dev->win_base + s->shmem_off : 0);
+    /* A PCI function's: the line the guest's firmware wrote (hvmloader: its ISA IRQ). */
+    put_le(img + SHMEM_F_VECTOR, 4,
+           dev->pci.present && !s->vector_set ? dev->pci.cfg[PCI_FUNC_INTERRUPT_LINE] : s->vector);
     put_le(img + SHMEM_F_STATUS, 4, s->status);
     put_le(img + SHMEM_F_SIZE, 4, s->size);
     memcpy(img + SHMEM_F_NAME, s->name, SHMEM_MAX_NAME);
@@ -397,15 +556,130 @@ static void factory_write(struct vdev *dev, uint64_t off, unsigned size, uint64_
         s->st.ignored_writes++;
 }
 
-/* The live connection whose control page is at window offset @woff (page-aligned). */
-static struct shmem_conn *conn_at(const struct vdev *dev, uint64_t woff)
+/* The live connection whose pages (control and data) hold window offset @woff. */
+static struct shmem_conn *conn_over(struct shmem *s, uint64_t woff)
 {
-    struct shmem *s = dev->priv;
+    for (unsigned i = 0; i < SHMEM_MAX_CONN; i++) {
+        struct shmem_conn *c = &s->conn[i];
 
-    for (unsigned i = 0; i < SHMEM_MAX_CONN; i++)
-        if (s->conn[i].live && s->conn[i].gpa - dev->win_base == woff)
-            return &s->conn[i];
+        if (c->live && woff >= c->off && woff - c->off < conn_span(c->pages))
+            return c;
+    }
     return NULL;
+}
+
+/* The emulated data byte at window offset @woff, or NULL (a control page, a mapped or
+ * detached region, nothing). */
+static uint8_t *data_byte(struct shmem *s, uint64_t woff)
+{
+    struct shmem_conn *c = conn_over(s, woff);
+
+    return c && c->data && woff - c->off >= SHMEM_PAGE ? c->data + (woff - c->off - SHMEM_PAGE)
+                                                       : NULL;
+}
+
+/* The @size bytes at window offset @woff when the emulated data of @c (conn_over(woff), may be
+ * NULL) hold all of them, else NULL. */
+static uint8_t *data_span(const struct shmem_conn *c, uint64_t woff, unsigned size)
+{
+    uint64_t d;
+
+    if (!c || !c->data || woff - c->off < SHMEM_PAGE)
+        return NULL;
+    d = woff - c->off - SHMEM_PAGE;
+    return size <= (uint64_t)c->pages * SHMEM_PAGE - d ? c->data + d : NULL;
+}
+
+/* The other guest's backend writes the same pages at the same time: a naturally aligned access
+ * is one atomic load or store (never torn, as on RAM); an unaligned one may tear, as it may on
+ * RAM too. The data are little-endian, as the guest's are. */
+static uint64_t data_load(const uint8_t *p, unsigned size)
+{
+    uint8_t b[8];
+
+    if ((uintptr_t)p % size == 0) {
+        switch (size) {
+        case 1:
+            return __atomic_load_n(p, __ATOMIC_RELAXED);
+        case 2:
+            return __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED);
+        case 4:
+            return __atomic_load_n((const uint32_t *)p, __ATOMIC_RELAXED);
+        case 8:
+            return __atomic_load_n((const uint64_t *)p, __ATOMIC_RELAXED);
+        }
+    }
+    memcpy(b, p, size);
+    return get_le(b, size, 0, size);
+}
+
+static void data_store(uint8_t *p, unsigned size, uint64_t v)
+{
+    uint8_t b[8];
+
+    if ((uintptr_t)p % size == 0) {
+        switch (size) {
+        case 1:
+            __atomic_store_n(p, (uint8_t)v, __ATOMIC_RELAXED);
+            return;
+        case 2:
+            __atomic_store_n((uint16_t *)p, (uint16_t)v, __ATOMIC_RELAXED);
+            return;
+        case 4:
+            __atomic_store_n((uint32_t *)p, (uint32_t)v, __ATOMIC_RELAXED);
+            return;
+        case 8:
+            __atomic_store_n((uint64_t *)p, v, __ATOMIC_RELAXED);
+            return;
+        }
+    }
+    put_le(b, size, v);
+    memcpy(p, b, size);
+}
+
+/* A read of emulated data pages at window offset @woff (not a control page). An access that
+ * leaves one region's data (past its end, into a control page or a gap) takes the bytes that
+ * are data one by one and reads 0 for the rest. False when no byte is data (a stray read). */
+static bool data_read(struct shmem *s, const struct shmem_conn *c, uint64_t woff, unsigned size,
+                      uint64_t *v_r)
+{
+    uint8_t *p = data_span(c, woff, size);
+    bool hit = false;
+
+    *v_r = 0;
+    if (p) {
+        *v_r = data_load(p, size);
+        return true;
+    }
+    for (unsigned i = 0; i < size; i++) {
+        p = data_byte(s, woff + i);
+        if (p) {
+            *v_r |= (uint64_t)data_load(p, 1) << (8 * i);
+            hit = true;
+        }
+    }
+    return hit;
+}
+
+/* The write that goes with data_read: bytes that are not data are dropped. */
+static bool data_write(struct shmem *s, const struct shmem_conn *c, uint64_t woff, unsigned size,
+                       uint64_t v)
+{
+    uint8_t *p = data_span(c, woff, size);
+    bool hit = false;
+
+    if (p) {
+        data_store(p, size, v);
+        return true;
+    }
+    for (unsigned i = 0; i < size; i++) {
+        p = data_byte(s, woff + i);
+        if (p) {
+            data_store(p, 1, v >> (8 * i));
+            hit = true;
+        }
+    }
+    return hit;
 }
 
 static uint64_t control_read(struct vdev *dev, struct shmem_conn *c, uint64_t off, unsigned size)
@@ -440,6 +714,7 @@ static void control_write(struct vdev *dev, struct shmem_conn *c, uint64_t off, 
     if (covers(off, size, SHMEM_C_DETACH, 4)) {
         /* Forgotten whatever the broker says: the guest is done with it. */
         c->live = false;
+        unmap_data(c);
         send_detach(dev, c->region);
         update_irq(dev);
         used = true;
@@ -448,20 +723,27 @@ static void control_write(struct vdev *dev, struct shmem_conn *c, uint64_t off, 
         s->st.ignored_writes++;
 }
 
+/* Window accesses: offsets past the factory page are window offsets (the dispatcher's, from
+ * the window's base at the time of the access). Any width and alignment is served, whatever
+ * the dispatcher lets through. */
 static uint64_t shmem_read(struct vdev *dev, uint64_t offset, unsigned size)
 {
     struct shmem *s = dev->priv;
     uint64_t woff = offset - SHMEM_PAGE;
     struct shmem_conn *c;
+    uint64_t v;
 
     if (offset < SHMEM_PAGE)
-        return factory_read(s, offset, size);
-    c = conn_at(dev, woff - woff % SHMEM_PAGE);
-    if (!c) {
-        s->st.stray_reads++;
-        return 0;
+        return factory_read(dev, offset, size);
+    c = conn_over(s, woff);
+    if (c && woff - c->off < SHMEM_PAGE)
+        return control_read(dev, c, woff - c->off, size);
+    if (data_read(s, c, woff, size, &v)) {
+        s->st.data_reads++;
+        return v;
     }
-    return control_read(dev, c, woff % SHMEM_PAGE, size);
+    s->st.stray_reads++;
+    return 0;
 }
 
 static void shmem_write(struct vdev *dev, uint64_t offset, unsigned size, uint64_t val)
@@ -474,12 +756,13 @@ static void shmem_write(struct vdev *dev, uint64_t offset, unsigned size, uint64
         factory_write(dev, offset, size, val);
         return;
     }
-    c = conn_at(dev, woff - woff % SHMEM_PAGE);
-    if (!c) {
+    c = conn_over(s, woff);
+    if (c && woff - c->off < SHMEM_PAGE)
+        control_write(dev, c, woff - c->off, size, val);
+    else if (data_write(s, c, woff, size, val))
+        s->st.data_writes++;
+    else
         s->st.stray_writes++;
-        return;
-    }
-    control_write(dev, c, woff % SHMEM_PAGE, size, val);
 }
 
 /* ---- options ---- */
@@ -514,7 +797,9 @@ static int take_window(struct vdev *dev, struct vdev_opts *o, FILE *err)
             fprintf(err, "shmem: window=%s: ends beyond the address space\n", v);
         return VDEV_ERR_INVAL;
     }
-    if (dev->base <= base + (len - 1) && base <= dev->base + (dev->len - 1)) {
+    /* A PCI function's window is its BAR2, placed by the guest (window=0+LEN: its size; the
+     * base counts only as offsets, pci-func.c keeps BARs apart). */
+    if (!dev->pci.present && dev->base <= base + (len - 1) && base <= dev->base + (dev->len - 1)) {
         if (err)
             fprintf(err, "shmem: window=%s overlaps the factory page (mem=)\n", v);
         return VDEV_ERR_INVAL;
@@ -568,9 +853,11 @@ static int shmem_init(struct vdev *dev, struct vdev_opts *o, FILE *err)
     rc = take_window(dev, o, err);
     if (rc)
         return rc;
-    if (vdev_opts_take_u64(o, "vector", 0, UINT32_MAX, &vector, err) < 0)
+    rc = vdev_opts_take_u64(o, "vector", 0, UINT32_MAX, &vector, err);
+    if (rc < 0)
         return VDEV_ERR_INVAL;
     s->vector = (uint32_t)vector;
+    s->vector_set = rc > 0;
     return take_fd(s, o, err); /* last: the device owns the fd from here on */
 }
 
@@ -581,21 +868,33 @@ static void shmem_teardown(struct vdev *dev)
     if (s->fd >= 0)
         close(s->fd); /* the broker detaches whatever this domain still had */
     s->fd = -1;
+    for (unsigned i = 0; i < SHMEM_MAX_CONN; i++)
+        unmap_data(&s->conn[i]);
 }
+
+/* qvm's x86 device (vendor 0x1C05, device 0x0001: docs/shmem-device.md), a memory
+ * controller of no standard kind. */
+static const struct vdev_pci_id shmem_pci_id = {
+    .vendor = 0x1c05, .device = 0x0001, .class_code = 0x058000};
 
 const struct vdev_ops vdev_shmem_ops = {
     .name = "shmem",
-    .help = "mem=ADDR (required), spi=N, window=BASE+LEN (required), fd=N (required), vector=N",
+    .help = "mem=ADDR or pci=0:D (required), spi=N, window=BASE+LEN (required), fd=N (required), "
+            "vector=N",
     .space = VDEV_SPACE_MMIO,
     .has_default_base = false,
     .len = SHMEM_PAGE,
     /* The guest reads signature and shmem as 64-bit loads or as two 32-bit ones, and fills
      * name[] with any width: every naturally aligned access reaches us as it is (narrow_from
      * 1: offset 0 arrives as 8 bytes, masked, which is all a signature read needs). The
-     * registers' side effects are decided here, by which registers an access covers whole. */
+     * registers' side effects are decided here, by which registers an access covers whole.
+     * The window (control and emulated data pages) takes any width at any offset: the
+     * guest's memcpy into a region is not always aligned (docs/shmem-device.md). */
     .reg_width = 8,
     .narrow_from = 1,
+    .any_align_from = SHMEM_PAGE,
     .priv_size = sizeof(struct shmem),
+    .pci = &shmem_pci_id,
     .init = shmem_init,
     .read = shmem_read,
     .write = shmem_write,

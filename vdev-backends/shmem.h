@@ -19,8 +19,11 @@ struct shmem_stats {
     uint64_t requests;       /* ATTACH, DETACH and NOTIFY sent */
     uint64_t events;         /* EVENTs applied to a live connection */
     uint64_t events_unknown; /* EVENTs for no live connection (raced with a DETACH) */
-    uint64_t stray_reads;    /* window accesses outside a live control page */
+    uint64_t stray_reads;    /* window accesses outside a live control page or emulated data */
     uint64_t stray_writes;
+    uint64_t data_reads; /* accesses to emulated data pages (SHMEM_ATTACH_EMULATED) */
+    uint64_t data_writes;
+    uint64_t bad_fds;        /* descriptors from the broker not asked for, or refused (closed) */
     uint64_t ignored_writes; /* read-only registers, or part of a register only */
     uint64_t link_breaks;    /* 0 or 1: the broker connection failed and was closed */
 };

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -32,6 +33,12 @@ enum {
 #define DOMID_RESERVED  0x7ff0u /* DOMID_FIRST_RESERVED */
 #define DEFAULT_MAX_MIB 1024u
 #define DEFAULT_IDLE    10u
+/* Where regions live by default: Xen maps foreign pages into a domU's p2m on ARM only. */
+#if defined(__i386__) || defined(__x86_64__)
+#define DEFAULT_EMULATE true
+#else
+#define DEFAULT_EMULATE false
+#endif
 
 struct conn {
     int fd;
@@ -128,11 +135,33 @@ static const struct shmem_ops fake_ops = {
 
 /* ---- sending: never blocks; a client that cannot take a message is dropped ---- */
 
-static void send_msg(struct conn *cn, const struct shmem_msg *m)
+/* One message, with the descriptor pass (>= 0) as SCM_RIGHTS data of the same packet. */
+static ssize_t send_fd(int sock, const struct shmem_msg *m, int pass)
+{
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof(*m)};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+
+    if (pass >= 0) {
+        memset(&ctl, 0, sizeof(ctl));
+        mh.msg_control = ctl.buf;
+        mh.msg_controllen = sizeof(ctl.buf);
+        ctl.h.cmsg_level = SOL_SOCKET;
+        ctl.h.cmsg_type = SCM_RIGHTS;
+        ctl.h.cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(&ctl.h), &pass, sizeof(int));
+    }
+    return sendmsg(sock, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+static void send_msg_fd(struct conn *cn, const struct shmem_msg *m, int pass)
 {
     if (cn->doomed)
         return;
-    if (send(cn->fd, m, sizeof(*m), MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)sizeof(*m)) {
+    if (send_fd(cn->fd, m, pass) != (ssize_t)sizeof(*m)) {
         const char *why = errno == EAGAIN || errno == EWOULDBLOCK ? "socket full" : strerror(errno);
 
         if (cn->client)
@@ -141,6 +170,11 @@ static void send_msg(struct conn *cn, const struct shmem_msg *m)
             say("fd %d: send: %s: dropping the connection", cn->fd, why);
         cn->doomed = true;
     }
+}
+
+static void send_msg(struct conn *cn, const struct shmem_msg *m)
+{
+    send_msg_fd(cn, m, -1);
 }
 
 static void on_event(void *ctx, struct shmem_client *to, const struct shmem_event *ev)
@@ -226,9 +260,11 @@ static void do_attach(struct broker *b, struct conn *cn, const struct shmem_msg 
     out.pages = res.pages;
     out.clients = res.clients;
     out.gpa = res.gpa;
+    out.flags = res.flags;
     memcpy(out.name, m->name, sizeof(out.name));
     snprintf(out.text, sizeof(out.text), "%s", res.status ? why : "");
-    send_msg(cn, &out);
+    /* The backend's copy of the region's memfd: emulated data pages. */
+    send_msg_fd(cn, &out, res.status == SHMEM_GSS_OK ? res.fd : -1);
 }
 
 static void do_detach(struct broker *b, struct conn *cn, const struct shmem_msg *m)
@@ -466,6 +502,7 @@ struct options {
     bool foreground;
     bool dry_run;
     bool verbose;
+    bool emulate; /* --data=emulate */
     uint64_t max_mib;
     uint64_t idle_exit;
 };
@@ -473,25 +510,23 @@ struct options {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: qvm-xl-shmemd [--socket PATH] [--foreground] [--max-mib N] "
-               "[--idle-exit SECS] [--log FILE] [--verbose] [--dry-run-xen]\n");
+               "[--idle-exit SECS] [--log FILE] [--verbose] [--dry-run-xen] "
+               "[--data=map|emulate]\n");
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
     static const struct option longs[] = {
-        {"socket", required_argument, NULL, 's'},
-        {"foreground", no_argument, NULL, 'f'},
-        {"max-mib", required_argument, NULL, 'm'},
-        {"idle-exit", required_argument, NULL, 'i'},
-        {"log", required_argument, NULL, 'l'},
-        {"dry-run-xen", no_argument, NULL, 'n'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"socket", required_argument, NULL, 's'},  {"foreground", no_argument, NULL, 'f'},
+        {"max-mib", required_argument, NULL, 'm'}, {"idle-exit", required_argument, NULL, 'i'},
+        {"log", required_argument, NULL, 'l'},     {"dry-run-xen", no_argument, NULL, 'n'},
+        {"verbose", no_argument, NULL, 'v'},       {"data", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     int c;
 
-    *o = (struct options){.max_mib = DEFAULT_MAX_MIB, .idle_exit = DEFAULT_IDLE};
+    *o = (struct options){
+        .max_mib = DEFAULT_MAX_MIB, .idle_exit = DEFAULT_IDLE, .emulate = DEFAULT_EMULATE};
     while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
         switch (c) {
         case 's':
@@ -505,6 +540,14 @@ static int parse_args(int argc, char **argv, struct options *o)
             break;
         case 'n':
             o->dry_run = true;
+            break;
+        case 'v':
+            o->verbose = true;
+            break;
+        case 'd':
+            if (strcmp(optarg, "map") && strcmp(optarg, "emulate"))
+                goto bad;
+            o->emulate = optarg[0] == 'e';
             break;
         case 'm':
             if (vdev_parse_u64(optarg, &o->max_mib) || !o->max_mib || o->max_mib > 1u << 20)
@@ -549,6 +592,20 @@ static void signals(void)
     sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
+/* Emulated regions are one memfd each, SHMEM_REGIONS_MAX of them beside MAX_CONNS sockets:
+ * more than the usual soft limit of 1024. As many as the hard limit allows. */
+static void raise_nofile(void)
+{
+    struct rlimit rl;
+    const rlim_t want = SHMEM_REGIONS_MAX + MAX_CONNS + 64;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+    if (setrlimit(RLIMIT_NOFILE, &rl))
+        say("cannot raise the descriptor limit: fewer regions fit");
+}
+
 /* The parent returns once the socket listens, so its caller can connect at once. */
 static int daemonize(void)
 {
@@ -587,13 +644,17 @@ int main(int argc, char **argv)
     path = o.socket ? o.socket : getenv("QVMXL_SHMEMD_SOCKET");
     if (!path || !*path)
         path = SHMEM_SOCKET_PATH;
-    if (!o.dry_run && !(xen = shmem_xen_open(stderr)))
+    /* Emulated regions need no hypercall at all. */
+    if (!o.dry_run && !o.emulate && !(xen = shmem_xen_open(stderr)))
         return EXIT_XEN;
+    if (o.emulate)
+        raise_nofile();
     b.reg = shmem_reg_new(&(struct shmem_reg_config){
         .ops = xen ? &shmem_xen_ops : &fake_ops,
         .ops_ctx = xen,
         .event = on_event,
         .max_pages = o.max_mib * (1024 * 1024 / SHMEM_PAGE),
+        .emulate = o.emulate,
     });
     if (!b.reg)
         return EXIT_ERR;
@@ -604,7 +665,10 @@ int main(int argc, char **argv)
     }
     if (!o.foreground && daemonize())
         return EXIT_ERR;
-    say("listening on %s (%s, %llu MiB of regions)", path, xen ? "Xen" : "dry run",
+    say("listening on %s (%s, %llu MiB of regions)", path,
+        o.emulate ? "emulated data pages"
+        : xen     ? "Xen"
+                  : "dry run",
         (unsigned long long)o.max_mib);
     rc = serve(&b, (unsigned)o.idle_exit);
     for (unsigned i = 0; i < b.nconn; i++)

@@ -102,12 +102,17 @@ struct vdev_ops {
      * reads a MAC byte by byte). Only for side-effect-free ranges: below it a narrow access
      * is allowed only at a register's low byte. */
     uint64_t narrow_from;
+    /* 0, or the offset from which an access of any size up to reg_width reaches the device as
+     * it is, aligned or not (emulated memory: Xen's x86 emulator forwards an unaligned load
+     * inside a page as one access). */
+    uint64_t any_align_from;
     size_t priv_size;    /* zeroed state allocated by the core */
     bool acts_on_domain; /* may call vdev_domain_action (the watchdogs) */
     /* Reads the device's own keys from opts (consuming them). */
     int (*init)(struct vdev *dev, struct vdev_opts *opts, FILE *err);
     /* offset < len + win_len, size == reg_width; or, at offsets >= narrow_from (when set), size 1,
-     * 2 or 4 <= reg_width with offset % size == 0 (the dispatcher guarantees these). */
+     * 2 or 4 <= reg_width with offset % size == 0; or, at offsets >= any_align_from (when set),
+     * any size <= reg_width (the dispatcher guarantees these). */
     uint64_t (*read)(struct vdev *dev, uint64_t offset, unsigned size);
     void (*write)(struct vdev *dev, uint64_t offset, unsigned size, uint64_t val);
     void (*reset)(struct vdev *dev);

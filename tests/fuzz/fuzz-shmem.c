@@ -6,20 +6,27 @@
  * whole create sequences (a valid OK reply queued first), replies with any status, region,
  * size and placement (inside, outside, unaligned, overlapping), events for any region, the
  * device's rx() as the event loop calls it, garbage packets (short, long, wrong type) and the
- * broker hanging up. The device waits 0 ms for a reply, so a reply the input did not queue
- * breaks the link at once instead of stalling the fuzzer. Properties:
+ * broker hanging up. Emulated regions (x86's SHMEM_ATTACH_EMULATED): replies passing a memfd
+ * (good, too small, unsealed), none, two, or a pipe; EVENTs with a descriptor; data accesses
+ * of any width at any offset of the window, as the device's read/write take them. The memfds
+ * are made once and zeroed for every input: the run stays deterministic. The device waits
+ * 0 ms for a reply, so a reply the input did not queue breaks the link at once instead of
+ * stalling the fuzzer. Properties:
  * - no crash, no sanitizer report (the fuzz build has ASan and UBSan);
  * - the signature always reads back, whole and in 32-bit halves;
  * - every request is whole and well-formed: ATTACH with a non-empty NUL-terminated name,
  *   DETACH and NOTIFY only for a region the broker handed out; at most two per access;
  * - once the link broke the device says nothing more, rx_fd() stays -1, and it breaks once;
  * - rx_fd() is the device's socket or -1, and the host's line is the device's level;
- * - teardown closes the socket (the broker sees the end of the connection). */
+ * - teardown closes the socket (the broker sees the end of the connection);
+ * - no descriptor the broker passed is kept open after teardown, none leaks before. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,6 +44,51 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct vdev_fake f;
 static int peer = -1, devfd = -1;
 static uint32_t handed_out; /* bit r: region r was in an OK reply */
+
+/* Descriptors a broker may pass: memfds of 4 pages (sealed), 1 page (sealed: too small for
+ * most), 4 pages unsealed; a pipe's read end. Made once, kept for every input. */
+enum { FD_GOOD, FD_SMALL, FD_UNSEALED, FD_PIPE, NFDS };
+static int pass[NFDS];
+static int lowest_free; /* the lowest free descriptor between inputs: a leak moves it */
+
+static int memfd(unsigned pages, bool seal)
+{
+    int fd = memfd_create("fuzz-shmem", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+    if (fd < 0 || ftruncate(fd, (off_t)pages * SHMEM_PAGE) ||
+        (seal && fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW)))
+        abort();
+    return fd;
+}
+
+static int free_fd(void)
+{
+    int fd = dup(0);
+
+    if (fd < 0)
+        abort();
+    close(fd);
+    return fd;
+}
+
+static void fds_init(void)
+{
+    static uint8_t zero[4 * SHMEM_PAGE];
+    int p[2];
+
+    if (!pass[FD_GOOD]) {
+        pass[FD_GOOD] = memfd(4, true);
+        pass[FD_SMALL] = memfd(1, true);
+        pass[FD_UNSEALED] = memfd(4, false);
+        if (pipe2(p, O_CLOEXEC))
+            abort();
+        pass[FD_PIPE] = p[0]; /* the write end stays open too: the pipe never ends */
+        lowest_free = free_fd();
+    }
+    if (pwrite(pass[FD_GOOD], zero, sizeof(zero), 0) != (ssize_t)sizeof(zero) ||
+        pwrite(pass[FD_SMALL], zero, SHMEM_PAGE, 0) != (ssize_t)SHMEM_PAGE)
+        abort();
+}
 
 static struct vdev *dev(void)
 {
@@ -67,6 +119,29 @@ static void queue_reply(uint32_t status, uint32_t region, uint32_t pages, uint64
     if (status == SHMEM_GSS_OK)
         handed_out |= 1u << (region % 32);
     peer_send(&m, sizeof(m));
+}
+
+/* @m with @n descriptors of pass[] chosen by @sel (two bits each). */
+static void peer_send_fds(const struct shmem_msg *m, unsigned n, unsigned sel)
+{
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(2 * sizeof(int))];
+    } ctl;
+    int fds[2] = {pass[sel & 3], pass[(sel >> 2) & 3]};
+    struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof(*m)};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+
+    if (n) {
+        memset(&ctl, 0, sizeof(ctl));
+        mh.msg_control = ctl.buf;
+        mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
+        ctl.h.cmsg_level = SOL_SOCKET;
+        ctl.h.cmsg_type = SCM_RIGHTS;
+        ctl.h.cmsg_len = CMSG_LEN(n * sizeof(int));
+        memcpy(CMSG_DATA(&ctl.h), fds, n * sizeof(int));
+    }
+    (void)sendmsg(peer, &mh, MSG_DONTWAIT | MSG_NOSIGNAL); /* full or gone: dropped */
 }
 
 static void set_name(unsigned n)
@@ -133,7 +208,7 @@ static void op(const uint8_t *r)
     uint64_t woff = (uint64_t)(b % (WPAGES + 1)) * SHMEM_PAGE + (a % 32);
 
     memcpy(&v, r + 4, 8);
-    switch ((r[0] & 15) % 10) {
+    switch ((r[0] & 15) % 12) {
     case 0: /* factory read, a little past the registers too */
         io(FB + (a & ~(w - 1)), w, true, 0);
         break;
@@ -189,6 +264,37 @@ static void op(const uint8_t *r)
         set_name(b % 4);
         io(FB + SHMEM_F_SIZE, 4, false, (uint32_t)(v & 3));
         break;
+    case 10: { /* an emulated create: the reply passes 0, 1 or 2 descriptors, or an EVENT does */
+        struct shmem_msg m = {.type = SHMEM_MSG_REPLY,
+                              .region = b % NREG,
+                              .idx = b % NREG,
+                              .pages = 1 + (uint32_t)(v & 3),
+                              .clients = (uint32_t)(v >> 8) & 0xff,
+                              .flags = (a & 0x40) ? 0 : SHMEM_ATTACH_EMULATED,
+                              .gpa = (uint64_t)(a % WPAGES) * SHMEM_PAGE};
+
+        if (a & 0x80) {
+            m.type = SHMEM_MSG_EVENT;
+            peer_send_fds(&m, 1, (unsigned)(v >> 16));
+            break;
+        }
+        handed_out |= 1u << m.region;
+        peer_send_fds(&m, (unsigned)(v >> 24) % 3, (unsigned)(v >> 16));
+        set_name(b % 4);
+        io(FB + SHMEM_F_SIZE, 4, false, m.pages);
+        break;
+    }
+    case 11: { /* any width at any offset of the window, as the device's read/write take it */
+        uint64_t at = (((uint64_t)b << 8 | a) + (v >> 48)) % (WPAGES * SHMEM_PAGE);
+
+        if (at > WPAGES * SHMEM_PAGE - w)
+            at = WPAGES * SHMEM_PAGE - w;
+        if (r[0] & 0x40)
+            dev()->ops->write(dev(), SHMEM_PAGE + at, w, v);
+        else
+            dev()->ops->read(dev(), SHMEM_PAGE + at, w);
+        break;
+    }
     }
 }
 
@@ -213,6 +319,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char spec[160];
     int sv[2];
 
+    fds_init();
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
         abort();
     vdev_fake_init(&f);
@@ -244,5 +351,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
     close(peer);
+    if (free_fd() != lowest_free)
+        abort(); /* a descriptor leaked */
     return 0;
 }

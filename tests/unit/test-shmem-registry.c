@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* test-shmem-registry.c: qvm-xl-shmemd's books against fake hypercalls: HELLO options,
- * allow/deny, attach/create, limits, windows, notify masks, lifetime, failures and rollback. */
+ * allow/deny, attach/create, limits, windows, notify masks, lifetime, failures and rollback;
+ * emulate mode (memfd regions, no hypercall). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "vdev-backends/shmem-registry.h"
@@ -636,6 +641,155 @@ static void test_map_failure_rollback(void **state)
     env_free(e);
 }
 
+/* ---- emulate (x86): regions are memfds, no hypercall at all ---- */
+
+static struct env *env_emulate(uint64_t max_pages, uint32_t max_regions)
+{
+    struct env *e = calloc(1, sizeof(*e));
+
+    assert_non_null(e);
+    e->r = shmem_reg_new(&(struct shmem_reg_config){.ops = &fake_ops,
+                                                    .ops_ctx = &e->f,
+                                                    .event = f_event,
+                                                    .event_ctx = &e->f,
+                                                    .max_pages = max_pages,
+                                                    .max_regions = max_regions,
+                                                    .emulate = true});
+    assert_non_null(e->r);
+    return e;
+}
+
+/* A region's memfd: its size, sealed against shrinking and growing (and further sealing). */
+static void assert_region_fd(int fd, uint32_t pages)
+{
+    struct stat st;
+    const int want = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
+
+    assert_true(fd >= 0);
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_size, (off_t)pages * SHMEM_PAGE);
+    assert_int_equal(fcntl(fd, F_GET_SEALS) & want, want);
+    assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+}
+
+static bool fd_open(int fd)
+{
+    return fcntl(fd, F_GETFD) >= 0;
+}
+
+static void test_emulate_regions(void **state)
+{
+    struct env *e = env_emulate(1024, 0);
+    struct shmem_client *a, *b;
+    struct shmem_attach_result ra, rb, rc;
+    int boot_fd;
+
+    (void)state;
+    /* Window bases mean nothing here: placements are offsets (window=0+LEN). */
+    a = hello(e, 5, "window=0+0x10000,create=boot:2");
+    b = hello(e, 6, "window=0x3a000000+0x10000");
+    assert_false(shmem_reg_has_holder(e->r, NULL));
+    ra = attach(e, a, "ring", 4);
+    assert_int_equal(ra.status, SHMEM_GSS_OK);
+    assert_int_equal(ra.flags, SHMEM_ATTACH_EMULATED);
+    assert_int_equal(ra.gpa, 0);
+    assert_region_fd(ra.fd, 4);
+    rb = attach(e, b, "ring", 0);
+    assert_int_equal(rb.fd, ra.fd); /* one region, one memfd */
+    assert_int_equal(rb.gpa, 0);
+    assert_int_equal(rb.pages, 4);
+    rc = attach(e, b, "boot", 0);
+    assert_int_equal(rc.gpa, 5 * SHMEM_PAGE); /* after ring's control page and 4 data pages */
+    assert_region_fd(rc.fd, 2);
+    boot_fd = rc.fd;
+    /* The memfd is the region: what one client writes the other reads. */
+    assert_int_equal(pwrite(ra.fd, "hi", 2, 100), 2);
+    {
+        char buf[2];
+
+        assert_int_equal(pread(rb.fd, buf, 2, 100), 2);
+        assert_memory_equal(buf, "hi", 2);
+    }
+    assert_int_equal(shmem_reg_pages(e->r), 6);
+    /* The last client detaches: the region dies, its memfd is closed. */
+    assert_int_equal(shmem_reg_detach(e->r, a, ra.region, e->why), SHMEM_E_OK);
+    assert_true(fd_open(ra.fd));
+    assert_int_equal(shmem_reg_detach(e->r, b, rb.region, e->why), SHMEM_E_OK);
+    assert_false(fd_open(ra.fd));
+    assert_int_equal(shmem_reg_pages(e->r), 2);
+    /* create= pins boot while a lives. */
+    shmem_reg_client_gone(e->r, b);
+    assert_true(fd_open(boot_fd));
+    shmem_reg_client_gone(e->r, a);
+    assert_false(fd_open(boot_fd));
+    assert_int_equal(shmem_reg_regions(e->r), 0);
+    assert_int_equal(e->f.n, 0); /* not one hypercall */
+    env_free(e);
+}
+
+/* The same limits as with mapped pages: pages, regions, the window, connections per client. */
+static void test_emulate_limits(void **state)
+{
+    struct env *e = env_emulate(16, 3);
+    struct shmem_client *a = hello(e, 5, "window=0+0x20000");
+    struct shmem_client *b = hello(e, 6, "window=0+0x2000");
+    struct shmem_attach_result r;
+
+    (void)state;
+    assert_int_equal(attach(e, a, "big", 10).status, SHMEM_GSS_OK);
+    r = attach(e, a, "more", 7);
+    assert_int_equal(r.status, SHMEM_GSS_NOMEM);
+    assert_int_equal(r.fd, -1);
+    assert_int_equal(r.flags, 0);
+    assert_int_equal(attach(e, a, "r2", 2).status, SHMEM_GSS_OK);
+    assert_int_equal(attach(e, a, "r3", 1).status, SHMEM_GSS_OK);
+    assert_int_equal(attach(e, b, "r4", 1).status, SHMEM_GSS_NOMEM);
+    assert_int_equal(attach(e, b, "r3", 0).status, SHMEM_GSS_OK);
+    assert_int_equal(attach(e, b, "r2", 0).status, SHMEM_GSS_NOMEM); /* b's window is full */
+    assert_int_equal(attach(e, a, "huge", 0xffffffffu).status, SHMEM_GSS_NOMEM);
+    assert_int_equal(e->f.n, 0);
+    env_free(e);
+    e = env_emulate(1u << 20, 0);
+    a = hello(e, 5, "window=0+0x4000000");
+    for (unsigned i = 0, ok = 0; i <= 100; i++) {
+        char name[16];
+
+        if (i == 100) {
+            assert_int_equal(ok, SHMEM_CONNS_PER_CLIENT);
+            break;
+        }
+        snprintf(name, sizeof(name), "n%u", i);
+        ok += attach(e, a, name, 1).status == SHMEM_GSS_OK;
+    }
+    assert_int_equal(e->f.n, 0);
+    env_free(e);
+}
+
+/* A memfd that cannot be made (out of descriptors): NOMEM, nothing kept. */
+static void test_emulate_no_fds(void **state)
+{
+    struct env *e = env_emulate(1024, 0);
+    struct shmem_client *a = hello(e, 5, "window=0+0x10000");
+    struct rlimit old, rl;
+    int spare = dup(0);
+
+    (void)state;
+    assert_true(spare >= 0);
+    close(spare);
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    rl = old;
+    rl.rlim_cur = (rlim_t)spare; /* every descriptor from spare on is refused */
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+    assert_int_equal(attach(e, a, "r", 1).status, SHMEM_GSS_NOMEM);
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    assert_true(strstr(e->why, "memfd") != NULL);
+    assert_int_equal(shmem_reg_regions(e->r), 0);
+    assert_int_equal(shmem_reg_pages(e->r), 0);
+    assert_int_equal(attach(e, a, "r", 1).status, SHMEM_GSS_OK);
+    env_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -654,6 +808,9 @@ int main(void)
         cmocka_unit_test(test_client_gone),
         cmocka_unit_test(test_create_pins),
         cmocka_unit_test(test_map_failure_rollback),
+        cmocka_unit_test(test_emulate_regions),
+        cmocka_unit_test(test_emulate_limits),
+        cmocka_unit_test(test_emulate_no_fds),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

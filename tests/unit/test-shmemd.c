@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* test-shmemd.c: qvm-xl-shmemd --dry-run-xen on a temporary socket, driven by fake clients:
  * HELLO/ATTACH/NOTIFY/EVENT/DETACH between two guests, hostile messages (each answered with
- * SHMEM_E_PROTO and only that connection dropped), a second broker, the idle exit. */
+ * SHMEM_E_PROTO and only that connection dropped), a second broker, the idle exit; and a
+ * broker with --data=emulate serving two in-process shmem devices (test-shmem's vdev core). */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <poll.h>
@@ -23,6 +25,8 @@
 #include <cmocka.h>
 
 #include "vdev-backends/shmem-proto.h"
+#include "vdev-backends/shmem.h"
+#include "vdev-backends/vdev-fake.h"
 
 #define WINDOW "window=0x3a000000+0x100000"
 
@@ -41,8 +45,9 @@ static int run_broker(const char *extra, bool wait_child)
     pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        execl(daemon_path, daemon_path, "--foreground", "--dry-run-xen", "--socket", sock,
-              "--idle-exit", "2", "--log", log, extra, (char *)NULL);
+        /* --data=map: the ARM path wherever the test runs; extra may say otherwise. */
+        execl(daemon_path, daemon_path, "--foreground", "--dry-run-xen", "--data=map", "--socket",
+              sock, "--idle-exit", "2", "--log", log, extra, (char *)NULL);
         _exit(127);
     }
     if (!wait_child)
@@ -270,6 +275,203 @@ static void test_hostile(void **state)
     close(fd);
 }
 
+/* ---- --data=emulate: two guests' devices share a region through the broker's memfd ---- */
+
+#define EMU_WIN 0x100000u /* 256 pages, placed by offset: window=0+LEN */
+
+struct guest {
+    struct vdev_fake f;
+    uint64_t fb, wb; /* factory page, window base */
+};
+
+/* A guest's shmem device on the broker connection fd (after HELLO), driven through the
+ * dispatcher as in test-shmem. */
+static void guest_new(struct guest *g, int fd, uint64_t fb, uint64_t wb)
+{
+    char spec[160];
+
+    vdev_fake_init(&g->f);
+    g->fb = fb;
+    g->wb = wb;
+    snprintf(spec, sizeof(spec), "shmem,mem=%#llx,spi=40,window=%#llx+%#x,fd=%d",
+             (unsigned long long)fb, (unsigned long long)wb, EMU_WIN, fd);
+    assert_int_equal(vdev_fake_add(&g->f, spec), 0);
+}
+
+static uint64_t g_rd(struct guest *g, uint64_t addr, unsigned size)
+{
+    enum vdev_disp d;
+    uint64_t v = vdev_fake_io(&g->f, VDEV_IOREQ_COPY, addr, size, true, 0, &d);
+
+    assert_int_equal(d, VDEV_DISP_OK);
+    return v;
+}
+
+static void g_wr(struct guest *g, uint64_t addr, unsigned size, uint64_t v)
+{
+    enum vdev_disp d;
+
+    vdev_fake_io(&g->f, VDEV_IOREQ_COPY, addr, size, false, v, &d);
+    assert_int_equal(d, VDEV_DISP_OK);
+}
+
+/* size=pages on name: the broker's status; *ctl_r the control page's address. */
+static uint32_t g_attach(struct guest *g, const char *name, uint32_t pages, uint64_t *ctl_r)
+{
+    char buf[SHMEM_MAX_NAME] = {0};
+
+    snprintf(buf, sizeof(buf), "%s", name);
+    for (unsigned i = 0; i < sizeof(buf); i += 8) {
+        uint64_t w;
+
+        memcpy(&w, buf + i, 8);
+        g_wr(g, g->fb + SHMEM_F_NAME - 4 + i + 4, 4, (uint32_t)w);
+        g_wr(g, g->fb + SHMEM_F_NAME + i + 4, 4, (uint32_t)(w >> 32));
+    }
+    g_wr(g, g->fb + SHMEM_F_SIZE, 4, pages);
+    *ctl_r = g_rd(g, g->fb + SHMEM_F_SHMEM, 8);
+    return (uint32_t)g_rd(g, g->fb + SHMEM_F_STATUS, 4);
+}
+
+/* The event loop: waits for the broker's EVENT and lets the device take it. */
+static void g_poll(struct guest *g)
+{
+    struct vdev *dev = &g->f.dev[0];
+    struct pollfd p = {.fd = dev->ops->rx_fd(dev), .events = POLLIN};
+
+    assert_int_equal(poll(&p, 1, 2000), 1);
+    dev->ops->rx(dev);
+    vdev_flush(dev);
+}
+
+static void test_emulate_two_guests(void **state)
+{
+    char main_sock[PATH_MAX];
+    int keep = client(); /* the first broker must not idle out meanwhile */
+    struct guest a, b;
+    uint64_t ca, cb, cb2;
+    pid_t emu;
+    int fa, fb;
+
+    (void)state;
+    snprintf(main_sock, sizeof(main_sock), "%s", sock);
+    snprintf(sock, sizeof(sock), "%s/emu.sock", dir);
+    emu = run_broker("--data=emulate", false);
+    fa = hello(21, "window=0+0x100000,create=boot:2");
+    fb = hello(22, "window=0+0x100000");
+    guest_new(&a, fa, 0x9000000, 0x10000000);
+    guest_new(&b, fb, 0x9000000, 0x20000000); /* another base: placements are offsets */
+
+    assert_int_equal(g_attach(&a, "ring", 4, &ca), SHMEM_GSS_OK);
+    assert_int_equal(ca, 0x10000000);
+    assert_int_equal(g_attach(&b, "ring", 0, &cb), SHMEM_GSS_OK);
+    assert_int_equal(cb, 0x20000000);
+    assert_int_equal(g_rd(&b, b.fb + SHMEM_F_SIZE, 4), 4);
+    g_poll(&a); /* b attached: a's line goes up, status says 2 clients */
+    assert_int_equal(a.f.irq_level, 1);
+    assert_int_equal(g_rd(&a, ca + SHMEM_C_STATUS, 4), 2u << 16);
+    assert_int_equal(g_rd(&b, cb + SHMEM_C_IDX, 4), 1);
+
+    /* Data both ways, every width, across the data's page boundary. */
+    g_wr(&a, ca + SHMEM_PAGE, 8, 0x1122334455667788ull);
+    g_wr(&a, ca + 2 * SHMEM_PAGE - 4, 4, 0xcafef00du);
+    g_wr(&a, ca + 2 * SHMEM_PAGE, 2, 0xbeefu);
+    assert_int_equal(g_rd(&b, cb + SHMEM_PAGE, 8), 0x1122334455667788ull);
+    assert_int_equal(g_rd(&b, cb + SHMEM_PAGE + 6, 2), 0x1122u);
+    assert_int_equal(g_rd(&b, cb + 2 * SHMEM_PAGE - 4, 4), 0xcafef00du);
+    assert_int_equal(g_rd(&b, cb + 2 * SHMEM_PAGE - 8, 8), 0xcafef00d00000000ull);
+    assert_int_equal(g_rd(&b, cb + 2 * SHMEM_PAGE + 1, 1), 0xbe);
+    g_wr(&b, cb + 5 * SHMEM_PAGE - 1, 1, 0x42); /* the region's last byte */
+    assert_int_equal(g_rd(&a, ca + 5 * SHMEM_PAGE - 8, 8), 0x42ull << 56);
+    assert_int_equal(g_rd(&a, ca + 5 * SHMEM_PAGE, 4), 0); /* past it: window */
+
+    /* b notifies a; a's window moves meanwhile (its BAR was moved). */
+    g_wr(&b, cb + SHMEM_C_NOTIFY, 4, ~0u);
+    g_poll(&a);
+    a.f.dev[0].win_base = 0x30000000;
+    assert_int_equal(g_rd(&a, a.fb + SHMEM_F_SHMEM, 8), 0x30000000);
+    assert_int_equal(g_rd(&a, 0x30000000 + SHMEM_C_STATUS, 4), 2u << 16 | 1u << 1);
+    assert_int_equal(g_rd(&a, 0x30000000 + SHMEM_PAGE, 8), 0x1122334455667788ull);
+
+    /* create= regions too; then a detaches ring: b keeps it, a's pages read 0. */
+    assert_int_equal(g_attach(&b, "boot", 0, &cb2), SHMEM_GSS_OK);
+    assert_int_equal(cb2, 0x20000000 + 5 * SHMEM_PAGE);
+    g_wr(&a, 0x30000000 + SHMEM_C_DETACH, 4, 0);
+    assert_int_equal(g_rd(&a, 0x30000000 + SHMEM_PAGE, 8), 0);
+    g_poll(&b);
+    assert_int_equal(g_rd(&b, cb + SHMEM_C_STATUS, 4), 1u << 16);
+    assert_int_equal(g_rd(&b, cb + SHMEM_PAGE, 8), 0x1122334455667788ull);
+    /* a attaches again: the same data, by offset in its moved window. */
+    assert_int_equal(g_attach(&a, "ring", 0, &ca), SHMEM_GSS_OK);
+    assert_int_equal(ca, 0x30000000);
+    assert_int_equal(g_rd(&a, ca + SHMEM_PAGE + 4, 4), 0x11223344u);
+    g_poll(&b);
+    assert_int_equal(g_rd(&b, cb + SHMEM_C_STATUS, 4), 2u << 16);
+
+    vdev_fake_dispose(&a.f); /* closes fa: the broker ends a's connection */
+    g_poll(&b);
+    assert_int_equal(g_rd(&b, cb + SHMEM_C_STATUS, 4), 1u << 16);
+    vdev_fake_dispose(&b.f);
+    kill(emu, SIGTERM);
+    assert_int_equal(waitpid(emu, NULL, 0), emu);
+    snprintf(sock, sizeof(sock), "%s", main_sock);
+    close(keep);
+}
+
+/* The broker's side of it: an OK ATTACH reply carries exactly one memfd, others none. */
+static void test_emulate_reply_fd(void **state)
+{
+    char main_sock[PATH_MAX];
+    int keep = client();
+    struct shmem_msg m = {.type = SHMEM_MSG_ATTACH, .pages = 3};
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(4 * sizeof(int))];
+    } ctl;
+    struct iovec iov;
+    struct msghdr mh;
+    struct stat st;
+    pid_t emu;
+    int fd, got;
+
+    (void)state;
+    snprintf(main_sock, sizeof(main_sock), "%s", sock);
+    snprintf(sock, sizeof(sock), "%s/emu.sock", dir);
+    emu = run_broker("--data=emulate", false);
+    fd = hello(23, "window=0+0x10000");
+    strcpy(m.name, "r");
+    put(fd, &m);
+    iov = (struct iovec){.iov_base = &m, .iov_len = sizeof(m)};
+    mh = (struct msghdr){
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl)};
+    assert_int_equal(recvmsg(fd, &mh, MSG_CMSG_CLOEXEC), sizeof(m));
+    assert_int_equal(m.type, SHMEM_MSG_REPLY);
+    assert_int_equal(m.status, SHMEM_GSS_OK);
+    assert_int_equal(m.flags, SHMEM_ATTACH_EMULATED);
+    assert_int_equal(m.gpa, 0);
+    assert_non_null(CMSG_FIRSTHDR(&mh));
+    assert_int_equal(CMSG_FIRSTHDR(&mh)->cmsg_type, SCM_RIGHTS);
+    assert_int_equal(CMSG_FIRSTHDR(&mh)->cmsg_len, CMSG_LEN(sizeof(int)));
+    memcpy(&got, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(int));
+    assert_int_equal(fstat(got, &st), 0);
+    assert_int_equal(st.st_size, 3 * SHMEM_PAGE);
+    assert_true(fcntl(got, F_GET_SEALS) & F_SEAL_SHRINK);
+    close(got);
+    /* A refused ATTACH and a DETACH's reply bring none. */
+    m = (struct shmem_msg){.type = SHMEM_MSG_ATTACH, .pages = 0};
+    strcpy(m.name, "none");
+    put(fd, &m);
+    mh.msg_controllen = sizeof(ctl);
+    assert_int_equal(recvmsg(fd, &mh, 0), sizeof(m));
+    assert_int_equal(m.status, SHMEM_GSS_DOES_NOT_EXIST);
+    assert_int_equal(mh.msg_controllen, 0);
+    close(fd);
+    kill(emu, SIGTERM);
+    assert_int_equal(waitpid(emu, NULL, 0), emu);
+    snprintf(sock, sizeof(sock), "%s", main_sock);
+    close(keep);
+}
+
 /* A client that never reads is dropped when its socket is full; the notifier never waits. */
 static void test_slow_client(void **state)
 {
@@ -354,6 +556,7 @@ static void test_usage(void **state)
     (void)state;
     assert_int_equal(run_broker("--max-mib=0", true), 2);
     assert_int_equal(run_broker("--bogus", true), 2);
+    assert_int_equal(run_broker("--data=bogus", true), 2);
 }
 
 /* Last: no client left, the broker exits 0 after --idle-exit and removes its socket. */
@@ -401,9 +604,10 @@ static int teardown(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_two_guests),    cmocka_unit_test(test_hostile),
-        cmocka_unit_test(test_slow_client),   cmocka_unit_test(test_hello_needs_root),
-        cmocka_unit_test(test_second_broker), cmocka_unit_test(test_usage),
+        cmocka_unit_test(test_two_guests),       cmocka_unit_test(test_emulate_two_guests),
+        cmocka_unit_test(test_emulate_reply_fd), cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_slow_client),      cmocka_unit_test(test_hello_needs_root),
+        cmocka_unit_test(test_second_broker),    cmocka_unit_test(test_usage),
         cmocka_unit_test(test_idle_exit),
     };
     const char *env = getenv("QVMXL_SHMEMD");
