@@ -60,7 +60,8 @@ struct xlate_ctx {
         const char *type; /* the vdev's type name (the model's); NULL: a passed region */
     } * placed;
     size_t nplaced;
-    unsigned nshmem; /* ARM: shmem vdevs translated so far (the next one's window) */
+    unsigned nshmem;      /* ARM: shmem vdevs translated so far (the next one's window) */
+    uint32_t shmem_slots; /* x86: PCI slots given to shmem functions so far */
     const struct qc_load *user_fdt;
     /* ARM, a wrapped kernel: the guest RAM end it needs (0: none); the kernel was refused. */
     uint64_t kernel_ram_end;
@@ -105,6 +106,10 @@ void xlate_mmio_need_spi(struct xlate_ctx *x, const struct qc_vdev *v, uint32_t 
 /* map-shmem.c: vdev shmem (ARM: qvm-xl-backend's factory page and a region window; x86:
  * refused). */
 void xlate_map_shmem(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp);
+/* x86 HVM: qvm's shmem PCI function, served by qvm-xl-backend beside QEMU. */
+void xlate_map_shmem_pci(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp);
+/* A PCI loc's slot QEMU can take (map-virtio.c); false with *moved when it cannot. */
+bool xlate_qemu_slot(const struct qc_vdev *v, unsigned *slot, bool *moved);
 /* After the vdevs: every shmem window must be free of what the plan placed (xlate_place). */
 void xlate_shmem_finish(struct xlate_ctx *x);
 /* Records that the plan puts something at guest-physical [addr, addr + len) (ARM). */

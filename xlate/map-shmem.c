@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* vdev shmem on ARM: qvm-xl-backend's factory page at the vdev's loc and intr, and a region window
+/* vdev shmem. ARM: qvm-xl-backend's factory page at the vdev's loc and intr, and a region window
  * in the guest-physical gap Xen leaves free, where qvm-xl-shmemd maps the regions' pages
- * (docs/shmem-xen.md). The x86 refusal is in map-vdev.c. */
+ * (docs/shmem-xen.md). x86 HVM: qvm's PCI function (1C05:0001) served by qvm-xl-backend beside
+ * QEMU, the factory page in BAR0 and the region window in BAR2, whose data pages the backend
+ * emulates (Xen maps no other domain's pages into an x86 domU). The PVH refusal is in
+ * map-vdev.c. */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +18,8 @@
 #define GAP_BASE UINT64_C(0x3a000000)
 #define GAP_END  UINT64_C(0x40000000)
 #define PAGE     UINT64_C(4096) /* SHMEM_PAGE */
+/* x86: the region window, BAR2 (a power of two, which hvmloader places in the MMIO hole). */
+#define PCI_WINDOW UINT64_C(0x4000000)
 
 /* A growing device spec. */
 struct spec {
@@ -310,5 +315,70 @@ void xlate_map_shmem(struct xlate_ctx *x, const struct qc_vdev *v, const char *c
             x->nomem = 1;
         xlate_mmio_need_spi(x, v, spi);
     }
+    free(b.s);
+}
+
+/* The slot for @v's function: its loc's when QEMU could have it and nothing else takes it,
+ * else the highest free one (QEMU fills slots from the bottom); 0 when bus 0 is full. */
+static unsigned pci_slot(struct xlate_ctx *x, const struct qc_vdev *v, bool *moved)
+{
+    uint32_t used = x->shmem_slots | 3; /* the host bridge, the PIIX3 */
+    unsigned slot = 0, want = 0;
+    bool m;
+
+    for (size_t i = 0; i < x->cfg->nvdevs; i++) {
+        const struct qc_vdev *o = &x->cfg->vdevs[i];
+
+        if (o != v && o->type != QC_VDEV_SHMEM && xlate_qemu_slot(o, &slot, &m))
+            used |= UINT32_C(1) << slot;
+    }
+    *moved = false;
+    if (xlate_qemu_slot(v, &want, moved) && !(used & UINT32_C(1) << want))
+        slot = want;
+    else {
+        *moved = v->has_loc;
+        for (slot = 31; slot > 1 && used & UINT32_C(1) << slot; slot--)
+            ;
+        if (slot < 2)
+            return 0;
+    }
+    x->shmem_slots |= UINT32_C(1) << slot;
+    return slot;
+}
+
+void xlate_map_shmem_pci(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
+{
+    struct spec b = {0};
+    unsigned slot;
+    bool moved, ok;
+    char what[256];
+    struct qc_vdev w = *v;
+
+    put(&b, ",window=0+0x%" PRIx64, PCI_WINDOW);
+    ok = broker_keys(x, v, &b, PCI_WINDOW);
+    if (b.nomem) {
+        x->nomem = 1;
+        free(b.s);
+        return;
+    }
+    slot = ok ? pci_slot(x, v, &moved) : 0;
+    if (ok && !slot)
+        qc_diag(x->d, QC_CK_XLATE_SHMEM_WINDOW, v->loc,
+                "vdev shmem: no free PCI slot on bus 0 for its function");
+    if (!slot) {
+        xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_VDEV_SHMEM, "not placed");
+        free(b.s);
+        return;
+    }
+    snprintf(
+        what, sizeof(what),
+        ": the factory page in BAR0, a 0x%" PRIx64 "-byte region window in BAR2 whose data "
+        "pages the backend emulates from qvm-xl-shmemd's memory (each access traps)%s",
+        PCI_WINDOW,
+        moved ? "; its loc's slot is taken or not on QEMU's bus (0, slots 2-31, function 0): moved"
+              : "");
+    w.nintrs = 0; /* a PCI function interrupts through its INTA */
+    if (xlate_vdev_backend(x, &w, comp, XLATE_RULE_VDEV_SHMEM, "pci", slot, b.s, what) && moved)
+        xlate_diag_last(x, QC_CK_XLATE_DEVICE_MOVED);
     free(b.s);
 }

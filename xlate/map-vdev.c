@@ -94,6 +94,13 @@ bool xlate_vdev_backend(struct xlate_ctx *x, const struct qc_vdev *v, const char
     }
     if (x->arm && !strcmp(space, "mem"))
         xlate_place(x, addr, 0x1000, v->loc, v->type_name); /* a page: the least a device takes */
+    if (!strcmp(space, "pci")) { /* @addr is the slot on bus 0; the interrupt is its INTA */
+        xlate_backend(x, v->loc, "%s,pci=0:%" PRIu64 "%s%s", v->type_name, addr, hostdev, extra);
+        xlate_note(x, v->loc, comp, XLATE_BACKEND, rule,
+                   "qvm-xl-backend %s as PCI function 0:%" PRIu64 ".0, interrupt INTA%s",
+                   v->type_name, addr, what);
+        return true;
+    }
     irqtext = irq_key(x, v, irq, sizeof(irq));
     xlate_backend(x, v->loc, "%s,%s=0x%" PRIx64 "%s%s%s", v->type_name, space, addr, hostdev, irq,
                   extra);
@@ -454,20 +461,22 @@ static void map_required(struct xlate_ctx *x, const struct qc_vdev *v, const cha
 
 /* ---- shared memory ---- */
 
-/* x86: the regions would have to be another domain's pages mapped into this one. */
+/* x86 PVH: no PCI bus for qvm's shmem function (and qvm has no MMIO form on x86). */
 static bool shmem_refused(const struct xlate_ctx *x, const struct qc_vdev *v)
 {
-    return v->type == QC_VDEV_SHMEM && !x->arm;
+    return v->type == QC_VDEV_SHMEM && !x->arm && !x->hvm;
 }
 
 static void map_shmem(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
 {
     if (shmem_refused(x, v))
         unsupported(x, v, comp, QC_SEV_ERROR, XLATE_RULE_VDEV_SHMEM,
-                    "Xen refuses foreign mappings into an x86 guest (p2m_add_foreign), so its "
-                    "regions cannot be shared RAM; not supported on x86 yet");
-    else
+                    "qvm's shmem is a PCI function on x86, and an x86 PVH guest has no PCI bus "
+                    "(a PC device such as vdev ioapic makes the guest HVM)");
+    else if (x->arm)
         xlate_map_shmem(x, v, comp);
+    else
+        xlate_map_shmem_pci(x, v, comp);
 }
 
 static void map_optional(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)

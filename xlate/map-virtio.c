@@ -315,22 +315,34 @@ static char *qemu_escape(const char *s)
     return out;
 }
 
-/* ",addr=0xD" for a PCI loc QEMU can honour: bus 0 (QEMU's i440fx has one), function 0, slots
- * 2-31 (0 and 1 are the host bridge's and the PIIX3's; qvm's own bus has them free, so real
- * configurations use pci:0:1). Otherwise "" (QEMU picks the slot) and *moved. */
-static void pci_addr(const struct qc_vdev *v, char *buf, size_t len, bool *moved)
+/* The slot of a PCI loc QEMU can honour: bus 0 (QEMU's i440fx has one), function 0, slots 2-31
+ * (0 and 1 are the host bridge's and the PIIX3's; qvm's own bus has them free, so real
+ * configurations use pci:0:1), and not a NIC's (libxl picks a NIC's slot). False, with *moved
+ * when @v has a PCI loc QEMU cannot take. */
+bool xlate_qemu_slot(const struct qc_vdev *v, unsigned *slot, bool *moved)
 {
     struct qc_place at;
 
-    buf[0] = 0;
     *moved = false;
     if (!v->has_loc || !qc_vdev_place(v, &at) || at.space != QC_SPACE_PCI_BDF)
-        return;
+        return false;
     if (at.bus != 0 || at.dev < 2 || at.dev > 31 || (at.has_func && at.func) ||
-        v->type == QC_VDEV_VIRTIO_NET) /* libxl picks a NIC's slot */
+        v->type == QC_VDEV_VIRTIO_NET) {
         *moved = true;
-    else
-        snprintf(buf, len, ",addr=0x%x", at.dev);
+        return false;
+    }
+    *slot = at.dev;
+    return true;
+}
+
+/* ",addr=0xD" for a slot QEMU can honour, otherwise "" (QEMU picks the slot). */
+static void pci_addr(const struct qc_vdev *v, char *buf, size_t len, bool *moved)
+{
+    unsigned slot;
+
+    buf[0] = 0;
+    if (xlate_qemu_slot(v, &slot, moved))
+        snprintf(buf, len, ",addr=0x%x", slot);
 }
 
 static void dm_args(struct xlate_ctx *x, const char *a, const char *b)
