@@ -33,3 +33,10 @@ EXTRA_DIST += bench/bench-virtio-arm.sh
 bench-virtio-arm: all
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' $(abs_top_srcdir)/bench/bench-virtio-arm.sh
 .PHONY: bench-virtio-arm
+
+# vdev shmem between two guests on both rigs (the e2e cases io-60-shmem and 62-shmem; two
+# boots, about 8 minutes): notification round trip, copy through the region against RAM.
+EXTRA_DIST += bench/bench-shmem.sh
+bench-shmem: all
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' $(abs_top_srcdir)/bench/bench-shmem.sh
+.PHONY: bench-shmem

@@ -9,6 +9,8 @@
  * trip to dom0 (slow under nested TCG), so the report is short. */
 #include <stdint.h>
 
+#include "tests/e2e/guest-standin/x86-io.h"
+
 #define COM1          0x3f8
 #define MB_BOOT_MAGIC 0x2badb002u
 
@@ -17,36 +19,6 @@ struct mbi { /* Multiboot 1 information, the fields used here */
     uint32_t syms[4], mmap_length, mmap_addr;
 };
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-static inline void outw(uint16_t port, uint16_t v)
-{
-    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-static inline uint16_t inw(uint16_t port)
-{
-    uint16_t v;
-    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-static inline void outl(uint16_t port, uint32_t v)
-{
-    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-static inline uint32_t inl(uint16_t port)
-{
-    uint32_t v;
-    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
 static uint32_t rd32(uint32_t a)
 {
     return *(volatile uint32_t *)a;
@@ -284,7 +256,7 @@ static void report_pci(void)
 #define VIO_QUEUE_NOTIFY   0x10
 #define VIO_STATUS         0x12 /* ACKNOWLEDGE 1, DRIVER 2, DRIVER_OK 4 */
 #define VIO_CONFIG         0x14
-#define VQ_MAX             1024 /* QEMU's queue-size limit for the legacy layout */
+#define VQ_MAX             1024   /* QEMU's queue-size limit for the legacy layout */
 #define VQ_BYTES           0x7000 /* 1024: descriptors 16 KiB, avail ring 2 KiB, used ring 8 KiB */
 #define VQ_POLLS           50000000u /* memory reads; QEMU completes in its own process, ms away */
 #define VQ_NODEV           (-1)

@@ -247,7 +247,8 @@ qx_hvm_files() {
     "$qx_e2e_dir/guest-standin/build-x86" "$2/standin-x86" >&2 &&
         mkdir -p "$root/usr/share/qvm-xl-e2e" &&
         cp "$2/standin-x86/standin-mb.bin" "$2/standin-x86/standin-mb.ifs" \
-            "$2/standin-x86/standin-raw.bin" "$root/usr/share/qvm-xl-e2e/"
+            "$2/standin-x86/standin-raw.bin" "$2"/standin-x86/shmem-x86-?.bin \
+            "$root/usr/share/qvm-xl-e2e/"
 }
 
 # qx_busybox ROOT: static busybox with one symlink per applet.

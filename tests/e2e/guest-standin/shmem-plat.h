@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* What the shared-memory stand-in (shmem-guest.c: the factory protocol and the roles) needs of
+ * its platform: shmem-arm.c (aarch64, factory at a fixed address, GICv3 SPI) and shmem-x86.c
+ * (HVM, the factory in BAR0 of PCI function 1C05:0001, INTx). */
+#ifndef QX_STANDIN_SHMEM_PLAT_H
+#define QX_STANDIN_SHMEM_PLAT_H
+
+#include <stdint.h>
+
+/* Device registers: one naturally aligned access of @width (1, 2, 4 or 8) bytes. */
+uint64_t plat_read(uint64_t addr, unsigned width);
+void plat_write(uint64_t addr, unsigned width, uint64_t v);
+
+void plat_putc(char c);
+void plat_puts(const char *s);
+void plat_putdec(uint64_t v);
+void plat_puthex(uint64_t v);
+
+/* A free-running counter and its frequency. */
+uint64_t plat_ticks(void);
+uint64_t plat_tick_hz(void);
+
+/* Makes the device's interrupt (the factory's @vector on ARM) wake plat_wait_irq. */
+void plat_irq_init(uint32_t vector);
+/* Waits for the device's interrupt: 1, or 0 when @secs passed. The caller reads the device's
+ * status (which lowers the level-triggered line) before plat_eoi(). */
+int plat_wait_irq(unsigned secs);
+void plat_eoi(void);
+
+/* The end: powers off, or (@hold) stays until destroyed. */
+__attribute__((noreturn)) void plat_end(int hold);
+
+/* shmem-guest.c's entry: the platform calls it with the factory page's address. */
+void shmem_main(uint64_t factory);
+
+#endif

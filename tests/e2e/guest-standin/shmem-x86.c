@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* shmem-plat.h on x86 HVM (the x86 rig's shmem case): QEMU's Multiboot loader starts it
+ * (x86-start.S: 32-bit protected mode, paging off). The device is qvm's PCI function
+ * (vendor 0x1C05, device 0x0001) that qvm-xl-backend serves beside QEMU: its factory page is
+ * BAR0 and its region window BAR2, both placed by hvmloader, both reached with plain loads and
+ * stores that Xen forwards to the backend. Output goes to COM1 (QEMU's 16550, the qvmconf's
+ * hostdev file) and to Xen's debug port 0xe9. The device's interrupt is its INTA: the stand-in
+ * has no IDT, so it watches the function's Interrupt Status bit (PCI status bit 3, the level
+ * the backend gives INTA) instead of taking the interrupt; deadlines come from the TSC, whose
+ * rate Xen's CPUID leaf reports. */
+#include <stdint.h>
+
+#include "tests/e2e/guest-standin/shmem-plat.h"
+#include "tests/e2e/guest-standin/x86-io.h"
+
+#define COM1         0x3f8
+#define SHMEM_VENDOR 0x1c05u
+#define SHMEM_DEVICE 0x0001u
+#define PCI_ID       0x00
+#define PCI_COMMAND  0x04 /* and status in the upper half */
+#define PCI_BAR0     0x10
+#define CMD_MEMORY   (1u << 1)
+#define STATUS_INTX  (1u << (16 + 3))
+#define POLL_GAP_US  20 /* between two looks at the status: each is an ioreq to the backend */
+
+static uint32_t slot = 32;
+
+/* 64-bit division for 32-bit code without libgcc (no multilib here): shift and subtract. */
+uint64_t __udivmoddi4(uint64_t n, uint64_t d, uint64_t *rem);
+uint64_t __udivdi3(uint64_t n, uint64_t d);
+uint64_t __umoddi3(uint64_t n, uint64_t d);
+uint64_t __udivmoddi4(uint64_t n, uint64_t d, uint64_t *rem)
+{
+    uint64_t q = 0, r = 0;
+
+    for (int i = 63; d && i >= 0; i--) {
+        r = r << 1 | (n >> i & 1);
+        if (r >= d) {
+            r -= d;
+            q |= 1ull << i;
+        }
+    }
+    if (rem)
+        *rem = d ? r : n;
+    return q;
+}
+uint64_t __udivdi3(uint64_t n, uint64_t d)
+{
+    return __udivmoddi4(n, d, 0);
+}
+uint64_t __umoddi3(uint64_t n, uint64_t d)
+{
+    uint64_t r;
+
+    __udivmoddi4(n, d, &r);
+    return r;
+}
+static uint64_t tsc_hz = 1000000000ull; /* until Xen says */
+
+static uint32_t cfg_read(uint32_t off)
+{
+    outl(0xcf8, 0x80000000u | slot << 11 | off);
+    return inl(0xcfc);
+}
+
+static void cfg_write(uint32_t off, uint32_t v)
+{
+    outl(0xcf8, 0x80000000u | slot << 11 | off);
+    outl(0xcfc, v);
+}
+
+uint64_t plat_read(uint64_t addr, unsigned width)
+{
+    uint32_t a = (uint32_t)addr;
+
+    switch (width) {
+    case 1:
+        return *(volatile uint8_t *)a;
+    case 2:
+        return *(volatile uint16_t *)a;
+    case 4:
+        return *(volatile uint32_t *)a;
+    default: /* 32-bit code: two halves, low first */
+        return *(volatile uint32_t *)a | (uint64_t) * (volatile uint32_t *)(a + 4) << 32;
+    }
+}
+
+void plat_write(uint64_t addr, unsigned width, uint64_t v)
+{
+    uint32_t a = (uint32_t)addr;
+
+    switch (width) {
+    case 1:
+        *(volatile uint8_t *)a = (uint8_t)v;
+        break;
+    case 2:
+        *(volatile uint16_t *)a = (uint16_t)v;
+        break;
+    case 4:
+        *(volatile uint32_t *)a = (uint32_t)v;
+        break;
+    default:
+        *(volatile uint32_t *)a = (uint32_t)v;
+        *(volatile uint32_t *)(a + 4) = (uint32_t)(v >> 32);
+    }
+}
+
+/* With the FIFO on, THRE is polled once per 16 bytes only: one ioreq less per byte. */
+void plat_putc(char c)
+{
+    static unsigned queued;
+
+    outb(0xe9, (uint8_t)c);
+    if (queued++ % 16 == 15)
+        for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+            ;
+    outb(COM1, (uint8_t)c);
+}
+
+void plat_puts(const char *s)
+{
+    while (*s)
+        plat_putc(*s++);
+}
+
+void plat_puthex(uint64_t v)
+{
+    int i = 60;
+
+    plat_puts("0x");
+    while (i > 0 && !((v >> i) & 15))
+        i -= 4;
+    for (; i >= 0; i -= 4)
+        plat_putc("0123456789abcdef"[(v >> i) & 15]);
+}
+
+void plat_putdec(uint64_t v)
+{
+    char b[24];
+    int n = 0;
+
+    do {
+        b[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        plat_putc(b[--n]);
+}
+
+uint64_t plat_ticks(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+uint64_t plat_tick_hz(void)
+{
+    return tsc_hz;
+}
+
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    __asm__ volatile("cpuid"
+                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                     : "a"(leaf), "c"(sub));
+}
+
+/* Xen's time leaf (base + 3, sub-leaf 0): ECX is the guest's TSC rate in kHz. */
+static void tsc_rate(void)
+{
+    for (uint32_t base = 0x40000000; base < 0x40010000; base += 0x100) {
+        uint32_t r[4];
+
+        cpuid(base, 0, r);
+        if (r[1] == 0x566e6558 && r[2] == 0x65584d4d && r[3] == 0x4d4d566e && r[0] >= base + 3) {
+            cpuid(base + 3, 0, r);
+            if (r[2])
+                tsc_hz = (uint64_t)r[2] * 1000;
+            return;
+        }
+    }
+}
+
+void plat_irq_init(uint32_t vector)
+{
+    (void)vector; /* the line hvmloader chose; the stand-in watches the function instead */
+}
+
+static void pause_us(unsigned us)
+{
+    uint64_t until = plat_ticks() + tsc_hz / 1000000 * us;
+
+    while (plat_ticks() < until)
+        __asm__ volatile("pause");
+}
+
+int plat_wait_irq(unsigned secs)
+{
+    uint64_t end = plat_ticks() + secs * tsc_hz;
+
+    while (!(cfg_read(PCI_COMMAND) & STATUS_INTX)) {
+        if (plat_ticks() > end)
+            return 0;
+        pause_us(POLL_GAP_US);
+    }
+    return 1;
+}
+
+void plat_eoi(void)
+{
+}
+
+/* Every vector: return at once (no EOI either: the PICs are masked anyway). */
+__asm__(".text\n.globl idle_isr\nidle_isr:\n\tiret\n");
+void idle_isr(void);
+
+struct __attribute__((packed)) idtr {
+    uint16_t limit;
+    uint32_t base;
+};
+
+static uint32_t idt[256][2];
+
+/* Waits for interrupts for ever, none enabled: an IDT whose every gate returns, both 8259s
+ * masked (the BIOS left IRQ 0 on), then STI and HLT. */
+static __attribute__((noreturn)) void idle(void)
+{
+    uint16_t cs;
+    struct idtr r = {sizeof(idt) - 1, (uint32_t)idt};
+
+    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    for (unsigned i = 0; i < 256; i++) {
+        idt[i][0] = (uint32_t)cs << 16 | ((uint32_t)idle_isr & 0xffff);
+        idt[i][1] = ((uint32_t)idle_isr & 0xffff0000u) | 0x8e00; /* 32-bit interrupt gate */
+    }
+    __asm__ volatile("lidt %0" : : "m"(r));
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
+    for (;;)
+        __asm__ volatile("sti; hlt");
+}
+
+/* Not holding: HLT with interrupts off takes the vCPU down, and Xen powers off a domain
+ * whose vCPUs are all down (hvm_hlt, hvm_vcpu_down). */
+void plat_end(int hold)
+{
+    if (hold)
+        idle();
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+/* The shmem function on bus 0, with memory decoding on; its BAR0 (0 if none or unusable). */
+static uint32_t find_factory(void)
+{
+    for (slot = 0; slot < 32; slot++) {
+        uint32_t bar;
+
+        if (cfg_read(PCI_ID) != (SHMEM_DEVICE << 16 | SHMEM_VENDOR))
+            continue;
+        bar = cfg_read(PCI_BAR0);
+        plat_puts("QXGUEST pci-slot=");
+        plat_putdec(slot);
+        plat_puts("\nQXGUEST bar0=");
+        plat_puthex(bar);
+        plat_puts("\nQXGUEST bar2=");
+        plat_puthex((uint64_t)cfg_read(PCI_BAR0 + 12) << 32 | cfg_read(PCI_BAR0 + 8));
+        plat_putc('\n');
+        if (bar & 1)
+            return 0; /* an I/O BAR: not the factory page */
+        cfg_write(PCI_COMMAND, (cfg_read(PCI_COMMAND) & 0xffff) | CMD_MEMORY);
+        return bar & ~0xfu;
+    }
+    return 0;
+}
+
+void standin_main(uint32_t magic, const void *mb, uint32_t load);
+void standin_main(uint32_t magic, const void *mb, uint32_t load)
+{
+    uint32_t factory;
+
+    (void)magic;
+    (void)mb;
+    (void)load;
+    tsc_rate();
+    factory = find_factory();
+    if (!factory) {
+        plat_puts("QXGUEST no-device=1\nQXGUEST end\n");
+        plat_end(1);
+    }
+    shmem_main(factory);
+}
