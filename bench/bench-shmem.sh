@@ -5,11 +5,11 @@
 # region's data pages emulated by each guest's qvm-xl-backend, every access a trap), measured by
 # the e2e cases tests/e2e/arm/cases/io-60-shmem and tests/e2e/cases/62-shmem:
 #   top_srcdir=SRC top_builddir=BUILD bench/bench-shmem.sh   (or: make bench-shmem)
-# Prints per rig the notification round trip A->B->A (mean of the case's rounds) and the copy
-# through the region (4-byte stores, then loads) against the same guest's copy in its own RAM,
-# measured in the same run: region/RAM is what sharing costs. There is no event-channel or vif
-# peer: SILO (Xen's default XSM on ARM) forbids event channels between guests, and the
-# stand-in guests have no network stack (docs/shmem-xen.md §8). Under TCG (nested on x86) every
+# Prints per rig the notification round trip A->B->A (mean of the case's rounds), on x86 against
+# the same guests' round trip through an interdomain event channel in the same run (on ARM
+# there is none: SILO, Xen's default XSM there, forbids event channels between guests), and the
+# copy through the region (4-byte stores, then loads) against the same guest's copy in its own
+# RAM: region/RAM is what sharing costs. Under TCG (nested on x86) every
 # figure is inflated; the ratios are what carries over. Exits non-zero when a case could not
 # run. About 8 minutes (two boots).
 set -u
@@ -21,7 +21,7 @@ for rig in arm x86; do
     else
         out=$(QX_CASE_RETRIES=0 "$src/tests/e2e/run-cases" 62 2>&1)
     fi
-    lines=$(echo "$out" | grep -E '^# (notification round trip|copy through the region)')
+    lines=$(echo "$out" | grep -E '^# (notification round trip|event channel round trip|copy through the region)')
     if [ -z "$lines" ] || ! echo "$out" | grep -q '^ok .*copy through the region read back intact'; then
         echo "bench-shmem: $rig: the case did not measure:"
         echo "$out" | grep -E '^(not ok|#)' | tail -n 30

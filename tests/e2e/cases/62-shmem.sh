@@ -8,7 +8,8 @@
 # in dom0, which watch the function's INTA through its PCI status and power off when done
 # (B, which holds the region, stays until destroyed):
 #   A creates qxring and greets; B attaches, reads the greeting, answers; they wake each
-#   other ROUNDS times; A powers off; H (hostile, denied qxring) throws garbage, 1000 names,
+#   other ROUNDS times, then as often through an interdomain event channel (the peer of the
+#   benchmark), and A copies through the region; A powers off; H (hostile, denied qxring) throws garbage, 1000 names,
 #   huge sizes and attach/detach races at its device; D attaches later and still finds both
 #   texts (the region outlived A), then detaches; C, denied qxring, gets GSS_NO_PERMISSION.
 # Lifetime: the broker starts with the first guest and exits after the last; nothing is left.
@@ -59,6 +60,12 @@ create shm-b
 wait_line shm-a '^QXGUEST end' 300 || diag "A did not end"
 wait_line shm-b '^QXGUEST end' 60 || diag "B did not end"
 shmem_pair $ROUNDS "nested TCG"
+# The peer: the same guests' round trip through an interdomain event channel (Xen's default
+# XSM on x86 allows them between guests), set up through the region.
+is "A: $ROUNDS event-channel round trips with B" "$(val shm-a evtchn-rounds)" $ROUNDS
+is "B answered $ROUNDS events" "$(val shm-b evtchn-answered)" $ROUNDS
+sn=$(val shm-a rtt-us) ev=$(val shm-a evtchn-rtt-us)
+diag "event channel round trip A->B->A: $ev us (mean of $ROUNDS, nested TCG); shmem notification/event channel $(awk -v s="$sn" -v e="$ev" 'BEGIN { if (e > 0) printf "%.3g", s / e }')"
 gone shm-a 30 || not_ok "A powered off"
 
 # H, hostile, while B holds qxring: the broker and the backends survive, limits hold, and

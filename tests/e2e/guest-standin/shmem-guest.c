@@ -155,6 +155,36 @@ static void copy_bench(uint64_t data)
     say("access-ns", (tw + tr) * 1000 / (COPY_BYTES / 2) * 1000000 / plat_tick_hz());
 }
 
+/* The event-channel peer (plat_evtchn_peer): its exchange at data offset EVT_AT, clear of the
+ * texts and the copy; region notifications keep the two guests in step. */
+#define EVT_AT 12288u
+static uint64_t peer_ctl;
+
+static void peer_notify(void)
+{
+    plat_write(peer_ctl + SHMEM_C_NOTIFY, 4, ~0u);
+}
+
+static int peer_wait(void)
+{
+    return wait_for(peer_ctl, 0) != 0;
+}
+
+static void evtchn_bench(int creator, uint64_t ctl)
+{
+    uint64_t ticks = 0;
+    int n;
+
+    peer_ctl = ctl;
+    n = plat_evtchn_peer(creator, ctl + SHMEM_PAGE + EVT_AT, ROUNDS, peer_notify, peer_wait,
+                         &ticks);
+    if (n < 0)
+        return;
+    say(creator ? "evtchn-rounds" : "evtchn-answered", (uint64_t)n);
+    if (creator)
+        say("evtchn-rtt-us", n ? ticks * 1000000 / plat_tick_hz() / (uint64_t)n : 0);
+}
+
 static uint64_t rng = 0x5eed18c0ffee0005ull;
 
 static uint64_t next(void)
@@ -286,6 +316,7 @@ void shmem_main(uint64_t factory_page)
         sum = plat_ticks() - t0;
         say("rounds", n);
         say("rtt-us", n ? sum * 1000000 / plat_tick_hz() / n : 0);
+        evtchn_bench(1, ctl); /* first: B waits for it */
         copy_bench(data);
     } else {
         say("greeting", has_text(data, "hello-from-A"));
@@ -299,6 +330,7 @@ void shmem_main(uint64_t factory_page)
             plat_write(ctl + SHMEM_C_NOTIFY, 4, ~0u);
         }
         say("answered", n);
+        evtchn_bench(0, ctl);
     }
     say("timeout", n < ROUNDS);
 out:

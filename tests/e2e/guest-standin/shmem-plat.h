@@ -30,6 +30,15 @@ void plat_eoi(void);
 /* The end: powers off, or (@hold) stays until destroyed. */
 __attribute__((noreturn)) void plat_end(int hold);
 
+/* The peer the benchmark compares notifications with: ROUNDS round trips through a Xen event
+ * channel between the same two guests. They tell each other their domain ids and port in the
+ * 16 bytes of region data at @at, synchronised by region notifications (@notify, @wait: 0 on a
+ * timeout). The creator (A) times its rounds into *ticks; returns the rounds done, or -1 where
+ * the platform has none (ARM: SILO, Xen's default XSM there, forbids event channels between
+ * guests). */
+int plat_evtchn_peer(int creator, uint64_t at, unsigned rounds, void (*notify)(void),
+                     int (*wait)(void), uint64_t *ticks);
+
 /* shmem-guest.c's entry: the platform calls it with the factory page's address. */
 void shmem_main(uint64_t factory);
 

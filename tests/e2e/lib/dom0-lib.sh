@@ -138,7 +138,7 @@ be_exit() {
 # dom0 has no pgrep, and a missing tool must not count as "no process".
 qx_procs() {
     for c in /proc/[0-9]*/cmdline; do
-        tr '\0' '\n' <"$c" 2>/dev/null | head -n 1
+        tr '\0' '\n' 2>/dev/null <"$c" | head -n 1
     done | grep -c -F -- "$1"
 }
 no_null() { ! xl list | grep -q '(null)'; }
