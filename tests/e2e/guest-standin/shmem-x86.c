@@ -4,12 +4,10 @@
  * (vendor 0x1C05, device 0x0001) that qvm-xl-backend serves beside QEMU: its factory page is
  * BAR0 and its region window BAR2, both placed by hvmloader, both reached with plain loads and
  * stores that Xen forwards to the backend. Output goes to COM1 (QEMU's 16550, the qvmconf's
- * hostdev file) and to Xen's debug port 0xe9. The device's interrupt is its INTA, which Xen
- * routes through the PCI link to the ISA line hvmloader wrote into the function (the factory's
- * vector): the stand-in takes it at the 8259 (the BIOS's PIC mode, a small IDT of its own),
- * masking the line until it has read the device's status; on a line it cannot take it watches
- * the function's Interrupt Status bit instead. Deadlines come from the TSC, whose rate Xen's
- * CPUID leaf reports; the PIT's IRQ 0 only wakes HLT to look at it. */
+ * hostdev file) and to Xen's debug port 0xe9. The device's interrupt is its INTA: the stand-in
+ * has no IDT, so it watches the function's Interrupt Status bit (PCI status bit 3, the level
+ * the backend gives INTA) instead of taking the interrupt; deadlines come from the TSC, whose
+ * rate Xen's CPUID leaf reports. */
 #include <stdint.h>
 
 #include "tests/e2e/guest-standin/shmem-plat.h"
@@ -188,6 +186,11 @@ static void tsc_rate(void)
     }
 }
 
+void plat_irq_init(uint32_t vector)
+{
+    (void)vector; /* the line hvmloader chose; the stand-in watches the function instead */
+}
+
 static void pause_us(unsigned us)
 {
     uint64_t until = plat_ticks() + tsc_hz / 1000000 * us;
@@ -196,91 +199,10 @@ static void pause_us(unsigned us)
         __asm__ volatile("pause");
 }
 
-/* ---- the interrupt: INTA through the PCI link to the 8259 (the BIOS's PIC mode) ---- */
-
-/* idle_isr: return at once. tick_isr: the PIT's IRQ 0 (it only wakes HLT to look at the
- * clock): EOI. shm_isr: the function's line; masked at the PIC until the guest has read the
- * device's status (level-triggered), counted, EOI. */
-__asm__(".text\n"
-        ".globl idle_isr\nidle_isr:\n\tiret\n"
-        ".globl tick_isr\ntick_isr:\n\tpush %eax\n\tmov $0x20, %al\n\tout %al, $0x20\n"
-        "\tpop %eax\n\tiret\n"
-        ".globl shm_isr\nshm_isr:\n\tpush %eax\n\tincl irqs_taken\n\tin $0x21, %al\n"
-        "\torb irq_bit, %al\n\tout %al, $0x21\n\tmov $0x20, %al\n\tout %al, $0x20\n"
-        "\tpop %eax\n\tiret\n");
-void idle_isr(void);
-void tick_isr(void);
-void shm_isr(void);
-volatile uint32_t irqs_taken;
-uint8_t irq_bit; /* the line's bit in the master PIC's mask; 0: polling the PCI status */
-static uint32_t irqs_seen;
-
-struct __attribute__((packed)) idtr {
-    uint16_t limit;
-    uint32_t base;
-};
-
-static uint32_t idt[256][2];
-
-static void gate(unsigned v, void (*isr)(void), uint16_t cs)
-{
-    idt[v][0] = (uint32_t)cs << 16 | ((uint32_t)isr & 0xffff);
-    idt[v][1] = ((uint32_t)isr & 0xffff0000u) | 0x8e00; /* 32-bit interrupt gate */
-}
-
-/* Every vector returns at once, except @line's (0: none) and IRQ 0's; the PICs keep the
- * BIOS's vector bases (0x08, 0x70) and mask all but those two. */
-static void idt_setup(unsigned line)
-{
-    uint16_t cs;
-    struct idtr r = {sizeof(idt) - 1, (uint32_t)idt};
-
-    __asm__ volatile("cli; mov %%cs, %0" : "=r"(cs));
-    for (unsigned i = 0; i < 256; i++)
-        gate(i, idle_isr, cs);
-    if (line) {
-        gate(0x08, tick_isr, cs);
-        gate(0x08 + line, shm_isr, cs);
-    }
-    __asm__ volatile("lidt %0" : : "m"(r));
-    outb(0xa1, 0xff);
-    outb(0x21, line ? (uint8_t) ~(1u | 1u << line) : 0xff);
-}
-
-/* The device's interrupt is the line the firmware wrote (the factory's vector): taken for
- * real when it is a master-PIC line the BIOS leaves free (3-7); else (or with -DPOLL_INTX)
- * the stand-in watches the function's Interrupt Status bit instead. */
-void plat_irq_init(uint32_t vector)
-{
-#ifndef POLL_INTX
-    if (vector >= 3 && vector <= 7) {
-        irq_bit = (uint8_t)(1u << vector);
-        idt_setup(vector);
-        __asm__ volatile("sti");
-    }
-#endif
-    plat_puts(irq_bit ? "QXGUEST irq-mode=8259\n" : "QXGUEST irq-mode=pci-status\n");
-}
-
 int plat_wait_irq(unsigned secs)
 {
     uint64_t end = plat_ticks() + secs * tsc_hz;
 
-    if (irq_bit) {
-        for (;;) {
-            __asm__ volatile("cli");
-            if (irqs_taken != irqs_seen) {
-                irqs_seen = irqs_taken;
-                __asm__ volatile("sti");
-                return 1;
-            }
-            if (plat_ticks() > end) {
-                __asm__ volatile("sti");
-                return 0;
-            }
-            __asm__ volatile("sti; hlt"); /* STI's shadow: no interrupt slips in between */
-        }
-    }
     while (!(cfg_read(PCI_COMMAND) & STATUS_INTX)) {
         if (plat_ticks() > end)
             return 0;
@@ -289,22 +211,36 @@ int plat_wait_irq(unsigned secs)
     return 1;
 }
 
-/* The status was read: the line is low unless something new came; let it in again. */
 void plat_eoi(void)
 {
-    if (irq_bit)
-        outb(0x21, inb(0x21) & (uint8_t)~irq_bit);
 }
 
-uint32_t plat_irqs(void)
-{
-    return irqs_taken;
-}
+/* Every vector: return at once (no EOI either: the PICs are masked anyway). */
+__asm__(".text\n.globl idle_isr\nidle_isr:\n\tiret\n");
+void idle_isr(void);
 
-/* Waits for interrupts for ever, none enabled: every gate returns, both 8259s masked. */
+struct __attribute__((packed)) idtr {
+    uint16_t limit;
+    uint32_t base;
+};
+
+static uint32_t idt[256][2];
+
+/* Waits for interrupts for ever, none enabled: an IDT whose every gate returns, both 8259s
+ * masked (the BIOS left IRQ 0 on), then STI and HLT. */
 static __attribute__((noreturn)) void idle(void)
 {
-    idt_setup(0);
+    uint16_t cs;
+    struct idtr r = {sizeof(idt) - 1, (uint32_t)idt};
+
+    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    for (unsigned i = 0; i < 256; i++) {
+        idt[i][0] = (uint32_t)cs << 16 | ((uint32_t)idle_isr & 0xffff);
+        idt[i][1] = ((uint32_t)idle_isr & 0xffff0000u) | 0x8e00; /* 32-bit interrupt gate */
+    }
+    __asm__ volatile("lidt %0" : : "m"(r));
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
     for (;;)
         __asm__ volatile("sti; hlt");
 }
