@@ -23,6 +23,7 @@
 #define QX_SHMEM_PROTO_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #define SHMEM_PROTO_VERSION 1
 /* The broker's socket; QVMXL_SHMEMD_SOCKET in the environment overrides it (tests). */
@@ -121,5 +122,13 @@ struct shmem_msg {
     char name[SHMEM_MAX_NAME];
     char text[SHMEM_TEXT_MAX];
 };
+
+/* The most descriptors shmem_send passes with one message (the protocol's own need is one;
+ * the tests and the fuzzer send more, to see them refused). */
+#define SHMEM_SEND_FDS_MAX 4
+
+/* One message on @sock with @nfds (<= SHMEM_SEND_FDS_MAX) descriptors of @fds as SCM_RIGHTS
+ * data of the same packet; sendmsg's result (-1 with EINVAL for too many descriptors). */
+ssize_t shmem_send(int sock, const struct shmem_msg *m, const int *fds, unsigned nfds, int flags);
 
 #endif

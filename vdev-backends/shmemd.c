@@ -135,33 +135,13 @@ static const struct shmem_ops fake_ops = {
 
 /* ---- sending: never blocks; a client that cannot take a message is dropped ---- */
 
-/* One message, with the descriptor pass (>= 0) as SCM_RIGHTS data of the same packet. */
-static ssize_t send_fd(int sock, const struct shmem_msg *m, int pass)
-{
-    union {
-        struct cmsghdr h;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } ctl;
-    struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof(*m)};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-
-    if (pass >= 0) {
-        memset(&ctl, 0, sizeof(ctl));
-        mh.msg_control = ctl.buf;
-        mh.msg_controllen = sizeof(ctl.buf);
-        ctl.h.cmsg_level = SOL_SOCKET;
-        ctl.h.cmsg_type = SCM_RIGHTS;
-        ctl.h.cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(&ctl.h), &pass, sizeof(int));
-    }
-    return sendmsg(sock, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
-}
-
+/* @m, with the descriptor @pass (>= 0) in the same packet. */
 static void send_msg_fd(struct conn *cn, const struct shmem_msg *m, int pass)
 {
     if (cn->doomed)
         return;
-    if (send_fd(cn->fd, m, pass) != (ssize_t)sizeof(*m)) {
+    if (shmem_send(cn->fd, m, &pass, pass >= 0, MSG_DONTWAIT | MSG_NOSIGNAL) !=
+        (ssize_t)sizeof(*m)) {
         const char *why = errno == EAGAIN || errno == EWOULDBLOCK ? "socket full" : strerror(errno);
 
         if (cn->client)

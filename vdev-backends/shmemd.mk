@@ -2,7 +2,7 @@
 # qvm-xl-shmemd: the host's broker of qvm shmem regions (docs/shmemd.md). The registry is pure
 # (unit-tested with fake hypercalls); shmem-xen.c is the only file that calls Xen.
 vdev_backends_libvdev_a_SOURCES += \
-	vdev-backends/shmem-proto.h \
+	vdev-backends/shmem-proto.h vdev-backends/shmem-proto.c \
 	vdev-backends/shmem-registry.h vdev-backends/shmem-registry.c
 
 libexec_PROGRAMS += vdev-backends/qvm-xl-shmemd

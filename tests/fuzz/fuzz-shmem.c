@@ -124,24 +124,9 @@ static void queue_reply(uint32_t status, uint32_t region, uint32_t pages, uint64
 /* @m with @n descriptors of pass[] chosen by @sel (two bits each). */
 static void peer_send_fds(const struct shmem_msg *m, unsigned n, unsigned sel)
 {
-    union {
-        struct cmsghdr h;
-        char buf[CMSG_SPACE(2 * sizeof(int))];
-    } ctl;
     int fds[2] = {pass[sel & 3], pass[(sel >> 2) & 3]};
-    struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof(*m)};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 
-    if (n) {
-        memset(&ctl, 0, sizeof(ctl));
-        mh.msg_control = ctl.buf;
-        mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
-        ctl.h.cmsg_level = SOL_SOCKET;
-        ctl.h.cmsg_type = SCM_RIGHTS;
-        ctl.h.cmsg_len = CMSG_LEN(n * sizeof(int));
-        memcpy(CMSG_DATA(&ctl.h), fds, n * sizeof(int));
-    }
-    (void)sendmsg(peer, &mh, MSG_DONTWAIT | MSG_NOSIGNAL); /* full or gone: dropped */
+    (void)shmem_send(peer, m, fds, n, MSG_DONTWAIT | MSG_NOSIGNAL); /* full or gone: dropped */
 }
 
 static void set_name(unsigned n)

@@ -628,24 +628,9 @@ static void reply_fds(struct t *t, uint32_t status, uint32_t region, uint32_t pa
                           .clients = 1,
                           .flags = flags,
                           .gpa = gpa};
-    union {
-        struct cmsghdr h;
-        char buf[CMSG_SPACE(4 * sizeof(int))];
-    } ctl;
-    struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 
-    assert_true(nfds <= 4);
-    if (nfds) {
-        memset(&ctl, 0, sizeof(ctl));
-        mh.msg_control = ctl.buf;
-        mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-        ctl.h.cmsg_level = SOL_SOCKET;
-        ctl.h.cmsg_type = SCM_RIGHTS;
-        ctl.h.cmsg_len = CMSG_LEN(nfds * sizeof(int));
-        memcpy(CMSG_DATA(&ctl.h), fds, nfds * sizeof(int));
-    }
-    assert_int_equal(sendmsg(t->peer, &mh, MSG_DONTWAIT), (ssize_t)sizeof(m));
+    assert_true(nfds <= SHMEM_SEND_FDS_MAX);
+    assert_int_equal(shmem_send(t->peer, &m, fds, nfds, MSG_DONTWAIT), (ssize_t)sizeof(m));
 }
 
 /* Attaches @name emulated: the broker's OK reply places it at window page @page and passes
@@ -975,21 +960,8 @@ static void test_emu_hostile_fds(void **state)
     attach_emu(t, "ok", 2, 30, 0, good);
     {
         struct shmem_msg ev = {.type = SHMEM_MSG_EVENT, .region = 30, .mask = 1, .clients = 2};
-        struct iovec iov = {.iov_base = &ev, .iov_len = sizeof(ev)};
-        union {
-            struct cmsghdr h;
-            char buf[CMSG_SPACE(sizeof(int))];
-        } ctl = {0};
-        struct msghdr mh = {.msg_iov = &iov,
-                            .msg_iovlen = 1,
-                            .msg_control = ctl.buf,
-                            .msg_controllen = sizeof(ctl)};
 
-        ctl.h.cmsg_level = SOL_SOCKET;
-        ctl.h.cmsg_type = SCM_RIGHTS;
-        ctl.h.cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(&ctl.h), &good, sizeof(int));
-        assert_int_equal(sendmsg(t->peer, &mh, 0), (ssize_t)sizeof(ev));
+        assert_int_equal(shmem_send(t->peer, &ev, &good, 1, 0), (ssize_t)sizeof(ev));
         dev(t)->ops->rx(dev(t));
     }
     reply_fds(t, SHMEM_E_OK, 0, 0, 0, 0, &good, 1);
