@@ -21,6 +21,7 @@ EXTRA_DIST += tests/cli/run.sh
 EXTRA_DIST += tests/golden
 
 # The source's own rules: includes path-qualified and downward only (layering),
-# a licence line in every source file.
-TESTS += tests/tools/check-layering.sh tests/tools/check-spdx.sh
-EXTRA_DIST += tests/tools/check-layering.sh tests/tools/check-spdx.sh tests/tools/snapshot.sh LICENSE
+# a licence line in every source file, the e2e stand-in guests building freestanding.
+TESTS += tests/tools/check-layering.sh tests/tools/check-spdx.sh tests/tools/check-standins.sh
+EXTRA_DIST += tests/tools/check-layering.sh tests/tools/check-spdx.sh tests/tools/check-standins.sh \
+	tests/tools/snapshot.sh LICENSE

@@ -23,7 +23,6 @@
 #define QX_SHMEM_PROTO_H
 
 #include <stdint.h>
-#include <sys/types.h>
 
 #define SHMEM_PROTO_VERSION 1
 /* The broker's socket; QVMXL_SHMEMD_SOCKET in the environment overrides it (tests). */
@@ -123,6 +122,11 @@ struct shmem_msg {
     char text[SHMEM_TEXT_MAX];
 };
 
+/* What follows is for the host's processes only: the stand-in guests (tests/e2e/guest-standin)
+ * include this header freestanding, without the host's libc headers. */
+#if __STDC_HOSTED__
+#include <sys/types.h>
+
 /* The most descriptors shmem_send passes with one message (the protocol's own need is one;
  * the tests and the fuzzer send more, to see them refused). */
 #define SHMEM_SEND_FDS_MAX 4
@@ -130,5 +134,6 @@ struct shmem_msg {
 /* One message on @sock with @nfds (<= SHMEM_SEND_FDS_MAX) descriptors of @fds as SCM_RIGHTS
  * data of the same packet; sendmsg's result (-1 with EINVAL for too many descriptors). */
 ssize_t shmem_send(int sock, const struct shmem_msg *m, const int *fds, unsigned nfds, int flags);
+#endif
 
 #endif
