@@ -101,7 +101,6 @@ tests_fuzz_replay_pci_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_NAME='"replay-pci"' \
 tests_fuzz_replay_pci_LDADD = vdev-backends/libvdev.a
 EXTRA_DIST += tests/fuzz/corpus-pci
 
-FUZZ_PCI_CORPUS = tests/fuzz/corpus-pci-run
 
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-pci
@@ -111,10 +110,7 @@ tests_fuzz_fuzz_pci_LDFLAGS = $(FUZZ_SAN)
 
 # As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
 fuzz-run-pci: tests/fuzz/fuzz-pci$(EXEEXT)
-	rm -rf $(FUZZ_PCI_CORPUS) && mkdir -p $(FUZZ_PCI_CORPUS)
-	cp $(srcdir)/tests/fuzz/corpus-pci/* $(FUZZ_PCI_CORPUS)/
-	tests/fuzz/fuzz-pci$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
-	  -artifact_prefix=tests/fuzz/pci- -print_final_stats=1 $(FUZZ_PCI_CORPUS)
+	$(FUZZ_RUN) pci 1024 -- $(srcdir)/tests/fuzz/corpus-pci
 else
 fuzz-run-pci:
 	@echo "fuzz-run-pci: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2

@@ -23,7 +23,6 @@ tests_fuzz_replay_shmem_LDADD = vdev-backends/libvdev.a
 
 EXTRA_DIST += tests/fuzz/corpus-shmem docs/shmem-device.md
 
-FUZZ_SHMEM_CORPUS = tests/fuzz/corpus-shmem-run
 
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-shmem
@@ -33,10 +32,7 @@ tests_fuzz_fuzz_shmem_LDFLAGS = $(FUZZ_SAN)
 
 # As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
 fuzz-run-shmem: tests/fuzz/fuzz-shmem$(EXEEXT)
-	rm -rf $(FUZZ_SHMEM_CORPUS) && mkdir -p $(FUZZ_SHMEM_CORPUS)
-	cp $(srcdir)/tests/fuzz/corpus-shmem/* $(FUZZ_SHMEM_CORPUS)/
-	tests/fuzz/fuzz-shmem$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
-	  -artifact_prefix=tests/fuzz/shmem- -print_final_stats=1 $(FUZZ_SHMEM_CORPUS)
+	$(FUZZ_RUN) shmem 2048 -- $(srcdir)/tests/fuzz/corpus-shmem
 else
 fuzz-run-shmem:
 	@echo "fuzz-run-shmem: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2

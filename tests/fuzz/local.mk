@@ -15,10 +15,11 @@ tests_fuzz_replay_conf_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_NAME='"replay-conf"' \
 	{"tests/conf/bad", ".qvmconf"}, {"tests/conf/real", ".qvmconf"}'
 tests_fuzz_replay_conf_LDADD = $(XLATE_LIBS) $(XLUTIL_LIBS)
 
-EXTRA_DIST += tests/fuzz/corpus-conf tests/fuzz/qvmconf.dict
+EXTRA_DIST += tests/fuzz/corpus-conf tests/fuzz/qvmconf.dict tests/fuzz/run-fuzzer
 
 FUZZ_SECONDS = 60
-FUZZ_CORPUS = tests/fuzz/corpus-run
+# Every fuzz-run-NAME target is one call of this (tests/fuzz/run-fuzzer says how).
+FUZZ_RUN = FUZZ_SECONDS=$(FUZZ_SECONDS) $(SHELL) $(srcdir)/tests/fuzz/run-fuzzer
 FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
 if ENABLE_FUZZ
@@ -35,14 +36,9 @@ tests_fuzz_fuzz_conf_LDADD = $(XENLIGHT_LIBS) $(XLUTIL_LIBS) $(LIBFDT_LIBS)
 # The committed seeds are never written: libFuzzer adds to a scratch copy.
 # Its exit code (non-zero on a crash, leak or failed round trip) is ours.
 fuzz-run: tests/fuzz/fuzz-conf$(EXEEXT)
-	rm -rf $(FUZZ_CORPUS) && mkdir -p $(FUZZ_CORPUS)
-	cp $(srcdir)/tests/fuzz/corpus-conf/*.qvmconf $(FUZZ_CORPUS)/
-	for f in $(srcdir)/tests/conf/good/*.qvmconf $(srcdir)/tests/conf/real/*.qvmconf; do \
-	  if test -f "$$f"; then cp "$$f" "$(FUZZ_CORPUS)/seed-$${f##*/}"; fi; \
-	done
-	tests/fuzz/fuzz-conf$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	  -dict=$(srcdir)/tests/fuzz/qvmconf.dict -artifact_prefix=tests/fuzz/ \
-	  -print_final_stats=1 $(FUZZ_CORPUS)
+	$(FUZZ_RUN) conf 4096 -dict=$(srcdir)/tests/fuzz/qvmconf.dict -- \
+	  $(srcdir)/tests/fuzz/corpus-conf/*.qvmconf $(srcdir)/tests/conf/good/*.qvmconf \
+	  $(srcdir)/tests/conf/real/*.qvmconf
 else
 fuzz-run:
 	@echo "fuzz-run: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
@@ -67,7 +63,6 @@ tests_fuzz_replay_xlcfg_LDADD = $(XLATE_LIBS) $(XLUTIL_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus-xlcfg
 
-FUZZ_XLCFG_CORPUS = tests/fuzz/corpus-xlcfg-run
 
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-xlcfg
@@ -80,10 +75,7 @@ tests_fuzz_fuzz_xlcfg_LDADD = $(XENLIGHT_LIBS) $(XLUTIL_LIBS) $(LIBFDT_LIBS)
 
 # As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
 fuzz-run-xlcfg: tests/fuzz/fuzz-xlcfg$(EXEEXT)
-	rm -rf $(FUZZ_XLCFG_CORPUS) && mkdir -p $(FUZZ_XLCFG_CORPUS)
-	cp $(srcdir)/tests/fuzz/corpus-xlcfg/* $(FUZZ_XLCFG_CORPUS)/
-	tests/fuzz/fuzz-xlcfg$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	  -artifact_prefix=tests/fuzz/xlcfg- -print_final_stats=1 $(FUZZ_XLCFG_CORPUS)
+	$(FUZZ_RUN) xlcfg 4096 -- $(srcdir)/tests/fuzz/corpus-xlcfg
 else
 fuzz-run-xlcfg:
 	@echo "fuzz-run-xlcfg: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
@@ -106,7 +98,6 @@ tests_fuzz_replay_libvirt_LDADD = $(LVXML_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus-libvirt tests/fuzz/libvirt.dict
 
-FUZZ_LIBVIRT_CORPUS = tests/fuzz/corpus-libvirt-run
 
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-libvirt
@@ -119,12 +110,8 @@ tests_fuzz_fuzz_libvirt_LDADD = $(XENLIGHT_LIBS) $(XLUTIL_LIBS) $(LIBXML2_LIBS)
 
 # As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
 fuzz-run-libvirt: tests/fuzz/fuzz-libvirt$(EXEEXT)
-	rm -rf $(FUZZ_LIBVIRT_CORPUS) && mkdir -p $(FUZZ_LIBVIRT_CORPUS)
-	cp $(srcdir)/tests/fuzz/corpus-libvirt/* $(FUZZ_LIBVIRT_CORPUS)/
-	for f in $(srcdir)/tests/golden/libvirt/*.xml; do cp "$$f" "$(FUZZ_LIBVIRT_CORPUS)/seed-$${f##*/}"; done
-	tests/fuzz/fuzz-libvirt$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
-	  -dict=$(srcdir)/tests/fuzz/libvirt.dict -artifact_prefix=tests/fuzz/libvirt- \
-	  -print_final_stats=1 $(FUZZ_LIBVIRT_CORPUS)
+	$(FUZZ_RUN) libvirt 8192 -dict=$(srcdir)/tests/fuzz/libvirt.dict -- \
+	  $(srcdir)/tests/fuzz/corpus-libvirt $(srcdir)/tests/golden/libvirt/*.xml
 else
 fuzz-run-libvirt:
 	@echo "fuzz-run-libvirt: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
@@ -146,7 +133,6 @@ tests_fuzz_replay_virtio_LDADD = vdev-backends/libvdev.a
 
 EXTRA_DIST += tests/fuzz/corpus-virtio
 
-FUZZ_VIRTIO_CORPUS = tests/fuzz/corpus-virtio-run
 
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-virtio
@@ -156,10 +142,7 @@ tests_fuzz_fuzz_virtio_LDFLAGS = $(FUZZ_SAN)
 
 # As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
 fuzz-run-virtio: tests/fuzz/fuzz-virtio$(EXEEXT)
-	rm -rf $(FUZZ_VIRTIO_CORPUS) && mkdir -p $(FUZZ_VIRTIO_CORPUS)
-	cp $(srcdir)/tests/fuzz/corpus-virtio/* $(FUZZ_VIRTIO_CORPUS)/
-	tests/fuzz/fuzz-virtio$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
-	  -artifact_prefix=tests/fuzz/virtio- -print_final_stats=1 $(FUZZ_VIRTIO_CORPUS)
+	$(FUZZ_RUN) virtio 2048 -- $(srcdir)/tests/fuzz/corpus-virtio
 else
 fuzz-run-virtio:
 	@echo "fuzz-run-virtio: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
@@ -182,7 +165,6 @@ tests_fuzz_replay_virtio_blk_LDADD = vdev-backends/libvdev.a
 
 EXTRA_DIST += tests/fuzz/corpus-virtio-blk
 
-FUZZ_VIRTIO_BLK_CORPUS = tests/fuzz/corpus-virtio-blk-run
 
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-virtio-blk
@@ -192,10 +174,7 @@ tests_fuzz_fuzz_virtio_blk_LDFLAGS = $(FUZZ_SAN)
 
 # As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
 fuzz-run-virtio-blk: tests/fuzz/fuzz-virtio-blk$(EXEEXT)
-	rm -rf $(FUZZ_VIRTIO_BLK_CORPUS) && mkdir -p $(FUZZ_VIRTIO_BLK_CORPUS)
-	cp $(srcdir)/tests/fuzz/corpus-virtio-blk/* $(FUZZ_VIRTIO_BLK_CORPUS)/
-	tests/fuzz/fuzz-virtio-blk$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
-	  -artifact_prefix=tests/fuzz/virtio-blk- -print_final_stats=1 $(FUZZ_VIRTIO_BLK_CORPUS)
+	$(FUZZ_RUN) virtio-blk 2048 -- $(srcdir)/tests/fuzz/corpus-virtio-blk
 else
 fuzz-run-virtio-blk:
 	@echo "fuzz-run-virtio-blk: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
@@ -219,7 +198,6 @@ tests_fuzz_replay_virtio_net_LDADD = vdev-backends/libvdev.a
 
 EXTRA_DIST += tests/fuzz/corpus-virtio-net
 
-FUZZ_VIRTIO_NET_CORPUS = tests/fuzz/corpus-virtio-net-run
 
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-virtio-net
@@ -229,10 +207,7 @@ tests_fuzz_fuzz_virtio_net_LDFLAGS = $(FUZZ_SAN)
 
 # As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
 fuzz-run-virtio-net: tests/fuzz/fuzz-virtio-net$(EXEEXT)
-	rm -rf $(FUZZ_VIRTIO_NET_CORPUS) && mkdir -p $(FUZZ_VIRTIO_NET_CORPUS)
-	cp $(srcdir)/tests/fuzz/corpus-virtio-net/* $(FUZZ_VIRTIO_NET_CORPUS)/
-	tests/fuzz/fuzz-virtio-net$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
-	  -artifact_prefix=tests/fuzz/virtio-net- -print_final_stats=1 $(FUZZ_VIRTIO_NET_CORPUS)
+	$(FUZZ_RUN) virtio-net 2048 -- $(srcdir)/tests/fuzz/corpus-virtio-net
 else
 fuzz-run-virtio-net:
 	@echo "fuzz-run-virtio-net: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2

@@ -32,9 +32,6 @@ tests_fuzz_replay_image_LDADD = $(QX_TOOLSTACK_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus-host tests/fuzz/corpus-asinfo tests/fuzz/corpus-image
 
-FUZZ_HOST_CORPUS = tests/fuzz/corpus-host-run
-FUZZ_ASINFO_CORPUS = tests/fuzz/corpus-asinfo-run
-FUZZ_IMAGE_CORPUS = tests/fuzz/corpus-image-run
 
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-host tests/fuzz/fuzz-asinfo tests/fuzz/fuzz-image
@@ -59,23 +56,13 @@ tests_fuzz_fuzz_image_LDADD = $(QX_TOOLSTACK_LIBS)
 
 # As fuzz-run: the committed seeds are never written, the exit code is libFuzzer's.
 fuzz-run-host: tests/fuzz/fuzz-host$(EXEEXT)
-	rm -rf $(FUZZ_HOST_CORPUS) && mkdir -p $(FUZZ_HOST_CORPUS)
-	cp $(srcdir)/tests/fuzz/corpus-host/* $(FUZZ_HOST_CORPUS)/
-	tests/fuzz/fuzz-host$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	  -dict=$(srcdir)/tests/fuzz/qvmconf.dict -artifact_prefix=tests/fuzz/host- \
-	  -print_final_stats=1 $(FUZZ_HOST_CORPUS)
+	$(FUZZ_RUN) host 4096 -dict=$(srcdir)/tests/fuzz/qvmconf.dict -- $(srcdir)/tests/fuzz/corpus-host
 
 fuzz-run-asinfo: tests/fuzz/fuzz-asinfo$(EXEEXT)
-	rm -rf $(FUZZ_ASINFO_CORPUS) && mkdir -p $(FUZZ_ASINFO_CORPUS)
-	cp $(srcdir)/tests/fuzz/corpus-asinfo/* $(FUZZ_ASINFO_CORPUS)/
-	tests/fuzz/fuzz-asinfo$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	  -artifact_prefix=tests/fuzz/asinfo- -print_final_stats=1 $(FUZZ_ASINFO_CORPUS)
+	$(FUZZ_RUN) asinfo 4096 -- $(srcdir)/tests/fuzz/corpus-asinfo
 
 fuzz-run-image: tests/fuzz/fuzz-image$(EXEEXT)
-	rm -rf $(FUZZ_IMAGE_CORPUS) && mkdir -p $(FUZZ_IMAGE_CORPUS)
-	cp $(srcdir)/tests/fuzz/corpus-image/* $(FUZZ_IMAGE_CORPUS)/
-	tests/fuzz/fuzz-image$(EXEEXT) -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
-	  -artifact_prefix=tests/fuzz/image- -print_final_stats=1 $(FUZZ_IMAGE_CORPUS)
+	$(FUZZ_RUN) image 8192 -- $(srcdir)/tests/fuzz/corpus-image
 else
 fuzz-run-host fuzz-run-asinfo fuzz-run-image:
 	@echo "$@: the fuzzer is not built; reconfigure with --enable-fuzz CC=clang" >&2
