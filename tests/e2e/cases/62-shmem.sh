@@ -5,13 +5,14 @@
 # domU take another domain's pages, the region's data pages are emulated by the backends from
 # the broker's memory (each access an ioreq). The guests are the stand-in driver of the ARM
 # case (tests/e2e/guest-standin/shmem-guest.c) on shmem-x86.c, Multiboot binaries the rig puts
-# in dom0, which watch the function's INTA through its PCI status and power off when done
-# (B, which holds the region, stays until destroyed):
+# in dom0, which take the function's INTA at Xen's IO-APIC input for its slot (local APIC, no
+# 8259), and power off when done (B, which holds the region, stays until destroyed):
 #   A creates qxring and greets; B attaches, reads the greeting, answers; they wake each
-#   other ROUNDS times, then as often through an interdomain event channel (the peer of the
-#   benchmark), and A copies through the region; A powers off; H (hostile, denied qxring) throws garbage, 1000 names,
-#   huge sizes and attach/detach races at its device; D attaches later and still finds both
-#   texts (the region outlived A), then detaches; C, denied qxring, gets GSS_NO_PERMISSION.
+#   other ROUNDS times, then as often through an interdomain event channel (the benchmark's
+#   peer), and A copies through the region; A powers off; H (hostile, denied qxring) throws
+#   garbage, 1000 names, huge sizes and attach/detach races at its device; D attaches later
+#   and still finds both texts (the region outlived A), then detaches; C, denied qxring, gets
+#   GSS_NO_PERMISSION.
 # Lifetime: the broker starts with the first guest and exits after the last; nothing is left.
 . /e2e/lib/dom0-lib.sh
 . /e2e/lib/shmem-checks.sh
@@ -60,6 +61,16 @@ create shm-b
 wait_line shm-a '^QXGUEST end' 300 || diag "A did not end"
 wait_line shm-b '^QXGUEST end' 60 || diag "B did not end"
 shmem_pair $ROUNDS "nested TCG"
+# Interrupt-driven: INTA through Xen's IO-APIC (input 47 for slot 31, hvm_pci_intx_gsi) to
+# the stand-in's handler on its local APIC, not polled.
+for g in A B; do
+    d=shm-$(echo $g | tr AB ab)
+    is "$g: the device's interrupt is taken at the IO-APIC" "$(val $d irq-mode)" ioapic
+    is "$g: at input 47, Xen's wiring of slot 31 INTA" "$(val $d irq-gsi)" 47
+done
+n=$(val shm-a irqs)
+if [ "${n:-0}" -ge $ROUNDS ]; then ok "A took $n device interrupts (at least one per round)"
+else not_ok "A took at least $ROUNDS device interrupts (got '$n')"; fi
 # The peer: the same guests' round trip through an interdomain event channel (Xen's default
 # XSM on x86 allows them between guests), set up through the region.
 is "A: $ROUNDS event-channel round trips with B" "$(val shm-a evtchn-rounds)" $ROUNDS

@@ -316,6 +316,7 @@ void shmem_main(uint64_t factory_page)
         sum = plat_ticks() - t0;
         say("rounds", n);
         say("rtt-us", n ? sum * 1000000 / plat_tick_hz() / n : 0);
+        say("irqs", plat_irqs());
         evtchn_bench(1, ctl); /* first: B waits for it */
         copy_bench(data);
     } else {

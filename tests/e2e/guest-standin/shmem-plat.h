@@ -26,6 +26,8 @@ void plat_irq_init(uint32_t vector);
  * status (which lowers the level-triggered line) before plat_eoi(). */
 int plat_wait_irq(unsigned secs);
 void plat_eoi(void);
+/* The device interrupts the guest took so far (x86: counted in its handler; ARM: 0). */
+uint32_t plat_irqs(void);
 
 /* The end: powers off, or (@hold) stays until destroyed. */
 __attribute__((noreturn)) void plat_end(int hold);

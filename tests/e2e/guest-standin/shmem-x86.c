@@ -4,10 +4,11 @@
  * (vendor 0x1C05, device 0x0001) that qvm-xl-backend serves beside QEMU: its factory page is
  * BAR0 and its region window BAR2, both placed by hvmloader, both reached with plain loads and
  * stores that Xen forwards to the backend. Output goes to COM1 (QEMU's 16550, the qvmconf's
- * hostdev file) and to Xen's debug port 0xe9. The device's interrupt is its INTA: the stand-in
- * has no IDT, so it watches the function's Interrupt Status bit (PCI status bit 3, the level
- * the backend gives INTA) instead of taking the interrupt; deadlines come from the TSC, whose
- * rate Xen's CPUID leaf reports. */
+ * hostdev file) and to Xen's debug port 0xe9. The device's interrupt is its INTA, taken at
+ * Xen's IO-APIC input for the function's slot by a small IDT of the stand-in's own (below);
+ * with -DPOLL_INTX, or where that cannot be set up, it watches the function's Interrupt Status
+ * bit (PCI status bit 3, the level the backend gives INTA) instead. Deadlines come from the
+ * TSC, whose rate Xen's CPUID leaf reports. */
 #include <stdint.h>
 
 #include "tests/e2e/guest-standin/shmem-plat.h"
@@ -186,11 +187,6 @@ static void tsc_rate(void)
     }
 }
 
-void plat_irq_init(uint32_t vector)
-{
-    (void)vector; /* the line hvmloader chose; the stand-in watches the function instead */
-}
-
 static void pause_us(unsigned us)
 {
     uint64_t until = plat_ticks() + tsc_hz / 1000000 * us;
@@ -199,25 +195,67 @@ static void pause_us(unsigned us)
         __asm__ volatile("pause");
 }
 
-int plat_wait_irq(unsigned secs)
-{
-    uint64_t end = plat_ticks() + secs * tsc_hz;
+/* ---- the interrupt: INTA through Xen's IO-APIC to the local APIC, as an SMP-era guest ----
+ *
+ * Xen wires PCI INTx of slot D, pin P (0 = INTA) to IO-APIC input ((D*4 + D/8 + P) & 31) + 16
+ * (hvm_pci_intx_gsi; hvmloader's DSDT _PRT says the same to an ACPI guest). The stand-in
+ * programs that input level-triggered to vector VEC_SHM on its own local APIC, the 8259s
+ * masked (LVT0 too): no PIC mode, no virtual wire, as QNX's and Linux's APIC kernels run. The
+ * local APIC's timer (VEC_TICK, periodic) only wakes HLT to look at the clock. */
+#define LAPIC_BASE   0xfee00000u
+#define IOAPIC_BASE  0xfec00000u
+#define MSR_APICBASE 0x1b
+#define APIC_ID      0x20
+#define APIC_TPR     0x80
+#define APIC_EOI     0xb0
+#define APIC_SVR     0xf0
+#define APIC_LVTT    0x320
+#define APIC_LVT0    0x350
+#define APIC_TMICT   0x380
+#define APIC_TDCR    0x3e0
+#define VEC_TICK     0x40
+#define VEC_SHM      0x50
+#define VEC_SPURIOUS 0xff
+#define RTE_LEVEL    (1u << 15)
+#define RTE_LOW      (1u << 13) /* PCI INTx is active low (ACPI _PRT); Xen's model ignores it */
+#define RTE_MASKED   (1u << 16)
 
-    while (!(cfg_read(PCI_COMMAND) & STATUS_INTX)) {
-        if (plat_ticks() > end)
-            return 0;
-        pause_us(POLL_GAP_US);
-    }
-    return 1;
-}
-
-void plat_eoi(void)
-{
-}
-
-/* Every vector: return at once (no EOI either: the PICs are masked anyway). */
-__asm__(".text\n.globl idle_isr\nidle_isr:\n\tiret\n");
+/* idle_isr: every other vector, return at once (no EOI: nothing else is unmasked). tick_isr:
+ * the timer, EOI. shm_isr: the function's input; masked at the IO-APIC until the guest has read
+ * the device's status (the line is level-triggered and stays high until then), counted, EOI.
+ * The handlers write the IO-APIC's select register: the main code touches it with interrupts
+ * off only. */
+__asm__(".text\n"
+        ".globl idle_isr\nidle_isr:\n\tiret\n"
+        ".globl tick_isr\ntick_isr:\n\tmovl $0, 0xfee000b0\n\tiret\n"
+        ".globl shm_isr\nshm_isr:\n\tpush %eax\n\tincl irqs_taken\n"
+        "\tmovl rte_select, %eax\n\tmovl %eax, 0xfec00000\n"
+        "\tmovl rte_masked, %eax\n\tmovl %eax, 0xfec00010\n"
+        "\tmovl $0, 0xfee000b0\n\tpop %eax\n\tiret\n");
 void idle_isr(void);
+void tick_isr(void);
+void shm_isr(void);
+volatile uint32_t irqs_taken;
+uint32_t rte_select, rte_masked; /* read by shm_isr */
+static uint32_t rte_live;         /* 0: no IO-APIC input, polling the PCI status */
+static uint32_t irqs_seen;
+
+static volatile uint32_t *lapic(unsigned reg)
+{
+    return (volatile uint32_t *)(LAPIC_BASE + reg);
+}
+
+static uint32_t ioapic_read(uint32_t reg)
+{
+    *(volatile uint32_t *)IOAPIC_BASE = reg;
+    return *(volatile uint32_t *)(IOAPIC_BASE + 0x10);
+}
+
+static void ioapic_write(uint32_t reg, uint32_t v)
+{
+    *(volatile uint32_t *)IOAPIC_BASE = reg;
+    *(volatile uint32_t *)(IOAPIC_BASE + 0x10) = v;
+}
 
 struct __attribute__((packed)) idtr {
     uint16_t limit;
@@ -226,21 +264,131 @@ struct __attribute__((packed)) idtr {
 
 static uint32_t idt[256][2];
 
-/* Waits for interrupts for ever, none enabled: an IDT whose every gate returns, both 8259s
- * masked (the BIOS left IRQ 0 on), then STI and HLT. */
-static __attribute__((noreturn)) void idle(void)
+static void gate(unsigned v, void (*isr)(void), uint16_t cs)
+{
+    idt[v][0] = (uint32_t)cs << 16 | ((uint32_t)isr & 0xffff);
+    idt[v][1] = ((uint32_t)isr & 0xffff0000u) | 0x8e00; /* 32-bit interrupt gate */
+}
+
+/* Every vector returns at once but the timer's and the device's; both 8259s masked. */
+static void idt_setup(void)
 {
     uint16_t cs;
     struct idtr r = {sizeof(idt) - 1, (uint32_t)idt};
 
-    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
-    for (unsigned i = 0; i < 256; i++) {
-        idt[i][0] = (uint32_t)cs << 16 | ((uint32_t)idle_isr & 0xffff);
-        idt[i][1] = ((uint32_t)idle_isr & 0xffff0000u) | 0x8e00; /* 32-bit interrupt gate */
-    }
+    __asm__ volatile("cli; mov %%cs, %0" : "=r"(cs));
+    for (unsigned i = 0; i < 256; i++)
+        gate(i, idle_isr, cs);
+    gate(VEC_TICK, tick_isr, cs);
+    gate(VEC_SHM, shm_isr, cs);
     __asm__ volatile("lidt %0" : : "m"(r));
     outb(0x21, 0xff);
     outb(0xa1, 0xff);
+}
+
+/* The local APIC on (at its reset base), LVT0 masked, its timer periodic; 0 if it is elsewhere. */
+static int lapic_setup(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_APICBASE));
+    if ((lo & 0xfffff000u) != LAPIC_BASE || hi)
+        return 0;
+    if (!(lo & (1u << 11))) /* globally disabled: enable it */
+        __asm__ volatile("wrmsr" : : "c"(MSR_APICBASE), "a"(lo | 1u << 11), "d"(hi));
+    *lapic(APIC_SVR) = 0x100 | VEC_SPURIOUS;
+    *lapic(APIC_TPR) = 0;
+    *lapic(APIC_LVT0) = 1u << 16;
+    *lapic(APIC_TDCR) = 0xb;                  /* divide by 1 */
+    *lapic(APIC_LVTT) = 1u << 17 | VEC_TICK;  /* periodic */
+    *lapic(APIC_TMICT) = 10000000;            /* 10 ms at Xen's 1 GHz APIC bus */
+    return 1;
+}
+
+/* The device's input at the IO-APIC, from the function's slot and interrupt pin. The factory's
+ * vector (the 8259 line hvmloader wrote into the function) is not used: an APIC guest routes
+ * by GSI. Falls back to watching the function's Interrupt Status bit (reported) when there is
+ * no such input or local APIC. */
+void plat_irq_init(uint32_t vector)
+{
+    uint32_t pin = cfg_read(0x3c) >> 8 & 0xff, gsi;
+
+    (void)vector;
+    idt_setup();
+    gsi = ((slot << 2) + (slot >> 3) + pin - 1) % 32 + 16;
+#ifndef POLL_INTX
+    if (pin >= 1 && pin <= 4 && gsi <= (ioapic_read(1) >> 16 & 0xff) && lapic_setup()) {
+        uint32_t live = RTE_LEVEL | RTE_LOW | VEC_SHM;
+
+        rte_select = 0x10 + 2 * gsi;
+        rte_masked = live | RTE_MASKED;
+        ioapic_write(rte_select + 1, (*lapic(APIC_ID) >> 24) << 24); /* physical: this CPU */
+        ioapic_write(rte_select, live);
+        rte_live = live;
+        __asm__ volatile("sti");
+        plat_puts("QXGUEST irq-gsi=");
+        plat_putdec(gsi);
+        plat_puts("\nQXGUEST irq-mode=ioapic\n");
+        return;
+    }
+#endif
+    plat_puts("QXGUEST irq-mode=pci-status\n");
+}
+
+int plat_wait_irq(unsigned secs)
+{
+    uint64_t end = plat_ticks() + secs * tsc_hz;
+
+    if (rte_live) {
+        for (;;) {
+            __asm__ volatile("cli");
+            if (irqs_taken != irqs_seen) {
+                irqs_seen = irqs_taken;
+                __asm__ volatile("sti");
+                return 1;
+            }
+            if (plat_ticks() > end) {
+                __asm__ volatile("sti");
+                return 0;
+            }
+            __asm__ volatile("sti; hlt"); /* STI's shadow: no interrupt slips in between */
+        }
+    }
+    while (!(cfg_read(PCI_COMMAND) & STATUS_INTX)) {
+        if (plat_ticks() > end)
+            return 0;
+        pause_us(POLL_GAP_US);
+    }
+    return 1;
+}
+
+/* The status was read: the line is low unless something new came. Unmasking an input whose
+ * line is still high delivers it again (Xen's vioapic_write_redirent), so nothing is lost. */
+void plat_eoi(void)
+{
+    if (!rte_live)
+        return;
+    __asm__ volatile("cli");
+    ioapic_write(rte_select, rte_live);
+    __asm__ volatile("sti");
+}
+
+uint32_t plat_irqs(void)
+{
+    return irqs_taken;
+}
+
+/* Waits for interrupts for ever, none enabled: the device's input masked, the timer stopped,
+ * both 8259s masked, then STI and HLT. */
+static __attribute__((noreturn)) void idle(void)
+{
+    __asm__ volatile("cli");
+    if (rte_live) {
+        ioapic_write(rte_select, rte_masked);
+        *lapic(APIC_TMICT) = 0;
+    } else {
+        idt_setup();
+    }
     for (;;)
         __asm__ volatile("sti; hlt");
 }
