@@ -125,11 +125,46 @@ void plat_end(int hold)
     bare_poweroff();
 }
 
-int plat_evtchn_peer(int creator, uint64_t at, unsigned rounds, void (*notify)(void),
-                     int (*wait)(void), uint64_t *ticks)
+/* ---- Xen for the event-channel peer (xen-evtchn.c) ---- */
+
+#define HC_MEMORY_OP 12
+#define DOMID_SELF   0x7ff0u
+/* evtchn_pending[] in the shared info page: after XEN_LEGACY_MAX_VCPUS (1 on Arm) vcpu_info of
+ * 48 bytes (arch_vcpu_info is empty on Arm). */
+#define SHINFO_PENDING 48
+
+static volatile uint8_t shinfo[4096] __attribute__((aligned(4096)));
+
+/* Arm's hypercall: HVC #0xEA1, the number in x16, arguments from x0, the result in x0; Xen
+ * may clobber the argument registers (a debug build does). */
+long plat_hypercall(unsigned op, uintptr_t a1, uintptr_t a2)
 {
-    (void)creator, (void)at, (void)rounds, (void)notify, (void)wait, (void)ticks;
-    return -1;
+    register uint64_t x0 __asm__("x0") = a1;
+    register uint64_t x1 __asm__("x1") = a2;
+    register uint64_t x16 __asm__("x16") = op;
+
+    __asm__ volatile("hvc #0xea1"
+                     : "+r"(x0), "+r"(x1), "+r"(x16)
+                     :
+                     : "x2", "x3", "x4", "memory");
+    return (long)x0;
+}
+
+/* The shared info page over a page of this image (XENMEM_add_to_physmap,
+ * XENMAPSPACE_shared_info). The MMU is off, so the guest reads it as Device memory while Xen
+ * writes it cacheable: fine under TCG, which models no caches; a guest on hardware maps it
+ * Normal cacheable first. */
+volatile uint8_t *plat_xen_setup(void)
+{
+    struct {
+        uint16_t domid, size;
+        uint32_t space;
+        uint64_t idx, gpfn; /* xen_ulong_t and xen_pfn_t are 64-bit on Arm */
+    } map = {DOMID_SELF, 0, 0, 0, (uintptr_t)shinfo >> 12};
+
+    if (plat_hypercall(HC_MEMORY_OP, 7 /* XENMEM_add_to_physmap */, (uintptr_t)&map))
+        return 0;
+    return shinfo + SHINFO_PENDING;
 }
 
 void standin_main(uint64_t dtb, uint64_t where);

@@ -155,7 +155,7 @@ static void copy_bench(uint64_t data)
     say("access-ns", (tw + tr) * 1000 / (COPY_BYTES / 2) * 1000000 / plat_tick_hz());
 }
 
-/* The event-channel peer (plat_evtchn_peer): its exchange at data offset EVT_AT, clear of the
+/* The event-channel peer (evtchn_peer, xen-evtchn.c): its exchange at data offset EVT_AT, clear of the
  * texts and the copy; region notifications keep the two guests in step. */
 #define EVT_AT 12288u
 static uint64_t peer_ctl;
@@ -176,10 +176,7 @@ static void evtchn_bench(int creator, uint64_t ctl)
     int n;
 
     peer_ctl = ctl;
-    n = plat_evtchn_peer(creator, ctl + SHMEM_PAGE + EVT_AT, ROUNDS, peer_notify, peer_wait,
-                         &ticks);
-    if (n < 0)
-        return;
+    n = evtchn_peer(creator, ctl + SHMEM_PAGE + EVT_AT, ROUNDS, peer_notify, peer_wait, &ticks);
     say(creator ? "evtchn-rounds" : "evtchn-answered", (uint64_t)n);
     if (creator)
         say("evtchn-rtt-us", n ? ticks * 1000000 / plat_tick_hz() / (uint64_t)n : 0);

@@ -32,14 +32,20 @@ uint32_t plat_irqs(void);
 /* The end: powers off, or (@hold) stays until destroyed. */
 __attribute__((noreturn)) void plat_end(int hold);
 
-/* The peer the benchmark compares notifications with: ROUNDS round trips through a Xen event
- * channel between the same two guests. They tell each other their domain ids and port in the
- * 16 bytes of region data at @at, synchronised by region notifications (@notify, @wait: 0 on a
- * timeout). The creator (A) times its rounds into *ticks; returns the rounds done, or -1 where
- * the platform has none (ARM: SILO, Xen's default XSM there, forbids event channels between
- * guests). */
-int plat_evtchn_peer(int creator, uint64_t at, unsigned rounds, void (*notify)(void),
-                     int (*wait)(void), uint64_t *ticks);
+/* Xen, for the benchmark's peer: plat_xen_setup() makes hypercalls possible and maps this
+ * guest's shared info page; it returns the page's evtchn_pending bits (0 when that failed).
+ * plat_hypercall: a hypercall with two arguments, Xen's result (0 or a negative errno). */
+volatile uint8_t *plat_xen_setup(void);
+long plat_hypercall(unsigned op, uintptr_t a1, uintptr_t a2);
+
+/* The peer the benchmark compares notifications with (xen-evtchn.c): ROUNDS round trips
+ * through a Xen event channel between the same two guests. They tell each other their domain
+ * ids and port in the 16 bytes of region data at @at, synchronised by region notifications
+ * (@notify, @wait: 0 on a timeout). The creator (A) times its rounds into *ticks; returns the
+ * rounds done (0 after a failed step, which it reports as evtchn-fail=STEP ERRNO: under SILO,
+ * the default XSM of Xen on Arm, B's port for A is refused with EPERM). */
+int evtchn_peer(int creator, uint64_t at, unsigned rounds, void (*notify)(void),
+                int (*wait)(void), uint64_t *ticks);
 
 /* shmem-guest.c's entry: the platform calls it with the factory page's address. */
 void shmem_main(uint64_t factory);

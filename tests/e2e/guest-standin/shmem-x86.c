@@ -403,25 +403,17 @@ void plat_end(int hold)
         __asm__ volatile("cli; hlt");
 }
 
-/* ---- the event-channel peer (plat_evtchn_peer), through Xen's hypercall page ---- */
+/* ---- Xen for the event-channel peer (xen-evtchn.c), through Xen's hypercall page ---- */
 
-#define HC_MEMORY_OP   12
-#define HC_SCHED_OP    29
-#define HC_EVTCHN_OP   32
-#define EVT_BIND_INTER 0
-#define EVT_CLOSE      3
-#define EVT_SEND       4
-#define EVT_STATUS     5
-#define EVT_ALLOC      6
-#define DOMID_SELF     0x7ff0u
-#define SHINFO_PENDING 2048 /* evtchn_pending[]: after 32 vcpu_info of 64 bytes, both ABIs */
-#define PEER_WAIT_SECS 30
+#define HC_MEMORY_OP 12
+#define DOMID_SELF   0x7ff0u
+#define SHINFO_PENDING 2048 /* evtchn_pending[]: after 32 vcpu_info of 64 bytes, both x86 ABIs */
 
 static uint8_t hpage[4096] __attribute__((aligned(4096)));
 static volatile uint8_t shinfo[4096] __attribute__((aligned(4096)));
 
 /* A hypercall with two arguments (32-bit ABI: EBX, ECX), through the page Xen filled. */
-static int32_t hcall(unsigned op, uint32_t a1, uint32_t a2)
+long plat_hypercall(unsigned op, uintptr_t a1, uintptr_t a2)
 {
     int32_t r;
     void *entry = hpage + op * 32;
@@ -433,15 +425,9 @@ static int32_t hcall(unsigned op, uint32_t a1, uint32_t a2)
     return r;
 }
 
-static int32_t evtchn(unsigned cmd, void *arg)
-{
-    return hcall(HC_EVTCHN_OP, cmd, (uint32_t)arg);
-}
-
 /* The hypercall page (CPUID base + 2: the MSR that fills it) and the shared info page, mapped
- * over a page of this image (XENMEM_add_to_physmap, XENMAPSPACE_shared_info): its pending
- * bits are read and cleared by this guest, no upcall is set up. */
-static int xen_setup(void)
+ * over a page of this image (XENMEM_add_to_physmap, XENMAPSPACE_shared_info). */
+volatile uint8_t *plat_xen_setup(void)
 {
     struct {
         uint16_t domid, size;
@@ -450,159 +436,12 @@ static int xen_setup(void)
     uint32_t r[4], addr = (uint32_t)hpage;
 
     if (!xen_base)
-        return -1;
+        return 0;
     cpuid(xen_base + 2, 0, r);
     __asm__ volatile("wrmsr" : : "c"(r[1]), "a"(addr), "d"(0));
-    return hcall(HC_MEMORY_OP, 7 /* XENMEM_add_to_physmap */, (uint32_t)&map) ? -1 : 0;
-}
-
-/* This domain's id: the remote end Xen records for an unbound port offered to ourselves. */
-static int32_t own_domid(void)
-{
-    struct {
-        uint16_t dom, remote;
-        uint32_t port;
-    } a = {DOMID_SELF, DOMID_SELF, 0};
-    struct {
-        uint16_t dom, pad;
-        uint32_t port, status, vcpu;
-        uint16_t u_dom, u_pad;
-        uint32_t u_port;
-    } st = {DOMID_SELF, 0, 0, 0, 0, 0, 0, 0};
-    uint32_t port;
-
-    if (evtchn(EVT_ALLOC, &a))
-        return -1;
-    st.port = port = a.port;
-    if (evtchn(EVT_STATUS, &st))
-        return -1;
-    evtchn(EVT_CLOSE, &port);
-    return st.u_dom;
-}
-
-static void evtchn_clear(uint32_t port)
-{
-    __atomic_fetch_and(&shinfo[SHINFO_PENDING + port / 8], (uint8_t) ~(1u << (port % 8)),
-                       __ATOMIC_SEQ_CST);
-}
-
-/* Waits until @port is pending, then clears it; 0 after PEER_WAIT_SECS. */
-static int evtchn_wait(uint32_t port)
-{
-    uint64_t end = plat_ticks() + PEER_WAIT_SECS * tsc_hz;
-
-    while (!(shinfo[SHINFO_PENDING + port / 8] & (1u << (port % 8)))) {
-        if (plat_ticks() > end)
-            return 0;
-        __asm__ volatile("pause");
-    }
-    evtchn_clear(port);
-    return 1;
-}
-
-/* A step of the peer's set-up that failed, with Xen's answer: the case shows it. */
-static int peer_fail(const char *step, int32_t rc)
-{
-    plat_puts("QXGUEST evtchn-fail=");
-    plat_puts(step);
-    plat_putc(' ');
-    plat_putdec((uint32_t)-rc);
-    plat_putc('\n');
-    return 0;
-}
-
-/* The exchange's words carry this in their upper half once written: a notification only says
- * "look again" (one may be left over from the round trips), the word says what is there. */
-#define PEER_MAGIC 0x51580000u
-
-/* Waits, notification by notification, until the word at @at is written; its low half. */
-static int32_t peer_word(uint64_t at, int (*wait)(void))
-{
-    uint32_t w;
-
-    while (((w = (uint32_t)plat_read(at, 4)) & 0xffff0000u) != PEER_MAGIC)
-        if (!wait())
-            return -1;
-    return (int32_t)(w & 0xffff);
-}
-
-/* The exchange at @at: A's domid, B's domid, B's port (each with PEER_MAGIC). */
-int plat_evtchn_peer(int creator, uint64_t at, unsigned rounds, void (*notify)(void),
-                     int (*wait)(void), uint64_t *ticks)
-{
-    int32_t me;
-    uint32_t port, n = 0;
-    uint64_t t0;
-
-    if (xen_setup())
-        return peer_fail("setup", 0);
-    if ((me = own_domid()) < 0)
-        return peer_fail("own-domid", 0);
-    if (creator) {
-        struct {
-            uint16_t remote, pad;
-            uint32_t remote_port, local_port;
-        } b = {0, 0, 0, 0};
-
-        int32_t rc;
-
-        int32_t remote, remote_port;
-
-        plat_write(at, 4, PEER_MAGIC | (uint32_t)me);
-        notify();
-        if ((remote = peer_word(at + 4, wait)) < 0 || (remote_port = peer_word(at + 8, wait)) < 0)
-            return peer_fail("wait-for-b", 0);
-        b.remote = (uint16_t)remote;
-        b.remote_port = (uint32_t)remote_port;
-        rc = evtchn(EVT_BIND_INTER, &b);
-        if (rc)
-            return peer_fail("bind", rc);
-        port = b.local_port;
-        plat_puts("QXGUEST evtchn-ports=");
-        plat_putdec((uint32_t)me);
-        plat_putc(':');
-        plat_putdec(port);
-        plat_putc(',');
-        plat_putdec(b.remote);
-        plat_putc(':');
-        plat_putdec(b.remote_port);
-        plat_putc('\n');
-        /* Xen marks a newly bound port pending (lost notifications of the unbound one). */
-        evtchn_clear(port);
-        t0 = plat_ticks();
-        for (; n < rounds; n++) {
-            evtchn(EVT_SEND, &port);
-            if (!evtchn_wait(port))
-                break;
-        }
-        *ticks = plat_ticks() - t0;
-    } else {
-        struct {
-            uint16_t dom, remote;
-            uint32_t port;
-        } a = {DOMID_SELF, 0, 0};
-
-        int32_t rc;
-
-        int32_t remote = peer_word(at, wait);
-
-        if (remote < 0)
-            return peer_fail("wait-for-a", 0);
-        a.remote = (uint16_t)remote;
-        rc = evtchn(EVT_ALLOC, &a);
-        if (rc)
-            return peer_fail("alloc", rc);
-        port = a.port;
-        plat_write(at + 8, 4, PEER_MAGIC | port); /* ports are small: 2-level ABI, < 4096 */
-        plat_write(at + 4, 4, PEER_MAGIC | (uint32_t)me);
-        notify();
-        for (; n < rounds; n++) {
-            if (!evtchn_wait(port))
-                break;
-            evtchn(EVT_SEND, &port);
-        }
-    }
-    return (int)n;
+    if (plat_hypercall(HC_MEMORY_OP, 7 /* XENMEM_add_to_physmap */, (uintptr_t)&map))
+        return 0;
+    return shinfo + SHINFO_PENDING;
 }
 
 /* The shmem function on bus 0, with memory decoding on; its BAR0 (0 if none or unusable). */
