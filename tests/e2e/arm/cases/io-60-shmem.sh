@@ -12,6 +12,7 @@
 # Lifetime: the broker (qvm-xl-shmemd) starts with the first guest; its holder domain (no
 # name in xl list) lives while a client does; once the last guest is destroyed the holder is
 # gone, Xen's free memory is back where it started, and the broker exits after its idle time.
+# Then A and B once more against a broker started by hand with --data=emulate (no holder).
 . /e2e/lib/dom0-lib.sh
 . /e2e/lib/shmem-checks.sh
 D=$QX_CASE_DIR
@@ -99,11 +100,35 @@ check "qvm-xl destroy shm-b" qvm-xl destroy shm-b
 for _ in $(seq 20); do [ "$(holders)" = 0 ] && break; sleep 1; done
 is "no holder once the last client is gone" "$(holders)" 0
 shmem_gone "$free0"
+
+# Isolation (docs/shmemd.md, "Security"): a broker the administrator runs with --data=emulate
+# keeps each region in its own memory and makes no holder, so no guest is any domain's target
+# and a hostile guest kernel can map no region page; each backend emulates its guest's data
+# pages. A and B again against it (qvm-xl create finds it on the socket).
+t=$(qx_now)
+shmemd=${QVMXL_SHMEMD:-$LX/qvm-xl-shmemd}
+check "the administrator's broker starts with --data=emulate" "$shmemd" --data=emulate \
+    --idle-exit 0 --log /var/log/xen/qvm-xl-shmemd-emulate.log
+for g in shm-a shm-b; do rm -f "$(qx_console "$g-vuart0")"; done
+create shm-a
+qx_wait_console shm-a-vuart0 '^QXGUEST idx=' 60 || diag "A did not report its region"
+create shm-b
+qx_wait_console shm-a-vuart0 '^QXGUEST end' 300 || diag "A did not end"
+qx_wait_console shm-b-vuart0 '^QXGUEST end' 60 || diag "B did not end"
+shmem_pair $ROUNDS "TCG, emulated data pages"
+is "emulated data pages: no holder domain while A and B share qxring" "$(holders)" 0
+gone shm-a 30 || not_ok "A powered off"
+check "qvm-xl destroy shm-b" qvm-xl destroy shm-b
+for p in $(pidof qvm-xl-shmemd qvm-xl-shmemd-asan); do kill "$p"; done 2>/dev/null
+grep -q 'emulated data pages' /var/log/xen/qvm-xl-shmemd-emulate.log &&
+    ok "the broker said it emulates" || not_ok "the broker said it emulates"
+shmem_gone "$free0"
+diag "time isolation-part $(qx_elapsed "$t") s"
 if [ $san = 1 ]; then
     is "no ASan/UBSan report from the broker or the backends" "$(ls /tmp/san)" ""
     for f in /tmp/san/*; do [ -f "$f" ] && sed "s|^|# ${f##*/}: |" "$f" | head -n 40; done
     check "no sanitizer report in the broker's and the backends' logs" sh -c \
-        "! grep -l -E 'AddressSanitizer|runtime error' /var/log/xen/qvm-xl-shmemd.log /var/log/xen/qvm-xl-backend-*.log"
+        "! grep -l -E 'AddressSanitizer|runtime error' /var/log/xen/qvm-xl-shmemd*.log /var/log/xen/qvm-xl-backend-*.log"
     unset QVMXL_BACKEND QVMXL_SHMEMD ASAN_OPTIONS UBSAN_OPTIONS
 fi
 qx_done
