@@ -46,22 +46,7 @@ create() {
 }
 show() { tr -d '\r' <"$(out "$1")" 2>/dev/null | grep -a '^QXGUEST' | sed "s/^/#   $1: /"; }
 
-# The ASan+UBSan broker and backends when scripts/test-all's asan stage made them and they run
-# here (built on Debian 12: Xen 4.17's libraries), as io-60 on ARM; reports go where the
-# unprivileged backends may write; no leak checking (it needs ptrace of itself, refused to a
-# process that changed its uid).
-LX=/usr/local/libexec
-san=0
-if "$LX/qvm-xl-shmemd-asan" --help >/dev/null 2>&1 && "$LX/qvm-xl-backend-asan" --help >/dev/null 2>&1; then
-    mkdir -p /tmp/san && chmod 1777 /tmp/san && rm -f /tmp/san/*
-    export QVMXL_BACKEND=$LX/qvm-xl-backend-asan QVMXL_SHMEMD=$LX/qvm-xl-shmemd-asan
-    export ASAN_OPTIONS=log_path=/tmp/san/asan:detect_leaks=0:abort_on_error=0
-    export UBSAN_OPTIONS=log_path=/tmp/san/ubsan:print_stacktrace=1:halt_on_error=1
-    san=1
-    ok "broker and backends: the ASan+UBSan builds"
-else
-    ok "broker and backends: the ASan+UBSan builds # SKIP none staged, or not for this Xen"
-fi
+shmem_san_start
 free0=$(xl info free_memory)
 for p in $(pidof qvm-xl-shmemd qvm-xl-shmemd-asan); do kill "$p"; done 2>/dev/null # a retried attempt's broker
 create shm-a
@@ -122,11 +107,5 @@ grep -h -i -E 'error|refus|fail' /var/log/xen/qvm-xl-backend-*.log 2>/dev/null |
 gone shm-c 30 && gone shm-d 30 || not_ok "C and D powered off"
 check "qvm-xl destroy shm-b" qvm-xl destroy shm-b
 shmem_gone "$free0"
-if [ $san = 1 ]; then
-    is "no ASan/UBSan report from the broker or the backends" "$(ls /tmp/san)" ""
-    for f in /tmp/san/*; do [ -f "$f" ] && sed "s|^|# ${f##*/}: |" "$f" | head -n 40; done
-    check "no sanitizer report in the broker's and the backends' logs" sh -c \
-        "! grep -l -E 'AddressSanitizer|runtime error' /var/log/xen/qvm-xl-shmemd.log /var/log/xen/qvm-xl-backend-*.log"
-    unset QVMXL_BACKEND QVMXL_SHMEMD ASAN_OPTIONS UBSAN_OPTIONS
-fi
+shmem_san_end
 qx_done

@@ -63,3 +63,34 @@ shmem_gone() {
     is "the broker exited when idle" "$(qx_procs qvm-xl-shmemd)" 0
     is "Xen's free memory is back ($1 MiB)" "$(xl info free_memory)" "$1"
 }
+
+# shmem_san_start: the ASan+UBSan broker and backends for the rest of the case, when the rig
+# installed them (as qvm-xl-shmemd-asan and qvm-xl-backend-asan) and they run in this dom0
+# (x86: built on Debian 12, for Xen 4.17's libraries); sets san=1 then. Reports go where the
+# unprivileged backends may write; no leak checking (it needs ptrace of itself, refused to a
+# process that changed its uid).
+shmem_san_start() {
+    _lx=/usr/local/libexec
+    san=0
+    if "$_lx/qvm-xl-shmemd-asan" --help >/dev/null 2>&1 &&
+        "$_lx/qvm-xl-backend-asan" --help >/dev/null 2>&1; then
+        mkdir -p /tmp/san && chmod 1777 /tmp/san && rm -f /tmp/san/*
+        export QVMXL_BACKEND=$_lx/qvm-xl-backend-asan QVMXL_SHMEMD=$_lx/qvm-xl-shmemd-asan
+        export ASAN_OPTIONS=log_path=/tmp/san/asan:detect_leaks=0:abort_on_error=0
+        export UBSAN_OPTIONS=log_path=/tmp/san/ubsan:print_stacktrace=1:halt_on_error=1
+        san=1
+        ok "broker and backends: the ASan+UBSan builds"
+    else
+        ok "broker and backends: the ASan+UBSan builds # SKIP none staged, or not for this Xen"
+    fi
+}
+
+# shmem_san_end: with san=1, no sanitizer report in /tmp/san or the broker's and backends' logs.
+shmem_san_end() {
+    [ "$san" = 1 ] || return 0
+    is "no ASan/UBSan report from the broker or the backends" "$(ls /tmp/san)" ""
+    for _f in /tmp/san/*; do [ -f "$_f" ] && sed "s|^|# ${_f##*/}: |" "$_f" | head -n 40; done
+    check "no sanitizer report in the broker's and the backends' logs" sh -c \
+        "! grep -l -E 'AddressSanitizer|runtime error' /var/log/xen/qvm-xl-shmemd*.log /var/log/xen/qvm-xl-backend-*.log"
+    unset QVMXL_BACKEND QVMXL_SHMEMD ASAN_OPTIONS UBSAN_OPTIONS
+}

@@ -31,19 +31,7 @@ create() {
 show() { tr -d '\r' <"$(qx_console "$1-vuart0")" 2>/dev/null | grep -a '^QXGUEST' | sed "s/^/#   $1: /"; }
 
 LX=/usr/local/libexec
-san=0
-if [ -x "$LX/qvm-xl-shmemd-asan" ] && [ -x "$LX/qvm-xl-backend-asan" ]; then
-    # As in io-50: reports go where the unprivileged backends may write; no leak checking
-    # (it needs ptrace of itself, refused to a process that changed its uid).
-    mkdir -p /tmp/san && chmod 1777 /tmp/san && rm -f /tmp/san/*
-    export QVMXL_BACKEND=$LX/qvm-xl-backend-asan QVMXL_SHMEMD=$LX/qvm-xl-shmemd-asan
-    export ASAN_OPTIONS=log_path=/tmp/san/asan:detect_leaks=0:abort_on_error=0
-    export UBSAN_OPTIONS=log_path=/tmp/san/ubsan:print_stacktrace=1:halt_on_error=1
-    san=1
-    ok "broker and backends: the ASan+UBSan builds"
-else
-    ok "broker and backends: the ASan+UBSan builds # SKIP run-suite staged none"
-fi
+shmem_san_start
 free0=$(xl info free_memory)
 for p in $(pidof qvm-xl-shmemd qvm-xl-shmemd-asan); do kill "$p"; done 2>/dev/null # a retried attempt's broker
 create shm-a
@@ -124,11 +112,5 @@ grep -q 'emulated data pages' /var/log/xen/qvm-xl-shmemd-emulate.log &&
     ok "the broker said it emulates" || not_ok "the broker said it emulates"
 shmem_gone "$free0"
 diag "time isolation-part $(qx_elapsed "$t") s"
-if [ $san = 1 ]; then
-    is "no ASan/UBSan report from the broker or the backends" "$(ls /tmp/san)" ""
-    for f in /tmp/san/*; do [ -f "$f" ] && sed "s|^|# ${f##*/}: |" "$f" | head -n 40; done
-    check "no sanitizer report in the broker's and the backends' logs" sh -c \
-        "! grep -l -E 'AddressSanitizer|runtime error' /var/log/xen/qvm-xl-shmemd*.log /var/log/xen/qvm-xl-backend-*.log"
-    unset QVMXL_BACKEND QVMXL_SHMEMD ASAN_OPTIONS UBSAN_OPTIONS
-fi
+shmem_san_end
 qx_done
