@@ -8,7 +8,8 @@
 # then powers off through ACPI (PM1a_CNT, \_S5). Before that it drives QEMU's virtio-pci
 # functions for the vdev virtio-* (a polled legacy virtio driver): it reads dom0's marker in
 # sector 0 of the disk file and writes sector 8, writes a line on the virtio-console (into its
-# hostdev file) and sends an ARP request on the NIC (onto bridge xenbr0 through QEMU's tap).
+# hostdev file), reads a line from dom0 on a second one (a pty) and answers it, and on the NIC (QEMU's tap on bridge xenbr0) asks dom0's address by ARP and
+# pings it 64 times with 1400 bytes, checking every reply.
 # xl vcpu-list must show the per-vCPU pinning.
 # Then a second, short HVM boot: the stand-in as a raw binary at 0x400000, which qvm-xl wraps
 # behind a Multiboot 1 header (hvm-raw.qvmconf). Nested TCG makes HVM boots dear.
@@ -65,11 +66,30 @@ printf QXVBLK-from-dom0 | dd of=$disk conv=notrunc 2>/dev/null
 rm -f $vcon
 modprobe tun 2>/dev/null; modprobe bridge 2>/dev/null
 brctl addbr xenbr0 2>/dev/null; ip link set xenbr0 up 2>/dev/null
+# dom0's address on the bridge: the guest (10.0.60.2) asks for it by ARP, then pings it.
+ip addr add 10.0.60.1/24 dev xenbr0 2>/dev/null
 br_rx() { cat /sys/class/net/xenbr0/statistics/rx_packets 2>/dev/null || echo 0; }
 br_rx0=$(br_rx)
 t=$(qx_now)
 check "qvm-xl create hvm-board (HVM, QEMU device model)" qvm-xl create "$D/hvm-board.qvmconf"
 diag "time qvm-xl-create-hvm $(qx_elapsed "$t") s"
+# The second virtio-console is a pty (no hostdev): QEMU names it in its log. A line for the
+# guest goes in at once (QEMU leaves it in the pty until the guest gives a buffer); what the
+# guest writes back is collected from the pty until QEMU closes it.
+ptyout=/tmp/hvm-board-vcon2.out
+: >$ptyout
+pty=""
+for _ in $(seq 50); do
+    pty=$(sed -n 's|.*char device redirected to \(/dev/pts/[0-9]*\).*|\1|p' \
+        /var/log/xen/qemu-dm-hvm-board.log 2>/dev/null | tail -n1)
+    [ -n "$pty" ] && break
+    sleep 0.1
+done
+if [ -n "$pty" ] && stty -F "$pty" raw -echo 2>/dev/null; then
+    ok "virtio-console without hostdev: QEMU's pty $pty"
+    cat "$pty" >$ptyout 2>/dev/null &
+    printf 'QXVCON-IN-from-dom0\n' >"$pty"
+else not_ok "virtio-console without hostdev: QEMU's pty (got '$pty')"; fi
 # QEMU's tap goes with the guest: sample its counters ("RX TX") while it exists.
 tap=vif$(xl domid hvm-board 2>/dev/null).0-emu
 diag "xenbr0 ports: $(ls /sys/class/net/xenbr0/brif 2>/dev/null | tr '\n' ' ')"
@@ -121,8 +141,15 @@ is "virtio-blk: the guest read sector 0 (status 0)" "$(field vblk status)" 0
 is "virtio-blk: sector 0 has dom0's marker" "$(field vblk head)" QXVBLK-from-dom0
 is "virtio-blk: the guest wrote sector 8 (status 0)" "$(field vblk write)" 0
 is "virtio-console: the guest's line was taken (used ring)" "$(field vcon tx)" 0
+is "virtio-console (pty): the guest read dom0's line" "$(field vcon2 got)" QXVCON-IN-from-dom0
+is "virtio-console (pty): its answer was taken (used ring)" "$(field vcon2 tx)" 0
 is "virtio-net: the MAC is the configured one" "$(field vnet mac)" 00:16:3e:60:00:01
-is "virtio-net: the guest's frame was taken (used ring)" "$(field vnet tx)" 0
+case $(field vnet arp) in
+[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f])
+    ok "virtio-net: dom0 answered the guest's ARP request ($(field vnet arp))" ;;
+*) not_ok "virtio-net: dom0 answered the guest's ARP request (got '$(line vnet)')" ;;
+esac
+is "virtio-net: 64 pings to dom0 came back intact (89600 bytes each way)" "$(field vnet pings)" 64
 tail -n 4 /var/log/xen/qemu-dm-hvm-board.log 2>/dev/null | sed 's/^/#   qemu: /'
 # ACPI S5 (on_poweroff=destroy): the domain and its QEMU go away.
 n=0
@@ -138,6 +165,8 @@ is "virtio-blk: sector 8 of the disk file has the guest's marker" \
     "$(dd if=$disk bs=512 skip=8 count=1 2>/dev/null | tr -d '\000')" QXVBLK-written-by-x86-guest
 is "virtio-console: the guest's line is in its hostdev file" \
     "$(tr -d '\r' <$vcon 2>/dev/null | grep -c '^QXVCON hello-from-x86-guest$')" 1
+is "virtio-console (pty): dom0 read the guest's answer" \
+    "$(tr -d '\r' <$ptyout 2>/dev/null | grep -c '^QXVCON echo=QXVCON-IN-from-dom0$')" 1
 # The guest's frame: written into the tap by QEMU (the tap's RX), a broadcast, so the bridge
 # passes it up (xenbr0's RX), which only the guest's tap feeds. The tap's own counters are
 # shown only: the guest powers off right after sending, and the tap goes with QEMU before a

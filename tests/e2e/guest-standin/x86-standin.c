@@ -5,7 +5,7 @@
  * the HPET table, COM1's IRQ in the DSDT), the RTC — then powers off through the FADT's PM1a
  * control register with \_S5's sleep type. Before that it drives the virtio devices QEMU gives
  * a qvmconf's vdev virtio-* (legacy virtio-pci, polled): reads and writes the disk, writes a
- * line on the console, sends one frame on the NIC. Every byte on QEMU's 16550 is an ioreq round
+ * line on the console, exchanges ARP and pings with dom0 on the NIC. Every byte on QEMU's 16550 is an ioreq round
  * trip to dom0 (slow under nested TCG), so the report is short. */
 #include <stdint.h>
 
@@ -279,7 +279,7 @@ struct vbuf {
     uint16_t dev_writes;
 };
 
-static uint8_t vq_mem[3][VQ_BYTES] __attribute__((aligned(4096)));
+static uint8_t vq_mem[6][VQ_BYTES] __attribute__((aligned(4096)));
 
 static uint32_t pci_cfg_read(uint32_t slot, uint32_t off)
 {
@@ -292,15 +292,15 @@ static void pci_cfg_write(uint32_t slot, uint32_t off, uint32_t v)
     outl(0xcfc, v);
 }
 
-/* The I/O base of the first virtio function @dev on bus 0, reset and acknowledged, with I/O
- * decoding and bus mastering on (hvmloader assigns the BARs); VQ_NODEV if none. */
-static int virtio_start(uint16_t dev)
+/* The I/O base of the @nth (from 0) virtio function @dev on bus 0, reset and acknowledged,
+ * with I/O decoding and bus mastering on (hvmloader assigns the BARs); VQ_NODEV if none. */
+static int virtio_start_nth(uint16_t dev, unsigned nth)
 {
     for (uint32_t d = 0; d < 32; d++) {
         uint32_t bar = pci_cfg_read(d, 0x10);
         uint16_t io = (uint16_t)(bar & ~3u);
 
-        if (pci_cfg_read(d, 0) != (VIRTIO_VENDOR | (uint32_t)dev << 16) || !(bar & 1))
+        if (pci_cfg_read(d, 0) != (VIRTIO_VENDOR | (uint32_t)dev << 16) || !(bar & 1) || nth--)
             continue;
         pci_cfg_write(d, 0x04, (pci_cfg_read(d, 0x04) & 0xffff) | 5); /* status bits: 0 */
         outb(io + VIO_STATUS, 0);
@@ -309,6 +309,11 @@ static int virtio_start(uint16_t dev)
         return io;
     }
     return VQ_NODEV;
+}
+
+static int virtio_start(uint16_t dev)
+{
+    return virtio_start_nth(dev, 0);
 }
 
 /* Queue @sel of the device at @io in @mem: the legacy layout, the used ring 4 KiB-aligned. */
@@ -335,8 +340,8 @@ static int vq_setup(struct vq *q, int io, uint16_t sel, uint8_t *mem)
     return 0;
 }
 
-/* Chains @b[0..n) in descriptors 0.., makes it available, notifies, polls the used ring. */
-static int vq_submit_and_wait(struct vq *q, const struct vbuf *b, int n)
+/* Chains @b[0..n) in descriptors 0.., makes it available and notifies. */
+static void vq_post(struct vq *q, const struct vbuf *b, int n)
 {
     uint16_t idx = q->avail[1];
 
@@ -349,12 +354,26 @@ static int vq_submit_and_wait(struct vq *q, const struct vbuf *b, int n)
     q->avail[1] = idx + 1;
     __asm__ volatile("" : : : "memory");
     outw(q->io + VIO_QUEUE_NOTIFY, q->sel);
-    for (uint32_t i = 0; i < VQ_POLLS; i++)
+}
+
+/* Polls the used ring for the next used chain, @polls reads at most; its length in *@len. */
+static int vq_wait(struct vq *q, uint32_t polls, uint32_t *len)
+{
+    for (uint32_t i = 0; i < polls; i++)
         if (q->used[1] != q->used_seen) {
+            if (len) /* used ring entry: u32 id, u32 len, after flags and idx */
+                *len = *(volatile uint32_t *)((volatile uint8_t *)q->used + 8 +
+                                              8 * (q->used_seen % q->num));
             q->used_seen++;
             return 0;
         }
     return VQ_TIMEOUT;
+}
+
+static int vq_submit_and_wait(struct vq *q, const struct vbuf *b, int n)
+{
+    vq_post(q, b, n);
+    return vq_wait(q, VQ_POLLS, 0);
 }
 
 /* A value, or what went wrong. */
@@ -434,36 +453,235 @@ static void report_vcon(void)
     putc_('\n');
 }
 
-/* "QXGUEST vnet mac=MAC tx=0": one broadcast ARP request (who has 10.0.60.2, from
- * 10.0.60.1) on the transmitq (queue 1), behind the legacy 10-byte virtio_net_hdr (all zero:
- * no offloads; without MRG_RXBUF it has no num_buffers). MAC: the device's config. */
+/* ---- virtio-net, both ways: ARP and ping with dom0 on the bridge ----
+ * The guest is GUEST_IP, dom0's bridge DOM0_IP (the case gives xenbr0 that address). Frames go
+ * behind the legacy 10-byte virtio_net_hdr (all zero: no offloads; without MRG_RXBUF it has no
+ * num_buffers) on the transmitq (queue 1); one receive buffer at a time on the receiveq
+ * (queue 0). MAC: the device's config. */
+#define GUEST_IP   0x0a003c02u /* 10.0.60.2 */
+#define DOM0_IP    0x0a003c01u /* 10.0.60.1 */
+#define NET_HDR    10
+#define PINGS      64
+#define PING_BYTES 1400
+#define RX_POLLS   400000000u
+#define RX_FRAMES  64 /* frames looked at while waiting for one answer (others: IPv6, ...) */
+
+static uint8_t mac[6], dom0_mac[6];
+static uint8_t rx_buf[NET_HDR + 1514], tx_buf[NET_HDR + 1514];
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)(v >> 16)), put16(p + 2, (uint16_t)v);
+}
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)get16(p) << 16 | get16(p + 2);
+}
+
+/* The Internet checksum of @n bytes (RFC 1071). */
+static uint16_t inet_sum(const uint8_t *p, uint32_t n)
+{
+    uint32_t sum = 0;
+
+    for (uint32_t i = 0; i + 1 < n; i += 2)
+        sum += get16(p + i);
+    if (n & 1)
+        sum += (uint32_t)p[n - 1] << 8;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+/* The Ethernet header at @f: to @dst from us, @type. */
+static uint8_t *eth(uint8_t *f, const uint8_t *dst, uint16_t type)
+{
+    for (int i = 0; i < 6; i++)
+        f[i] = dst[i], f[6 + i] = mac[i];
+    put16(f + 12, type);
+    return f + 14;
+}
+
+static int net_send(struct vq *tq, uint32_t frame_len)
+{
+    static uint8_t hdr[NET_HDR];
+    struct vbuf b[2] = {{hdr, NET_HDR, 0}, {tx_buf + NET_HDR, frame_len, 0}};
+
+    return vq_submit_and_wait(tq, b, 2);
+}
+
+/* The next received frame (past the virtio_net_hdr) and its length; NULL on a timeout. The
+ * buffer is given back to the device first: the frame stays valid until the next call. */
+static const uint8_t *net_recv(struct vq *rq, uint32_t *len)
+{
+    static int posted;
+    static uint8_t frame[1514];
+    struct vbuf b = {rx_buf, sizeof rx_buf, 1};
+    uint32_t n;
+
+    if (!posted) {
+        vq_post(rq, &b, 1);
+        posted = 1;
+    }
+    if (vq_wait(rq, RX_POLLS, &n) < 0 || n < NET_HDR + 14)
+        return 0;
+    n -= NET_HDR;
+    for (uint32_t i = 0; i < n && i < sizeof frame; i++)
+        frame[i] = rx_buf[NET_HDR + i];
+    vq_post(rq, &b, 1);
+    *len = n;
+    return frame;
+}
+
+/* ARP: who has DOM0_IP, tell GUEST_IP; dom0's answer gives dom0_mac. 0, or an error. */
+static int net_arp(struct vq *rq, struct vq *tq)
+{
+    static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    uint8_t *a = eth(tx_buf + NET_HDR, bcast, 0x0806);
+    int r;
+
+    put16(a, 1), put16(a + 2, 0x0800), a[4] = 6, a[5] = 4, put16(a + 6, 1); /* request */
+    for (int i = 0; i < 6; i++)
+        a[8 + i] = mac[i], a[18 + i] = 0;
+    put32(a + 14, GUEST_IP), put32(a + 24, DOM0_IP);
+    if ((r = net_send(tq, 60)) < 0)
+        return r;
+    for (int k = 0; k < RX_FRAMES; k++) {
+        uint32_t n;
+        const uint8_t *f = net_recv(rq, &n);
+
+        if (!f)
+            return VQ_TIMEOUT;
+        if (n >= 42 && get16(f + 12) == 0x0806 && get16(f + 20) == 2 &&
+            get32(f + 28) == DOM0_IP) {
+            for (int i = 0; i < 6; i++)
+                dom0_mac[i] = f[22 + i];
+            return 0;
+        }
+    }
+    return VQ_TIMEOUT;
+}
+
+/* One ICMP echo to dom0 with PING_BYTES of payload that depend on @seq; 1 when the reply came
+ * back with the same payload, 0 if not, or an error. */
+static int net_ping(struct vq *rq, struct vq *tq, uint16_t seq)
+{
+    uint8_t *ip = eth(tx_buf + NET_HDR, dom0_mac, 0x0800), *icmp = ip + 20;
+    int r;
+
+    for (int i = 0; i < 20; i++)
+        ip[i] = 0;
+    ip[0] = 0x45, put16(ip + 2, 20 + 8 + PING_BYTES), put16(ip + 4, seq), put16(ip + 6, 0x4000);
+    ip[8] = 64, ip[9] = 1, put32(ip + 12, GUEST_IP), put32(ip + 16, DOM0_IP);
+    put16(ip + 10, inet_sum(ip, 20));
+    icmp[0] = 8, icmp[1] = 0, put16(icmp + 2, 0), put16(icmp + 4, 0x5158), put16(icmp + 6, seq);
+    for (int i = 0; i < PING_BYTES; i++)
+        icmp[8 + i] = (uint8_t)(seq * 7 + i);
+    put16(icmp + 2, inet_sum(icmp, 8 + PING_BYTES));
+    if ((r = net_send(tq, 14 + 20 + 8 + PING_BYTES)) < 0)
+        return r;
+    for (int k = 0; k < RX_FRAMES; k++) {
+        uint32_t n;
+        const uint8_t *f = net_recv(rq, &n), *e;
+
+        if (!f)
+            return VQ_TIMEOUT;
+        e = f + 34;
+        if (n < 42 + PING_BYTES || get16(f + 12) != 0x0800 || f[23] != 1 ||
+            get32(f + 26) != DOM0_IP || e[0] != 0 || get16(e + 6) != seq)
+            continue;
+        for (int i = 0; i < PING_BYTES; i++)
+            if (e[8 + i] != (uint8_t)(seq * 7 + i))
+                return 0;
+        return inet_sum(e, 8 + PING_BYTES) == 0;
+    }
+    return VQ_TIMEOUT;
+}
+
+/* "QXGUEST vnet mac=MAC tx=0 arp=DOM0-MAC pings=N bytes=B": the MAC from the device's config,
+ * one ARP exchange with dom0, then PINGS echoes of PING_BYTES each (B: bytes that came back
+ * intact). */
 static void report_vnet(void)
 {
-    static uint8_t frame[10 + 60] = {
-        [10] = 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,             /* destination: broadcast */
-        [22] = 0x08, 0x06, 0,    1,    0x08, 0,    6, 4, 0, 1, /* ARP, Ethernet/IPv4, request */
-        [38] = 10,   0,    60,   1,                            /* sender IP */
-        [48] = 10,   0,    60,   2,                            /* target IP */
-    };
-    struct vbuf b = {frame, sizeof frame, 0};
-    struct vq q;
-    int io = virtio_start(VIRTIO_NET), r = vq_setup(&q, io, 1, vq_mem[2]);
+    struct vq rq, tq;
+    int io = virtio_start(VIRTIO_NET), r = vq_setup(&rq, io, 0, vq_mem[3]), ok = 0;
 
+    if (r == 0)
+        r = vq_setup(&tq, io, 1, vq_mem[2]);
     puts_("QXGUEST vnet");
     if (r == 0) {
         puts_(" mac=");
         for (int i = 0; i < 6; i++) {
-            frame[16 + i] = frame[32 + i] =
-                inb((uint16_t)(io + VIO_CONFIG + i)); /* source, sender */
-            putx2(frame[16 + i]);
+            mac[i] = inb((uint16_t)(io + VIO_CONFIG + i));
+            putx2(mac[i]);
             if (i < 5)
                 putc_(':');
         }
         outb((uint16_t)io + VIO_STATUS, 1 | 2 | 4);
-        r = vq_submit_and_wait(&q, &b, 1);
+        r = net_arp(&rq, &tq);
     }
+    puts_(" arp=");
+    if (r < 0) {
+        put_result(r);
+    } else {
+        for (int i = 0; i < 6; i++) {
+            putx2(dom0_mac[i]);
+            if (i < 5)
+                putc_(':');
+        }
+        for (uint16_t seq = 1; seq <= PINGS; seq++)
+            if (net_ping(&rq, &tq, seq) == 1)
+                ok++;
+        puts_(" pings=");
+        putu((uint32_t)ok);
+        puts_(" bytes=");
+        putu((uint32_t)ok * PING_BYTES);
+    }
+    putc_('\n');
+}
+
+/* "QXGUEST vcon2 got=TEXT tx=0": the second virtio-console, if any (a pty in dom0): one line
+ * from dom0 on port 0's receiveq (queue 0; dom0 may write it before the guest looks: QEMU
+ * leaves it in the pty until there is a buffer), then "QXVCON echo=TEXT" back on the
+ * transmitq (queue 1). TEXT: the line's printable bytes. */
+static void report_vcon_in(void)
+{
+    static uint8_t in[80];
+    static char out[8 + 11 + sizeof in] = "QXVCON echo=";
+    struct vq rq, tq;
+    struct vbuf b = {in, sizeof in - 1, 1};
+    uint32_t n = 0, k = 12;
+    int io = virtio_start_nth(VIRTIO_CONSOLE, 1), r = vq_setup(&rq, io, 0, vq_mem[4]);
+
+    if (io == VQ_NODEV)
+        return;
+    if (r == 0)
+        r = vq_setup(&tq, io, 1, vq_mem[5]);
+    if (r == 0) {
+        outb((uint16_t)io + VIO_STATUS, 1 | 2 | 4);
+        vq_post(&rq, &b, 1);
+        r = vq_wait(&rq, RX_POLLS, &n);
+    }
+    puts_("QXGUEST vcon2 got=");
+    if (r < 0) {
+        put_result(r);
+        putc_('\n');
+        return;
+    }
+    for (uint32_t i = 0; i < n && i < sizeof in - 1; i++)
+        if (in[i] > ' ' && in[i] < 0x7f)
+            putc_(out[k++] = (char)in[i]);
+    out[k++] = '\n';
+    b = (struct vbuf){out, k, 0};
     puts_(" tx=");
-    put_result(r);
+    put_result(vq_submit_and_wait(&tq, &b, 1));
     putc_('\n');
 }
 
@@ -503,6 +721,7 @@ void standin_main(uint32_t magic, const struct mbi *mb, uint32_t load)
     report_vblk();
     report_vcon();
     report_vnet();
+    report_vcon_in();
     puts_("QXGUEST end\n");
     for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x40); i++) /* TEMT: all sent */
         ;
