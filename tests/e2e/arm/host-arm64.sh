@@ -26,8 +26,8 @@ qx_trixie=$qx_e2e_dir/../../scripts/chroot-trixie
 qx_cases_dir=${QX_E2E_ARM_CASES:-$qx_e2e_dir/arm/cases}
 qx_guest_files=(-f "$qx_e2e_dir/arm/guest-tools/qx-mmio")
 # The kernel and hypervisor packages, and the arm64 runtime dom0 needs (the Xen tools'
-# libraries as readelf finds them, busybox, bash for the hotplug scripts).
-qx_arm_pkgs="xen-hypervisor-$qx_xen-arm64 xen-utils-$qx_xen xenstore-utils busybox-static bash
+# libraries as readelf finds them, busybox, bash and util-linux's flock for the hotplug scripts).
+qx_arm_pkgs="xen-hypervisor-$qx_xen-arm64 xen-utils-$qx_xen xenstore-utils busybox-static bash util-linux
 libxenmisc$qx_xen libxenstore4 libxentoolcore1 libxengnttab1 libxenevtchn1 libxencall1
 libxenforeignmemory1 libxendevicemodel1 libxentoollog1 libxenhypfs1 libyajl2 libc6 libgcc-s1
 libuuid1 libfdt1 zlib1g libtinfo6 libzstd1 liblzma5 libbz2-1.0 liblzo2-2 libnl-3-200

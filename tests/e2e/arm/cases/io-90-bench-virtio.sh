@@ -21,9 +21,8 @@ args=$(sed -n 's/.*qxguest.run=qx-bench,\([0-9,]*\).*/\1/p' "$D/bench-virtio.qvm
 seq_mib=${args%%,*} rand_n=$(echo "$args" | cut -d, -f2) net_mib=${args##*,}
 
 for m in tun bridge loop; do modprobe $m || diag "module $m missing"; done
-# Both guests get the disk as a loop device over a file in dom0's /tmp: blkback needs a block
-# device (the hotplug script's own loop set-up for a file fails in this dom0), and so the
-# backend reads and writes the same thing.
+# Both guests get the disk as the same loop device over a file in dom0's /tmp (blkback needs a
+# block device), so that both read and write the same thing.
 dd if=/dev/zero of=$img bs=1M count=$((seq_mib + 16)) 2>/dev/null
 # Without the loop module (tests/e2e/rig copies it into dom0) both take the file itself.
 loopdev=$(losetup -f 2>/dev/null) && losetup "$loopdev" $img 2>/dev/null ||
