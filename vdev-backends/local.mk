@@ -101,7 +101,6 @@ tests_fuzz_replay_pci_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_NAME='"replay-pci"' \
 tests_fuzz_replay_pci_LDADD = vdev-backends/libvdev.a
 EXTRA_DIST += tests/fuzz/corpus-pci
 
-
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-pci
 tests_fuzz_fuzz_pci_SOURCES = tests/fuzz/fuzz-pci.c $(vdev_backends_libvdev_a_SOURCES)

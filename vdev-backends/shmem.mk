@@ -23,7 +23,6 @@ tests_fuzz_replay_shmem_LDADD = vdev-backends/libvdev.a
 
 EXTRA_DIST += tests/fuzz/corpus-shmem docs/shmem-device.md
 
-
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-shmem
 tests_fuzz_fuzz_shmem_SOURCES = tests/fuzz/fuzz-shmem.c $(vdev_backends_libvdev_a_SOURCES)

@@ -63,7 +63,6 @@ tests_fuzz_replay_xlcfg_LDADD = $(XLATE_LIBS) $(XLUTIL_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus-xlcfg
 
-
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-xlcfg
 tests_fuzz_fuzz_xlcfg_SOURCES = tests/fuzz/fuzz-xlcfg.c tests/xlate/reverse-print.h $(conf_libqvmconf_a_SOURCES) \
@@ -97,7 +96,6 @@ tests_fuzz_replay_libvirt_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS)
 tests_fuzz_replay_libvirt_LDADD = $(LVXML_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus-libvirt tests/fuzz/libvirt.dict
-
 
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-libvirt
@@ -133,7 +131,6 @@ tests_fuzz_replay_virtio_LDADD = vdev-backends/libvdev.a
 
 EXTRA_DIST += tests/fuzz/corpus-virtio
 
-
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-virtio
 tests_fuzz_fuzz_virtio_SOURCES = tests/fuzz/fuzz-virtio.c $(vdev_backends_libvdev_a_SOURCES)
@@ -164,7 +161,6 @@ tests_fuzz_replay_virtio_blk_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_NAME='"replay-vi
 tests_fuzz_replay_virtio_blk_LDADD = vdev-backends/libvdev.a
 
 EXTRA_DIST += tests/fuzz/corpus-virtio-blk
-
 
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-virtio-blk
@@ -197,7 +193,6 @@ tests_fuzz_replay_virtio_net_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_NAME='"replay-vi
 tests_fuzz_replay_virtio_net_LDADD = vdev-backends/libvdev.a
 
 EXTRA_DIST += tests/fuzz/corpus-virtio-net
-
 
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-virtio-net

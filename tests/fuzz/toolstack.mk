@@ -32,7 +32,6 @@ tests_fuzz_replay_image_LDADD = $(QX_TOOLSTACK_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus-host tests/fuzz/corpus-asinfo tests/fuzz/corpus-image
 
-
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-host tests/fuzz/fuzz-asinfo tests/fuzz/fuzz-image
 # The toolstack file and the conf library are compiled again with the

@@ -8,8 +8,9 @@
 # then powers off through ACPI (PM1a_CNT, \_S5). Before that it drives QEMU's virtio-pci
 # functions for the vdev virtio-* (a polled legacy virtio driver): it reads dom0's marker in
 # sector 0 of the disk file and writes sector 8, writes a line on the virtio-console (into its
-# hostdev file), reads a line from dom0 on a second one (a pty) and answers it, and on the NIC (QEMU's tap on bridge xenbr0) asks dom0's address by ARP and
-# pings it 64 times with 1400 bytes, checking every reply.
+# hostdev file), reads a line from dom0 on a second one (a pty) and answers it, and on the NIC
+# (QEMU's tap on bridge xenbr0) asks dom0's address by ARP and pings it 64 times with 1400
+# bytes, checking every reply.
 # xl vcpu-list must show the per-vCPU pinning.
 # Then a second, short HVM boot: the stand-in as a raw binary at 0x400000, which qvm-xl wraps
 # behind a Multiboot 1 header (hvm-raw.qvmconf). Nested TCG makes HVM boots dear.
@@ -167,10 +168,10 @@ is "virtio-console: the guest's line is in its hostdev file" \
     "$(tr -d '\r' <$vcon 2>/dev/null | grep -c '^QXVCON hello-from-x86-guest$')" 1
 is "virtio-console (pty): dom0 read the guest's answer" \
     "$(tr -d '\r' <$ptyout 2>/dev/null | grep -c '^QXVCON echo=QXVCON-IN-from-dom0$')" 1
-# The guest's frame: written into the tap by QEMU (the tap's RX), a broadcast, so the bridge
-# passes it up (xenbr0's RX), which only the guest's tap feeds. The tap's own counters are
-# shown only: the guest powers off right after sending, and the tap goes with QEMU before a
-# 0.1 s sample may see them (missed once on 4.20).
+# The guest's frames: written into the tap by QEMU (the tap's RX), its ARP request a
+# broadcast, so the bridge passes them up (xenbr0's RX), which only the guest's tap feeds. The
+# tap's own counters are shown only: the guest powers off soon after, and the tap goes with
+# QEMU before a 0.1 s sample may see them (missed once on 4.20).
 diag "tap $tap RX TX packets: $(cat $tapstats 2>/dev/null); xenbr0 RX packets: $br_rx0 -> $(br_rx)"
 if [ "$(br_rx)" -gt "$br_rx0" ]; then
     ok "virtio-net: the frame crossed bridge xenbr0"

@@ -48,7 +48,7 @@ show() { tr -d '\r' <"$(out "$1")" 2>/dev/null | grep -a '^QXGUEST' | sed "s/^/#
 
 shmem_san_start
 free0=$(xl info free_memory)
-for p in $(pidof qvm-xl-shmemd qvm-xl-shmemd-asan); do kill "$p"; done 2>/dev/null # a retried attempt's broker
+shmem_kill_brokers # a retried attempt's
 create shm-a
 is "one broker" "$(qx_procs qvm-xl-shmemd)" 1
 wait_line shm-a '^QXGUEST idx=' 120 || diag "A did not report its region"
@@ -81,10 +81,7 @@ if [ "${n:-0}" -ge $ROUNDS ]; then ok "A took $n device interrupts (at least one
 else not_ok "A took at least $ROUNDS device interrupts (got '$n')"; fi
 # The peer: the same guests' round trip through an interdomain event channel (Xen's default
 # XSM on x86 allows them between guests), set up through the region.
-is "A: $ROUNDS event-channel round trips with B" "$(val shm-a evtchn-rounds)" $ROUNDS
-is "B answered $ROUNDS events" "$(val shm-b evtchn-answered)" $ROUNDS
-sn=$(val shm-a rtt-us) ev=$(val shm-a evtchn-rtt-us)
-diag "event channel round trip A->B->A: $ev us (mean of $ROUNDS, nested TCG); shmem notification/event channel $(awk -v s="$sn" -v e="$ev" 'BEGIN { if (e > 0) printf "%.3g", s / e }')"
+shmem_evtchn_peer $ROUNDS "nested TCG"
 gone shm-a 30 || not_ok "A powered off"
 
 # H, hostile, while B holds qxring: the broker and the backends survive, limits hold, and

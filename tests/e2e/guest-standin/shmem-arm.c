@@ -127,8 +127,6 @@ void plat_end(int hold)
 
 /* ---- Xen for the event-channel peer (xen-evtchn.c) ---- */
 
-#define HC_MEMORY_OP 12
-#define DOMID_SELF   0x7ff0u
 /* evtchn_pending[] in the shared info page: after XEN_LEGACY_MAX_VCPUS (1 on Arm) vcpu_info of
  * 48 bytes (arch_vcpu_info is empty on Arm). */
 #define SHINFO_PENDING 48
@@ -162,7 +160,7 @@ volatile uint8_t *plat_xen_setup(void)
         uint64_t idx, gpfn; /* xen_ulong_t and xen_pfn_t are 64-bit on Arm */
     } map = {DOMID_SELF, 0, 0, 0, (uintptr_t)shinfo >> 12};
 
-    if (plat_hypercall(HC_MEMORY_OP, 7 /* XENMEM_add_to_physmap */, (uintptr_t)&map))
+    if (plat_hypercall(HC_MEMORY_OP, XENMEM_ADD_TO_PHYSMAP, (uintptr_t)&map))
         return 0;
     return shinfo + SHINFO_PENDING;
 }

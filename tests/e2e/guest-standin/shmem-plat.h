@@ -32,6 +32,12 @@ uint32_t plat_irqs(void);
 /* The end: powers off, or (@hold) stays until destroyed. */
 __attribute__((noreturn)) void plat_end(int hold);
 
+/* Xen's ABI numbers the stand-ins use (xen/include/public: xen.h, memory.h). */
+#define HC_MEMORY_OP          12
+#define HC_EVTCHN_OP          32
+#define XENMEM_ADD_TO_PHYSMAP 7
+#define DOMID_SELF            0x7ff0u
+
 /* Xen, for the benchmark's peer: plat_xen_setup() makes hypercalls possible and maps this
  * guest's shared info page; it returns the page's evtchn_pending bits (0 when that failed).
  * plat_hypercall: a hypercall with two arguments, Xen's result (0 or a negative errno). */

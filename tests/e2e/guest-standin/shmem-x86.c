@@ -405,8 +405,6 @@ void plat_end(int hold)
 
 /* ---- Xen for the event-channel peer (xen-evtchn.c), through Xen's hypercall page ---- */
 
-#define HC_MEMORY_OP 12
-#define DOMID_SELF   0x7ff0u
 #define SHINFO_PENDING 2048 /* evtchn_pending[]: after 32 vcpu_info of 64 bytes, both x86 ABIs */
 
 static uint8_t hpage[4096] __attribute__((aligned(4096)));
@@ -439,7 +437,7 @@ volatile uint8_t *plat_xen_setup(void)
         return 0;
     cpuid(xen_base + 2, 0, r);
     __asm__ volatile("wrmsr" : : "c"(r[1]), "a"(addr), "d"(0));
-    if (plat_hypercall(HC_MEMORY_OP, 7 /* XENMEM_add_to_physmap */, (uintptr_t)&map))
+    if (plat_hypercall(HC_MEMORY_OP, XENMEM_ADD_TO_PHYSMAP, (uintptr_t)&map))
         return 0;
     return shinfo + SHINFO_PENDING;
 }

@@ -5,8 +5,9 @@
  * the HPET table, COM1's IRQ in the DSDT), the RTC — then powers off through the FADT's PM1a
  * control register with \_S5's sleep type. Before that it drives the virtio devices QEMU gives
  * a qvmconf's vdev virtio-* (legacy virtio-pci, polled): reads and writes the disk, writes a
- * line on the console, exchanges ARP and pings with dom0 on the NIC. Every byte on QEMU's 16550 is an ioreq round
- * trip to dom0 (slow under nested TCG), so the report is short. */
+ * line on the console and answers dom0's line on a second one, exchanges ARP and pings with
+ * dom0 on the NIC. Every byte on QEMU's 16550 is an ioreq round trip to dom0 (slow under
+ * nested TCG), so the report is short. */
 #include <stdint.h>
 
 #include "tests/e2e/guest-standin/x86-io.h"
@@ -468,6 +469,7 @@ static void report_vcon(void)
 
 static uint8_t mac[6], dom0_mac[6];
 static uint8_t rx_buf[NET_HDR + 1514], tx_buf[NET_HDR + 1514];
+static const struct vbuf rx_vbuf = {rx_buf, sizeof rx_buf, 1};
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -518,24 +520,19 @@ static int net_send(struct vq *tq, uint32_t frame_len)
 }
 
 /* The next received frame (past the virtio_net_hdr) and its length; NULL on a timeout. The
- * buffer is given back to the device first: the frame stays valid until the next call. */
+ * receive buffer (report_vnet posts it first) goes back to the device at once: the frame is a
+ * copy, valid until the next call. */
 static const uint8_t *net_recv(struct vq *rq, uint32_t *len)
 {
-    static int posted;
     static uint8_t frame[1514];
-    struct vbuf b = {rx_buf, sizeof rx_buf, 1};
     uint32_t n;
 
-    if (!posted) {
-        vq_post(rq, &b, 1);
-        posted = 1;
-    }
     if (vq_wait(rq, RX_POLLS, &n) < 0 || n < NET_HDR + 14)
         return 0;
     n -= NET_HDR;
     for (uint32_t i = 0; i < n && i < sizeof frame; i++)
         frame[i] = rx_buf[NET_HDR + i];
-    vq_post(rq, &b, 1);
+    vq_post(rq, &rx_vbuf, 1);
     *len = n;
     return frame;
 }
@@ -605,8 +602,17 @@ static int net_ping(struct vq *rq, struct vq *tq, uint16_t seq)
     return VQ_TIMEOUT;
 }
 
-/* "QXGUEST vnet mac=MAC tx=0 arp=DOM0-MAC pings=N bytes=B": the MAC from the device's config,
- * one ARP exchange with dom0, then PINGS echoes of PING_BYTES each (B: bytes that came back
+static void put_mac(const uint8_t *m)
+{
+    for (int i = 0; i < 6; i++) {
+        putx2(m[i]);
+        if (i < 5)
+            putc_(':');
+    }
+}
+
+/* "QXGUEST vnet mac=MAC arp=DOM0-MAC pings=N bytes=B": the MAC from the device's config, one
+ * ARP exchange with dom0, then PINGS echoes of PING_BYTES each (B: bytes that came back
  * intact). */
 static void report_vnet(void)
 {
@@ -617,25 +623,19 @@ static void report_vnet(void)
         r = vq_setup(&tq, io, 1, vq_mem[2]);
     puts_("QXGUEST vnet");
     if (r == 0) {
-        puts_(" mac=");
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 6; i++)
             mac[i] = inb((uint16_t)(io + VIO_CONFIG + i));
-            putx2(mac[i]);
-            if (i < 5)
-                putc_(':');
-        }
+        puts_(" mac=");
+        put_mac(mac);
         outb((uint16_t)io + VIO_STATUS, 1 | 2 | 4);
+        vq_post(&rq, &rx_vbuf, 1);
         r = net_arp(&rq, &tq);
     }
     puts_(" arp=");
     if (r < 0) {
         put_result(r);
     } else {
-        for (int i = 0; i < 6; i++) {
-            putx2(dom0_mac[i]);
-            if (i < 5)
-                putc_(':');
-        }
+        put_mac(dom0_mac);
         for (uint16_t seq = 1; seq <= PINGS; seq++)
             if (net_ping(&rq, &tq, seq) == 1)
                 ok++;
@@ -653,11 +653,12 @@ static void report_vnet(void)
  * transmitq (queue 1). TEXT: the line's printable bytes. */
 static void report_vcon_in(void)
 {
+#define ECHO "QXVCON echo="
     static uint8_t in[80];
-    static char out[8 + 11 + sizeof in] = "QXVCON echo=";
+    static char out[sizeof ECHO + sizeof in] = ECHO; /* the prefix, the text, '\n' */
     struct vq rq, tq;
     struct vbuf b = {in, sizeof in - 1, 1};
-    uint32_t n = 0, k = 12;
+    uint32_t n = 0, k = sizeof ECHO - 1;
     int io = virtio_start_nth(VIRTIO_CONSOLE, 1), r = vq_setup(&rq, io, 0, vq_mem[4]);
 
     if (io == VQ_NODEV)

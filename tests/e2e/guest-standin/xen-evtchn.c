@@ -9,13 +9,11 @@
 
 #include "tests/e2e/guest-standin/shmem-plat.h"
 
-#define HC_EVTCHN_OP   32
 #define EVT_BIND_INTER 0
 #define EVT_CLOSE      3
 #define EVT_SEND       4
 #define EVT_STATUS     5
 #define EVT_ALLOC      6
-#define DOMID_SELF     0x7ff0u
 #define PEER_WAIT_SECS 30
 
 /* The exchange's words carry this in their upper half once written: a notification only says

@@ -94,3 +94,18 @@ shmem_san_end() {
         "! grep -l -E 'AddressSanitizer|runtime error' /var/log/xen/qvm-xl-shmemd*.log /var/log/xen/qvm-xl-backend-*.log"
     unset QVMXL_BACKEND QVMXL_SHMEMD ASAN_OPTIONS UBSAN_OPTIONS
 }
+
+# shmem_evtchn_peer ROUNDS HOW: A's and B's round trips through an interdomain event channel
+# (the benchmark's peer), and the ratio of the notification round trip to it (HOW: the run).
+shmem_evtchn_peer() {
+    is "A: $1 event-channel round trips with B" "$(val shm-a evtchn-rounds)" "$1"
+    is "B answered $1 events" "$(val shm-b evtchn-answered)" "$1"
+    _sn=$(val shm-a rtt-us) _ev=$(val shm-a evtchn-rtt-us)
+    diag "event channel round trip A->B->A: $_ev us (mean of $1, $2); shmem notification/event" \
+        "channel $(awk -v s="$_sn" -v e="$_ev" 'BEGIN { if (e > 0) printf "%.3g", s / e }')"
+}
+
+# shmem_kill_brokers: no broker left running (a retried attempt's, or one started by hand).
+shmem_kill_brokers() {
+    for _p in $(pidof qvm-xl-shmemd qvm-xl-shmemd-asan); do kill "$_p"; done 2>/dev/null
+}

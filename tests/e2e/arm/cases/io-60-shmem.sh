@@ -33,7 +33,7 @@ show() { tr -d '\r' <"$(qx_console "$1-vuart0")" 2>/dev/null | grep -a '^QXGUEST
 LX=/usr/local/libexec
 shmem_san_start
 free0=$(xl info free_memory)
-for p in $(pidof qvm-xl-shmemd qvm-xl-shmemd-asan); do kill "$p"; done 2>/dev/null # a retried attempt's broker
+shmem_kill_brokers # a retried attempt's
 create shm-a
 is "one broker" "$(qx_procs qvm-xl-shmemd)" 1
 qx_wait_console shm-a-vuart0 '^QXGUEST idx=' 60 || diag "A did not report its region"
@@ -54,12 +54,7 @@ shmem_pair $ROUNDS TCG
 # default XSM of Xen on Arm (the rig's builds included), refuses B's port for A (EPERM);
 # make bench-shmem boots with xsm=dummy (QX_E2E_XEN_APPEND), as x86's default, to measure it.
 case " $(xl info xen_commandline) " in
-*" xsm=dummy "*)
-    is "A: $ROUNDS event-channel round trips with B (xsm=dummy)" "$(val shm-a evtchn-rounds)" $ROUNDS
-    is "B answered $ROUNDS events" "$(val shm-b evtchn-answered)" $ROUNDS
-    sn=$(val shm-a rtt-us) ev=$(val shm-a evtchn-rtt-us)
-    diag "event channel round trip A->B->A: $ev us (mean of $ROUNDS, TCG); shmem notification/event channel $(awk -v s="$sn" -v e="$ev" 'BEGIN { if (e > 0) printf "%.3g", s / e }')"
-    ;;
+*" xsm=dummy "*) shmem_evtchn_peer $ROUNDS "TCG, xsm=dummy" ;;
 *)
     is "SILO refuses B an event channel to A (EPERM)" "$(val shm-b evtchn-fail)" "alloc 1"
     is "A heard of the refusal and stopped" "$(val shm-a evtchn-fail)" "b-refused 0"
@@ -107,7 +102,7 @@ shmem_pair $ROUNDS "TCG, emulated data pages"
 is "emulated data pages: no holder domain while A and B share qxring" "$(holders)" 0
 gone shm-a 30 || not_ok "A powered off"
 check "qvm-xl destroy shm-b" qvm-xl destroy shm-b
-for p in $(pidof qvm-xl-shmemd qvm-xl-shmemd-asan); do kill "$p"; done 2>/dev/null
+shmem_kill_brokers
 grep -q 'emulated data pages' /var/log/xen/qvm-xl-shmemd-emulate.log &&
     ok "the broker said it emulates" || not_ok "the broker said it emulates"
 shmem_gone "$free0"
