@@ -15,6 +15,7 @@ vdev_backends_libvdev_a_SOURCES = \
 	vdev-backends/wdt-ib700.h vdev-backends/wdt-ib700.c \
 	vdev-backends/wdt-sp805.h vdev-backends/wdt-sp805.c \
 	vdev-backends/virtqueue.h vdev-backends/virtqueue.c \
+	vdev-backends/guestmem-cache.h vdev-backends/guestmem-cache.c \
 	vdev-backends/virtio-mmio.h vdev-backends/virtio-mmio.c \
 	vdev-backends/virtio-console.h vdev-backends/virtio-console.c \
 	vdev-backends/virtio-blk.h vdev-backends/virtio-blk.c \
@@ -72,6 +73,11 @@ tests_unit_test_virtio_SOURCES = tests/unit/test-virtio.c tests/unit/virtio-driv
 	tests/unit/virtio-driver.c vdev-backends/vdev-fake.h
 tests_unit_test_virtio_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
 tests_unit_test_virtio_LDADD = $(VDEV_TEST_LDADD)
+check_PROGRAMS += tests/unit/test-guestmem-cache
+TESTS += tests/unit/test-guestmem-cache
+tests_unit_test_guestmem_cache_SOURCES = tests/unit/test-guestmem-cache.c
+tests_unit_test_guestmem_cache_CPPFLAGS = $(VDEV_TEST_CPPFLAGS)
+tests_unit_test_guestmem_cache_LDADD = $(VDEV_TEST_LDADD)
 check_PROGRAMS += tests/unit/test-virtio-blk tests/unit/test-virtio-net
 TESTS += tests/unit/test-virtio-blk tests/unit/test-virtio-net
 tests_unit_test_virtio_blk_SOURCES = tests/unit/test-virtio-blk.c tests/unit/virtio-driver.h \

@@ -2,12 +2,15 @@
 /* virtio-blk.c: virtio block device on virtio-mmio, over a host file or block device. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "vdev-backends/virtio-blk.h"
 #include "vdev-backends/virtio-mmio.h"
+
+extern const struct vdev_ops vdev_virtio_blk_ops;
 
 struct vblk {
     struct virtio_mmio vm; /* first: virtio_mmio_of() */
@@ -20,6 +23,8 @@ struct vblk {
     uint8_t config[VBLK_CONFIG_LEN];
     uint8_t id[VBLK_ID_BYTES];
     struct vq_chain ch;
+    struct iovec iov[IOV_MAX]; /* a request's data in guest memory, for preadv/pwritev */
+    uint64_t direct, bounced;  /* data requests served each way (tests, log) */
     uint8_t bounce[VBLK_CHUNK];
 };
 
@@ -84,6 +89,63 @@ static int file_io(struct vblk *b, uint8_t *p, size_t len, uint64_t pos, bool wr
     return 0;
 }
 
+/* preadv/pwritev of the @n entries of b->iov (consumed; short transfers continue, EINTR
+ * retries). 0 or -1. */
+static int file_iov(struct vblk *b, unsigned n, uint64_t pos, bool write)
+{
+    struct iovec *v = b->iov;
+
+    while (n) {
+        ssize_t k =
+            write ? pwritev(b->fd, v, (int)n, (off_t)pos) : preadv(b->fd, v, (int)n, (off_t)pos);
+
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            if (k == 0)
+                errno = EIO;
+            host_error(b, write ? "pwritev" : "preadv");
+            return -1;
+        }
+        pos += (uint64_t)k;
+        while (n && (size_t)k >= v->iov_len) {
+            k -= (ssize_t)v->iov_len;
+            v++;
+            n--;
+        }
+        if (n) {
+            v->iov_base = (uint8_t *)v->iov_base + k;
+            v->iov_len -= (size_t)k;
+        }
+    }
+    return 0;
+}
+
+/* The first @len bytes of the buffers from @c on, as host addresses in b->iov: the entry count,
+ * or -1 when they cannot be gathered (a mapper that keeps no pointers, a mapping replaced while
+ * gathering, too many pieces, memory that is not RAM): the caller then copies through the
+ * bounce buffer, which also finds the guest's errors. */
+static int gather(struct vblk *b, struct cursor c, uint64_t len, bool to_guest)
+{
+    const struct vq_guest *g = &b->vm.guest;
+    const uint64_t gen = vq_generation(g);
+    unsigned n = 0;
+
+    while (len) {
+        uint64_t k;
+
+        if (c.b == c.end)
+            return -1;
+        k = c.b->len - c.off < len ? c.b->len - c.off : len;
+        if (k && vq_iov(g, c.b->gpa + c.off, k, to_guest, b->iov, IOV_MAX, &n))
+            return -1;
+        len -= k;
+        c.b++;
+        c.off = 0;
+    }
+    return vq_generation(g) == gen ? (int)n : -1;
+}
+
 static int sync_file(struct vblk *b)
 {
     if (fdatasync(b->fd) == 0)
@@ -112,11 +174,21 @@ static void do_in(struct vblk *b, const struct vq_chain *ch, uint64_t sector, st
 {
     struct cursor w = {ch->buf + ch->n_out, ch->buf + ch->n, 0};
     uint64_t len = ch->in_len - 1, pos = sector * VBLK_SECTOR;
+    int n;
 
     if (ch->out_len != VBLK_HDR_LEN || !range_ok(b, sector, len)) {
         o->status = VIRTIO_BLK_S_IOERR;
         return;
     }
+    if (len && (n = gather(b, w, len, true)) >= 0) {
+        b->direct++;
+        if (file_iov(b, (unsigned)n, pos, false))
+            o->status = VIRTIO_BLK_S_IOERR;
+        else
+            o->written = len;
+        return;
+    }
+    b->bounced += len != 0;
     while (len) {
         size_t k = len < VBLK_CHUNK ? (size_t)len : VBLK_CHUNK;
 
@@ -140,11 +212,20 @@ static void do_out(struct vblk *b, const struct vq_chain *ch, struct cursor *r, 
                    struct outcome *o)
 {
     uint64_t len = ch->out_len - VBLK_HDR_LEN, pos = sector * VBLK_SECTOR;
+    int n;
 
     /* §5.2.6.2: a read-only device fails writes without writing anything. */
     if (b->ro || ch->in_len != 1 || !range_ok(b, sector, len)) {
         o->status = VIRTIO_BLK_S_IOERR;
         return;
+    }
+    if (len && (n = gather(b, *r, len, false)) >= 0) {
+        b->direct++;
+        if (file_iov(b, (unsigned)n, pos, true))
+            o->status = VIRTIO_BLK_S_IOERR;
+        len = 0; /* the sync below */
+    } else {
+        b->bounced += len != 0;
     }
     while (len) {
         size_t k = len < VBLK_CHUNK ? (size_t)len : VBLK_CHUNK;
@@ -420,6 +501,14 @@ static void vblk_teardown(struct vdev *dev)
     if (b->fd >= 0)
         close(b->fd);
     b->fd = -1;
+}
+
+void vblk_paths(struct vdev *dev, uint64_t *direct, uint64_t *bounced)
+{
+    const struct vblk *b = dev->ops == &vdev_virtio_blk_ops ? dev->priv : NULL;
+
+    *direct = b ? b->direct : 0;
+    *bounced = b ? b->bounced : 0;
 }
 
 const struct vdev_ops vdev_virtio_blk_ops = {

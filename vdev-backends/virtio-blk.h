@@ -3,6 +3,8 @@
 #ifndef QX_VIRTIO_BLK_H
 #define QX_VIRTIO_BLK_H
 
+#include <stdint.h>
+
 #define VIRTIO_ID_BLOCK 2
 #define VBLK_REQQ       0 /* the one request queue */
 
@@ -42,5 +44,11 @@
 #define VBLK_RESUME_NS   100000u
 /* Bytes per pread/pwrite (the bounce buffer between the file and guest memory). */
 #define VBLK_CHUNK 65536u
+
+struct vdev;
+/* Data requests a virtio-blk device served straight between the file and guest memory
+ * (preadv/pwritev on its mappings) and through its bounce buffer (a mapper that keeps no
+ * pointers, a mapping replaced meanwhile, memory that is not RAM). */
+void vblk_paths(struct vdev *dev, uint64_t *direct, uint64_t *bounced);
 
 #endif

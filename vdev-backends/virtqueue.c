@@ -72,6 +72,37 @@ static int copy(const struct vq_guest *g, uint64_t gpa, uint8_t *buf, size_t len
     return 0;
 }
 
+int vq_iov(const struct vq_guest *g, uint64_t gpa, uint64_t len, bool write, struct iovec *iov,
+           unsigned max, unsigned *n)
+{
+    if (!g || !g->mem || !g->mem->generation || !in_ram(g, gpa, len))
+        return -1;
+    while (len) {
+        size_t chunk = VQ_PAGE_SIZE - (size_t)(gpa % VQ_PAGE_SIZE);
+        uint8_t *p;
+
+        if (chunk > len)
+            chunk = (size_t)len;
+        p = g->mem->map(g->mem->opaque, gpa, chunk, write);
+        if (!p)
+            return -1;
+        if (*n && (uint8_t *)iov[*n - 1].iov_base + iov[*n - 1].iov_len == p)
+            iov[*n - 1].iov_len += chunk;
+        else if (*n < max)
+            iov[(*n)++] = (struct iovec){.iov_base = p, .iov_len = chunk};
+        else
+            return -1;
+        gpa += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+uint64_t vq_generation(const struct vq_guest *g)
+{
+    return g && g->mem && g->mem->generation ? g->mem->generation(g->mem->opaque) : 0;
+}
+
 int vq_read(const struct vq_guest *g, uint64_t gpa, void *buf, size_t len)
 {
     return copy(g, gpa, buf, len, false);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 /* QueueNumMax of every queue: the cost bound of one notification (descriptors per kick). */
 #define VQ_MAX_SIZE 256u
@@ -24,12 +25,15 @@
 
 /* Guest memory as the transport provides it. map returns a host pointer to the @len bytes at
  * @gpa (never crossing a VQ_PAGE_SIZE boundary, the caller guarantees it), or NULL when they
- * are not the guest's RAM. The pointer is used at once and not kept: a mapper may cache
- * mappings or recycle them on the next call. Tests use a flat buffer; qvm-xl-backend
- * foreign-maps the guest's pages. */
+ * are not the guest's RAM. Without generation the pointer is used at once and not kept: a
+ * mapper may recycle mappings on the next call. With it, every pointer returned stays valid
+ * while generation() returns the same value (it changes when a mapping is replaced), so a
+ * device may gather several into an iovec for one system call. Tests use a flat buffer;
+ * qvm-xl-backend foreign-maps the guest's RAM in buckets (guestmem-cache.h). */
 struct vq_mem {
     void *opaque;
     void *(*map)(void *opaque, uint64_t gpa, size_t len, bool write);
+    uint64_t (*generation)(void *opaque); /* may be NULL */
 };
 
 struct vq_range {
@@ -115,6 +119,15 @@ void vq_notify_off(struct virtqueue *vq);
  * chain made available just before that would get no notification: the chains pending (> 0:
  * the caller takes them or turns notifications off again), 0, or -VQ_ERR_* as vq_pending. */
 int vq_notify_on(struct virtqueue *vq);
+
+/* Appends the host addresses of [gpa, gpa+len) to iov[*n..max), page by page, merging pieces
+ * that are contiguous on the host. 0, or -1: not guest RAM, more than @max entries, or a
+ * mapper without generation (then nothing is kept; copy with vq_read/vq_write instead). The
+ * entries are valid while the mapper's generation stays what it was before the first. */
+int vq_iov(const struct vq_guest *g, uint64_t gpa, uint64_t len, bool write, struct iovec *iov,
+           unsigned max, unsigned *n);
+/* The mapper's generation (0 without one). */
+uint64_t vq_generation(const struct vq_guest *g);
 
 /* Copies between guest memory and @buf in page-sized pieces. 0 or -1 (outside guest RAM). */
 int vq_read(const struct vq_guest *g, uint64_t gpa, void *buf, size_t len);

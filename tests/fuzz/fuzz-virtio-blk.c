@@ -3,7 +3,8 @@
  * (vdev-backends/virtio-blk.c, virtio-mmio.c, virtqueue.c) against two small
  * temporary disks, one read/write and one read-only (`hostdev=<`), whose sizes
  * are not whole sectors. The input is a header byte (bit 0: do a correct
- * handshake first, bits 1-3: its queue size 2 << n, bit 4: drive the read-only disk)
+ * handshake first, bits 1-3: its queue size 2 << n, bit 4: drive the read-only disk, bit 5:
+ * a mapper that keeps its pointers, so data goes straight between disk and RAM by preadv/pwritev)
  * and 8-byte records: register writes and reads at any offset, pokes into guest
  * RAM (rings included), crafted descriptors, well-formed requests with
  * arbitrary type, sector and length, bulk requests of up to 254 overlapping
@@ -66,7 +67,16 @@ static void *fuzz_map(void *opaque, uint64_t gpa, size_t len, bool write)
     return ram + (gpa - RAM_BASE);
 }
 
-static const struct vq_mem fuzz_mem = {.map = fuzz_map};
+/* Pointers into ram[] never go stale; the refused page's toggling counts as a remapping. */
+static uint64_t gen;
+
+static uint64_t fuzz_gen(void *opaque)
+{
+    (void)opaque;
+    return gen;
+}
+
+static struct vq_mem fuzz_mem = {.map = fuzz_map};
 
 static struct vdev_fake f;
 static int disk_fd[2] = {-1, -1}; /* our handles on the two disks (unlinked) */
@@ -275,6 +285,7 @@ static void op(const uint8_t *r)
         break;
     case 10:
         hole = !hole;
+        gen++;
         break;
     }
     if (maps > MAX_MAPS_PER_OP)
@@ -329,6 +340,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     base = B0 + (ro ? 0x1000 : 0);
     qnum = 256;
     hole = false;
+    fuzz_mem.generation = size && (data[0] & 0x20) ? fuzz_gen : NULL;
     mmio_wr(&f, B0 + VIRTIO_MMIO_STATUS, 0);
     mmio_wr(&f, B0 + 0x1000 + VIRTIO_MMIO_STATUS, 0);
     /* A previous input's resumption, now due, finds the queue reset and is forgotten. */

@@ -26,6 +26,14 @@ static void *vd_map(void *opaque, uint64_t gpa, size_t len, bool write)
     return vd->ram + (gpa - VD_RAM_BASE);
 }
 
+/* Flat RAM: a pointer stays valid as long as the test says (vd->gen). */
+static uint64_t vd_generation(void *opaque)
+{
+    const struct vd *vd = opaque;
+
+    return vd->gen;
+}
+
 void vd_init(struct vd *vd)
 {
     assert_true(vd->nqueues <= VIRTIO_MMIO_MAX_QUEUES && vd->num <= VD_MAX_NUM);
@@ -34,7 +42,9 @@ void vd_init(struct vd *vd)
     vd->hole = 0;
     vd->maps = 0;
     vd->on_map = NULL;
-    vd->mem = (struct vq_mem){.opaque = vd, .map = vd_map};
+    vd->gen = 0;
+    vd->mem = (struct vq_mem){
+        .opaque = vd, .map = vd_map, .generation = vd->bounce_only ? NULL : vd_generation};
     for (unsigned q = 0; q < VIRTIO_MMIO_MAX_QUEUES; q++) {
         uint64_t desc = VD_RAM_BASE + q * VD_QUEUE_SPAN;
 

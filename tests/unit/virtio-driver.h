@@ -36,6 +36,11 @@ struct vd {
      * of the guest at an exact point of the device's work. NULL: none. */
     void (*on_map)(struct vd *vd, uint64_t gpa, size_t len, bool write);
     void *arg; /* the test's, for on_map */
+    /* The mapper's generation (vq_mem.generation), which a test may change as a mapper does
+     * when it replaces a mapping; bounce_only (set before vd_init): a mapper without one, so
+     * devices copy through their own buffers. */
+    uint64_t gen;
+    bool bounce_only;
     struct vq_mem mem;
     struct vd_queue q[VIRTIO_MMIO_MAX_QUEUES];
 };
