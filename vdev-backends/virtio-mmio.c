@@ -374,8 +374,11 @@ static void status_write(struct virtio_mmio *vm, uint32_t v)
     vm->status = v | keep;
     /* Buffers made available before DRIVER_OK (Linux's console fills its receive queue in
      * probe) are seen now. */
-    if (v & ~old & VIRTIO_STATUS_DRIVER_OK)
+    if (v & ~old & VIRTIO_STATUS_DRIVER_OK) {
+        if (vm->ops->driver_ok)
+            vm->ops->driver_ok(vm);
         run_pending(vm);
+    }
 }
 
 static void notify(struct virtio_mmio *vm, uint32_t q)

@@ -76,6 +76,9 @@ struct virtio_dev_ops {
      * (its notifications are then off, vq_notify_off, until the device turns them on again),
      * DRIVER_OK was set, or the queue's poll time came (virtio_mmio_timer). */
     void (*notify)(struct virtio_mmio *vm, unsigned q);
+    /* May be NULL. DRIVER_OK was just set: driver_features are final until the next reset.
+     * Called before the first notify passes. */
+    void (*driver_ok)(struct virtio_mmio *vm);
 };
 
 struct virtio_mmio {

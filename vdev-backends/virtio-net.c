@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* virtio-net.c: virtio net (one queue pair, no offloads) on virtio-mmio, over a host TAP. */
+/* virtio-net.c: virtio net (one queue pair; checksum and TSO offloads through the TAP's vnet
+ * header) on virtio-mmio, over a host TAP. */
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +20,9 @@ extern const struct vdev_ops vdev_virtio_net_ops;
 
 struct vnet {
     struct virtio_mmio vm; /* first: virtio_mmio_of() */
-    int tap_fd;            /* -1 until opened */
+    struct virtio_dev_ops ops;
+    int tap_fd;    /* -1 until opened */
+    bool vnet_hdr; /* the TAP reads and writes frames behind a virtio_net_hdr_v1 */
     uint8_t config[VNET_CONFIG_LEN];
     char ifname[IFNAMSIZ];
     struct vnet_stats st;
@@ -46,15 +49,69 @@ const char *vnet_ifname(struct vdev *dev)
     return n ? n->ifname : NULL;
 }
 
+/* ---- the header's offloads ---- */
+
+static bool has(uint64_t features, unsigned bit)
+{
+    return features & (1ull << bit);
+}
+
+/* Whether a header's offload requests are among the features the driver took (§5.1.6.2,
+ * §5.1.6.4): sent by the driver (@to_device: CSUM, HOST_*) or delivered to it (GUEST_*). */
+static bool offloads_taken(uint64_t f, const uint8_t *hdr, bool to_device)
+{
+    const uint8_t flags = hdr[VNET_HDR_FLAGS_OFF], gso = hdr[VNET_HDR_GSO_TYPE_OFF];
+    const unsigned csum = to_device ? VIRTIO_NET_F_CSUM : VIRTIO_NET_F_GUEST_CSUM;
+    const unsigned tso4 = to_device ? VIRTIO_NET_F_HOST_TSO4 : VIRTIO_NET_F_GUEST_TSO4;
+    const unsigned tso6 = to_device ? VIRTIO_NET_F_HOST_TSO6 : VIRTIO_NET_F_GUEST_TSO6;
+    const unsigned ecn = to_device ? VIRTIO_NET_F_HOST_ECN : VIRTIO_NET_F_GUEST_ECN;
+
+    if ((flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !has(f, csum))
+        return false;
+    if ((gso & VIRTIO_NET_HDR_GSO_ECN) && !has(f, ecn))
+        return false;
+    switch (gso & ~VIRTIO_NET_HDR_GSO_ECN) {
+    case VIRTIO_NET_HDR_GSO_NONE:
+        return !(gso & VIRTIO_NET_HDR_GSO_ECN);
+    case VIRTIO_NET_HDR_GSO_TCPV4:
+        return has(f, tso4);
+    case VIRTIO_NET_HDR_GSO_TCPV6:
+        return has(f, tso6);
+    default:
+        return false; /* UDP fragmentation and anything else: never offered */
+    }
+}
+
+/* DRIVER_OK: the TAP may hand us what the driver can take (the kernel then keeps TCP segments
+ * and partial checksums whole on their way from the bridge), nothing else. */
+static void vnet_driver_ok(struct virtio_mmio *vm)
+{
+    struct vnet *n = (struct vnet *)vm;
+    const uint64_t f = vm->driver_features;
+    unsigned off = 0;
+
+    if (!n->vnet_hdr)
+        return;
+    if (has(f, VIRTIO_NET_F_GUEST_CSUM)) {
+        off |= TUN_F_CSUM;
+        off |= has(f, VIRTIO_NET_F_GUEST_TSO4) ? TUN_F_TSO4 : 0;
+        off |= has(f, VIRTIO_NET_F_GUEST_TSO6) ? TUN_F_TSO6 : 0;
+        off |= has(f, VIRTIO_NET_F_GUEST_ECN) ? TUN_F_TSO_ECN : 0;
+    }
+    if (ioctl(n->tap_fd, TUNSETOFFLOAD, (unsigned long)off))
+        vdev_log(vm->dev, "%s: TUNSETOFFLOAD 0x%x: %s", n->ifname, off, strerror(errno));
+}
+
 /* ---- transmit: guest → TAP ---- */
 
-static void tx_send(struct vnet *n, const uint8_t *p, size_t len)
+/* Writes @len bytes, the first @hdr of them the vnet header. */
+static void tx_send(struct vnet *n, const uint8_t *p, size_t len, size_t hdr)
 {
     ssize_t w = write(n->tap_fd, p, len);
 
     if (w == (ssize_t)len) {
         n->st.tx_frames++;
-        n->st.tx_bytes += len;
+        n->st.tx_bytes += len - hdr;
     } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
         n->st.tx_busy++; /* never block the event loop: the guest's TCP will resend */
     } else {
@@ -83,8 +140,18 @@ static enum vq_err tx_chain(struct vnet *n, const struct vq_chain *ch)
             return VQ_ERR_MEM;
         pos += ch->buf[i].len;
     }
-    /* No offload was offered, so the header carries nothing we could act on. */
-    tx_send(n, n->frame + VNET_HDR_LEN, pos - VNET_HDR_LEN);
+    if (!n->vnet_hdr) {
+        /* No offload was offered, so the header carries nothing we could act on. */
+        tx_send(n, n->frame + VNET_HDR_LEN, pos - VNET_HDR_LEN, 0);
+        return VQ_OK;
+    }
+    /* The kernel checks the rest of the header (sizes, offsets) as for any TAP writer. */
+    if (!offloads_taken(n->vm.driver_features, n->frame, true)) {
+        n->st.tx_bad_hdr++;
+        return VQ_OK;
+    }
+    n->frame[VNET_HDR_NUM_BUFFERS_OFF] = n->frame[VNET_HDR_NUM_BUFFERS_OFF + 1] = 0;
+    tx_send(n, n->frame, pos, VNET_HDR_LEN);
     return VQ_OK;
 }
 
@@ -126,15 +193,36 @@ static enum vq_err rx_scatter(struct vnet *n, const struct vq_chain *ch, size_t 
     return VQ_OK;
 }
 
-/* Reads one frame behind the header's room: its length (VNET_FRAME_MAX + 1: too long), or 0
- * when none waits (a read error is counted). */
+/* Reads one frame and its header into n->frame: the frame's length (VNET_FRAME_MAX + 1: too
+ * long), or 0 when none waits (a read error, or an offload the driver did not take, is counted
+ * and the frame dropped). The header is the TAP's, or all 0; num_buffers is 1 (no MRG_RXBUF). */
 static size_t rx_read(struct vnet *n)
 {
-    ssize_t len = read(n->tap_fd, n->frame + VNET_HDR_LEN, VNET_FRAME_MAX + 1);
+    const size_t room = VNET_FRAME_MAX + 1, skip = n->vnet_hdr ? 0 : VNET_HDR_LEN;
+    ssize_t len = read(n->tap_fd, n->frame + skip, room + VNET_HDR_LEN - skip);
 
     if (len < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
         n->st.rx_errors++;
-    return len > 0 ? (size_t)len : 0;
+    if (len <= 0)
+        return 0;
+    if (skip)
+        memset(n->frame, 0, VNET_HDR_LEN);
+    else if ((size_t)len <= VNET_HDR_LEN) {
+        n->st.rx_errors++;
+        return 0;
+    } else {
+        len -= VNET_HDR_LEN;
+        /* DATA_VALID is information the driver may only get with GUEST_CSUM (§5.1.6.3.1). */
+        if (!has(n->vm.driver_features, VIRTIO_NET_F_GUEST_CSUM))
+            n->frame[VNET_HDR_FLAGS_OFF] &= (uint8_t)~2u;
+        if (!offloads_taken(n->vm.driver_features, n->frame, false)) {
+            n->st.rx_errors++; /* set before a reset renegotiated less; the next is fine */
+            return 0;
+        }
+    }
+    n->frame[VNET_HDR_NUM_BUFFERS_OFF] = 1;
+    n->frame[VNET_HDR_NUM_BUFFERS_OFF + 1] = 0;
+    return (size_t)len;
 }
 
 /* Moves frames into the buffers the guest posted, one chain each, at most the queue size in
@@ -168,9 +256,6 @@ static void rx_fill(struct vnet *n)
             vq_unpop(vq);
             continue;
         }
-        /* virtio_net_hdr_v1 with no offload: all 0 but num_buffers = 1 (no MRG_RXBUF). */
-        memset(n->frame, 0, VNET_HDR_LEN);
-        n->frame[VNET_HDR_NUM_BUFFERS_OFF] = 1;
         e = rx_scatter(n, &ch, VNET_HDR_LEN + len);
         if (!e)
             e = vq_push(vq, ch.head, (uint32_t)(VNET_HDR_LEN + len));
@@ -224,6 +309,7 @@ static const struct virtio_dev_ops vnet_virtio_ops = {
     .config_len = VNET_CONFIG_LEN,
     .config_read = vnet_config_read,
     .notify = vnet_notify,
+    .driver_ok = vnet_driver_ok,
 };
 
 /* ---- the host side ---- */
@@ -275,7 +361,7 @@ int vnet_tap_open(void *opaque, const char *ifname, const char *bridge, FILE *er
         return VDEV_ERR_IO;
     }
     memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
     snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
     if (ioctl(fd, TUNSETIFF, &ifr)) {
         if (err)
@@ -402,6 +488,26 @@ static int take_link(struct vnet *n, struct vdev_opts *o, uint32_t domid, unsign
     return 0;
 }
 
+/* A TAP opened with IFF_VNET_HDR gets our header's size and the offload features; anything
+ * else (a TAP without it, a test's socket) carries bare frames. */
+static int use_vnet_hdr(struct vnet *n, FILE *err)
+{
+    struct ifreq ifr;
+    int sz = VNET_HDR_LEN;
+
+    memset(&ifr, 0, sizeof(ifr));
+    if (ioctl(n->tap_fd, TUNGETIFF, &ifr) || !(ifr.ifr_flags & IFF_VNET_HDR))
+        return 0;
+    if (ioctl(n->tap_fd, TUNSETVNETHDRSZ, &sz) || ioctl(n->tap_fd, TUNSETOFFLOAD, 0ul)) {
+        if (err)
+            fprintf(err, "virtio-net: %s: vnet header: %s\n", n->ifname, strerror(errno));
+        return VDEV_ERR_IO;
+    }
+    n->vnet_hdr = true;
+    n->ops.features |= VNET_OFFLOAD_FEATURES;
+    return 0;
+}
+
 static int open_tap(struct vdev *dev, const char *bridge, FILE *err)
 {
     struct vnet *n = dev->priv;
@@ -412,7 +518,7 @@ static int open_tap(struct vdev *dev, const char *bridge, FILE *err)
     if (fd < 0)
         return fd;
     n->tap_fd = fd;
-    return 0;
+    return use_vnet_hdr(n, err);
 }
 
 static int vnet_init(struct vdev *dev, struct vdev_opts *o, FILE *err)
@@ -430,7 +536,8 @@ static int vnet_init(struct vdev *dev, struct vdev_opts *o, FILE *err)
             fprintf(err, "%s: virtio-mmio needs mem=, not io=\n", dev->ops->name);
         return VDEV_ERR_INVAL;
     }
-    rc = virtio_mmio_init(&n->vm, dev, &vnet_virtio_ops, o, err);
+    n->ops = vnet_virtio_ops;
+    rc = virtio_mmio_init(&n->vm, dev, &n->ops, o, err);
     if (rc)
         return rc;
     if (vdev_opts_take_u64(o, "index", 0, VNET_INDEX_MAX, &index, err) < 0)

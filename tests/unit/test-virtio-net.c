@@ -619,6 +619,11 @@ static void test_real_tap(void **state)
     snprintf(spec, sizeof(spec), SPEC ",tap=%s", name);
     assert_int_equal(vdev_create(spec, NULL, &d, NULL), 0);
     assert_true(if_nametoindex(name) > 0);
+    /* Its vnet header carries the offloads, so they are offered (a bare socket gets none:
+     * test_probe_config). */
+    virtio_mmio_write(&d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 4, 0);
+    assert_int_equal(virtio_mmio_read(&d, VIRTIO_MMIO_DEVICE_FEATURES, 4) & VNET_OFFLOAD_FEATURES,
+                     VNET_OFFLOAD_FEATURES);
     vdev_dispose(&d);
     assert_int_equal(if_nametoindex(name), 0);
 }
