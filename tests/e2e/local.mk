@@ -39,4 +39,4 @@ CLEANFILES += e2e-arm-v2.out e2e-arm-v3.out e2e-arm-io.out e2e-arm-build-xen.log
 
 EXTRA_DIST += tests/e2e/rig tests/e2e/run-cases tests/e2e/mkguest \
 	tests/e2e/selftest-failures tests/e2e/lib tests/e2e/dom0 tests/e2e/guest \
-	tests/e2e/cases tests/e2e/arm tests/e2e/guest-standin
+	tests/e2e/cases tests/e2e/arm tests/e2e/guest-standin tests/e2e/guest-tools/qx-virtio
