@@ -82,6 +82,8 @@ is "the guest's eth0 has the configured MAC" "$(qx_guest_value "$g-vuart0" eth0-
 is "the guest pinged dom0 over the bridge" "$(qx_guest_value "$g-vuart0" ping-rc)" "0 3 packets received"
 is "the guest fetched 1 MiB from dom0, intact" "$(qx_guest_value "$g-vuart0" fetch-rc)" \
     "0 bytes=1048576 md5=$blob_md5"
+# What each device and driver agreed on (virtio-net: the offloads, bits 0-13).
+tr -d '\r' <"$console" | sed -n 's/^QXGUEST virtio-features /# features /p'
 irqs=$(qx_guest_value "$g-vuart0" virtio-irqs)
 diag "guest interrupts: $irqs"
 # One interrupt line per device (SPIs 40-42, in the DT's order), each used: not polled.
