@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* guestmem-cache.c: direct-mapped cache of 1 MiB guest RAM buckets. */
+/* guestmem-cache.c: direct-mapped cache of 64 KiB guest RAM buckets. */
 #include <string.h>
 
 #include "vdev-backends/guestmem-cache.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* xen-guestmem.c: guest RAM for virtqueues through foreign mappings of 1 MiB buckets. */
+/* xen-guestmem.c: guest RAM for virtqueues through foreign mappings of 64 KiB buckets. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>

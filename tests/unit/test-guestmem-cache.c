@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* test-guestmem-cache.c: the bucket cache behind qvm-xl-backend's guest memory: one map per
- * 1 MiB bucket, pages that are not RAM refused (and never touched), collisions and flushes
+ * bucket, pages that are not RAM refused (and never touched), collisions and flushes
  * unmap, a failed map is not remembered. The mapping primitive is a fake over a flat buffer. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 #include "vdev-backends/guestmem-cache.h"
 
 #define MIB      (1u << 20)
+#define BUCKET   (1u << GMC_BUCKET_SHIFT)
 #define RAM_BASE 0x40000000ull
 #define RAM_MIB  3u
 #define HOLE     (RAM_BASE + MIB + 0x5000) /* one page inside RAM that is not RAM */
@@ -64,10 +65,10 @@ static void hits_within_a_bucket(void **state)
     (void)state;
     gmc_init(&c, &ops, &f);
     assert_ptr_equal(gmc_get(&c, RAM_BASE + 0x10, 4), ram + 0x10);
-    assert_ptr_equal(gmc_get(&c, RAM_BASE + MIB - 4096, 4096), ram + MIB - 4096);
+    assert_ptr_equal(gmc_get(&c, RAM_BASE + BUCKET - 4096, 4096), ram + BUCKET - 4096);
     assert_ptr_equal(gmc_get(&c, RAM_BASE + 0x1234, 1), ram + 0x1234);
     assert_int_equal(f.maps, 1);
-    assert_ptr_equal(gmc_get(&c, RAM_BASE + MIB, 8), ram + MIB); /* the next bucket */
+    assert_ptr_equal(gmc_get(&c, RAM_BASE + BUCKET, 8), ram + BUCKET); /* the next bucket */
     assert_int_equal(f.maps, 2);
     assert_int_equal(c.maps, 2);
     assert_int_equal(c.generation, 0); /* nothing unmapped: every pointer still valid */
@@ -110,7 +111,7 @@ static void collisions_evict(void **state)
 {
     static struct gmc c;
     struct fake f = {0};
-    const uint64_t far = RAM_BASE + (uint64_t)GMC_SLOTS * MIB; /* same slot as RAM_BASE */
+    const uint64_t far = RAM_BASE + (uint64_t)GMC_SLOTS * BUCKET; /* same slot as RAM_BASE */
 
     (void)state;
     gmc_init(&c, &ops, &f);
