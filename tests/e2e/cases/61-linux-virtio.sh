@@ -32,17 +32,7 @@ D=$QX_CASE_DIR
 g=linux-virtio
 img=/tmp/qx-vblk.img
 qlog=/var/log/xen/qemu-dm-$g.log
-dd if=/dev/zero of=$img bs=1M count=8 2>/dev/null
-printf 'QXVBLK-from-dom0\n' | dd of=$img conv=notrunc 2>/dev/null
-modprobe tun 2>/dev/null; modprobe bridge 2>/dev/null
-brctl addbr xenbr0 2>/dev/null # case 60, or a retried attempt, may have made it
-ip addr add 10.99.0.1/24 dev xenbr0 2>/dev/null
-ip link set xenbr0 up
-mkdir -p /tmp/www && dd if=/dev/urandom of=/tmp/www/blob bs=1k count=1024 2>/dev/null
-pkill -f 'nc -l -p 5099' 2>/dev/null # a retried attempt's server
-nc -l -p 5099 -e cat /tmp/www/blob &
-server=$!
-blob_md5=$(md5sum </tmp/www/blob | cut -c1-32)
+qx_virtio_host $img
 # This attempt's part of the guest's console log (a retried attempt appends to the same log).
 con=$(qx_console $g)
 skip=$(($(wc -l 2>/dev/null <"$con" || echo 0) + 1))
@@ -112,7 +102,7 @@ fi
 diag "guest at init after $(qx_elapsed "$t") s"
 if ! cur | grep -q '^QXGUEST vcon-ready'; then
     qvm-xl destroy $g >/dev/null 2>&1
-    kill "$server" ${reader:-} 2>/dev/null
+    kill "$qx_blob_server" ${reader:-} 2>/dev/null
     qx_done
     exit
 fi
@@ -145,7 +135,7 @@ is "virtio-blk: the guest read its write back from the device" \
 is "virtio-net: eth0 has the configured MAC" "$(val eth0-mac)" 00:16:3e:61:00:02
 is "virtio-net: the guest pinged dom0 over the bridge" "$(val ping-rc)" "0 3 packets received"
 is "virtio-net: the guest fetched 1 MiB from dom0, intact" "$(val fetch-rc)" \
-    "0 bytes=1048576 md5=$blob_md5"
+    "0 bytes=1048576 md5=$qx_blob_md5"
 # Interrupt-driven: each device's MSI-X vectors ("virtioN-NAME:COUNT") took interrupts.
 irqs=$(val virtio-irqs)
 diag "guest interrupts: $irqs"
@@ -160,6 +150,6 @@ is "QEMU is gone with it" "$(pidof xen-qemu-system-i386 | wc -w)" 0
 if dd if=$img bs=512 skip=8 count=1 2>/dev/null | grep -q QXVBLK-written-by-guest; then
     ok "virtio-blk: the guest's write is in the disk file"
 else not_ok "virtio-blk: the guest's write is in the disk file"; fi
-kill "$server" 2>/dev/null
+kill "$qx_blob_server" 2>/dev/null
 is "no domain left" "$(qx_domains | tr '\n' ' ')" ""
 qx_done

@@ -171,3 +171,22 @@ hammer() {
     is "$1: backend still answers reads" "$(qx_guest_value "$1" scratch)" ok
     check "$1: backend still delivers output" grep -q '^after-hammer$' "/tmp/$1.out"
 }
+
+# qx_virtio_host IMG: dom0's side of the guest tool qx-virtio (tests/e2e/guest-tools): an 8 MiB
+# disk file IMG with dom0's marker in sector 0, bridge xenbr0 up at 10.99.0.1/24 (a retried
+# attempt, or another case, may have made it), and 1 MiB of random data that nc serves once on
+# port 5099 (a retried attempt's server is stopped first). Sets qx_blob_md5 and qx_blob_server
+# (the server's pid).
+qx_virtio_host() {
+    dd if=/dev/zero of="$1" bs=1M count=8 2>/dev/null
+    printf 'QXVBLK-from-dom0\n' | dd of="$1" conv=notrunc 2>/dev/null
+    modprobe tun && modprobe bridge || diag "tun or bridge module missing"
+    brctl addbr xenbr0 2>/dev/null
+    ip addr add 10.99.0.1/24 dev xenbr0 2>/dev/null
+    ip link set xenbr0 up
+    mkdir -p /tmp/www && dd if=/dev/urandom of=/tmp/www/blob bs=1k count=1024 2>/dev/null
+    pkill -f 'nc -l -p 5099' 2>/dev/null
+    nc -l -p 5099 -e cat /tmp/www/blob &
+    qx_blob_server=$!
+    qx_blob_md5=$(md5sum </tmp/www/blob | cut -c1-32)
+}

@@ -13,17 +13,7 @@
 D=$QX_CASE_DIR
 g=arm-virtio
 img=/tmp/qx-vblk.img
-dd if=/dev/zero of=$img bs=1M count=8 2>/dev/null
-printf 'QXVBLK-from-dom0\n' | dd of=$img conv=notrunc 2>/dev/null
-modprobe tun && modprobe bridge || diag "tun or bridge module missing"
-brctl addbr xenbr0 2>/dev/null # a retried attempt finds it there
-ip addr add 10.99.0.1/24 dev xenbr0 2>/dev/null
-ip link set xenbr0 up
-mkdir -p /tmp/www && dd if=/dev/urandom of=/tmp/www/blob bs=1k count=1024 2>/dev/null
-pkill -f 'nc -l -p 5099' 2>/dev/null # a retried attempt's server
-nc -l -p 5099 -e cat /tmp/www/blob &
-server=$!
-blob_md5=$(md5sum </tmp/www/blob | cut -c1-32)
+qx_virtio_host $img
 t=$(qx_now)
 check "qvm-xl create --target aarch64,+ioreq $g" qvm-xl create --target aarch64,+ioreq "$D/$g.qvmconf"
 diag "time qvm-xl-create-with-backend $(qx_elapsed "$t") s"
@@ -81,7 +71,7 @@ qx_wait_console "$g-vuart0" '^QXGUEST fetch-rc=' 120 || diag "the guest's networ
 is "the guest's eth0 has the configured MAC" "$(qx_guest_value "$g-vuart0" eth0-mac)" 00:16:3e:51:00:02
 is "the guest pinged dom0 over the bridge" "$(qx_guest_value "$g-vuart0" ping-rc)" "0 3 packets received"
 is "the guest fetched 1 MiB from dom0, intact" "$(qx_guest_value "$g-vuart0" fetch-rc)" \
-    "0 bytes=1048576 md5=$blob_md5"
+    "0 bytes=1048576 md5=$qx_blob_md5"
 # What each device and driver agreed on (virtio-net: the offloads, bits 0-13).
 tr -d '\r' <"$console" | sed -n 's/^QXGUEST virtio-features /# features /p'
 irqs=$(qx_guest_value "$g-vuart0" virtio-irqs)
@@ -103,5 +93,5 @@ else
     not_ok "the guest's write is in the disk file"
 fi
 is "no tap left on xenbr0" "$(ls /sys/class/net/xenbr0/brif 2>/dev/null | wc -l)" 0
-kill "$server" 2>/dev/null
+kill "$qx_blob_server" 2>/dev/null
 qx_done
