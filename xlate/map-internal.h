@@ -137,6 +137,12 @@ bool xlate_vdev_has_handler(int type);
  * disks beyond 15 with its extended scheme, below 1 << 20. */
 #define XLATE_MAX_DISKS (1 << 20)
 void xlate_disk_name(char *buf, size_t len, unsigned n);
+/* A NIC's MAC as qvm-xl takes it from a qvmconf or an xl.cfg: "aa:bb:cc:dd:ee:ff", six hex
+ * bytes, unicast and not all zero (the one rule for Xen's vifs, QEMU's virtio-net-pci and the
+ * backend's virtio-net). */
+bool xlate_mac_parse(const char *s, uint8_t mac[6]);
+#define XLATE_MAC_RULE "six hex bytes, unicast, not all zero"
+
 /* Host IRQ of a passed interrupt (vector, or the named PIC's hostvector + line). */
 uint32_t xlate_host_irq(const struct qc_config *cfg, const struct qc_intr *in);
 

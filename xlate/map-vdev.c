@@ -378,18 +378,18 @@ void xlate_disk_name(char *buf, size_t len, unsigned n)
     }
 }
 
-static int parse_mac(const char *s, libxl_mac mac)
+bool xlate_mac_parse(const char *s, uint8_t mac[6])
 {
     unsigned b[6];
     int n = 0;
 
     if (!s ||
         sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &n) != 6 ||
-        s[n] || n != 17)
-        return -1;
+        n != 17 || s[n] || (b[0] & 1) || !(b[0] | b[1] | b[2] | b[3] | b[4] | b[5]))
+        return false;
     for (int i = 0; i < 6; i++)
         mac[i] = (uint8_t)b[i];
-    return 0;
+    return true;
 }
 
 static void map_net(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
@@ -401,8 +401,8 @@ static void map_net(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
 
     if (xlate_virtio_mmio(x, v, comp, XLATE_RULE_VDEV_VIRTIO_MMIO))
         return;
-    if (mac && parse_mac(mac->str, m)) {
-        qc_diag(x->d, QC_CK_XLATE_VDEV_MAC, mac->loc, "bad MAC address '%s'",
+    if (mac && !xlate_mac_parse(mac->str, m)) {
+        qc_diag(x->d, QC_CK_XLATE_VDEV_MAC, mac->loc, "bad MAC address '%s' (" XLATE_MAC_RULE ")",
                 mac->str ? mac->str : "");
         xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_VDEV_NET, "bad MAC");
         return;

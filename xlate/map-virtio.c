@@ -115,21 +115,6 @@ static void ram_keys(const struct xlate_ctx *x, char *buf, size_t len)
                  total - bank0);
 }
 
-/* A unicast, non-zero MAC "xx:xx:xx:xx:xx:xx" (what the backend and QEMU take). */
-static bool mac_ok(const char *s, uint8_t mac[6])
-{
-    unsigned b[6];
-    int n = 0;
-
-    if (!s ||
-        sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &n) != 6 ||
-        n != 17 || s[n] || (b[0] & 1) || !(b[0] | b[1] | b[2] | b[3] | b[4] | b[5]))
-        return false;
-    for (int i = 0; i < 6; i++)
-        mac[i] = (uint8_t)b[i];
-    return true;
-}
-
 /* A Linux interface name the backend can open: 1-15 bytes, no '/', ':', '%', ',', '=', blank. */
 static bool ifname_ok(const char *s)
 {
@@ -157,9 +142,8 @@ static bool device_keys(struct xlate_ctx *x, const struct qc_vdev *v, char *buf,
     }
     if (v->type != QC_VDEV_VIRTIO_NET)
         return true;
-    if (mac && !mac_ok(mac->str, m)) {
-        qc_diag(x->d, QC_CK_XLATE_VDEV_MAC, mac->loc,
-                "bad MAC address '%s' (six hex bytes, unicast, not all zero)",
+    if (mac && !xlate_mac_parse(mac->str, m)) {
+        qc_diag(x->d, QC_CK_XLATE_VDEV_MAC, mac->loc, "bad MAC address '%s' (" XLATE_MAC_RULE ")",
                 mac->str ? mac->str : "");
         return false;
     }
@@ -449,7 +433,7 @@ static void qemu_net(struct xlate_ctx *x, const struct qc_vdev *v, const char *c
         const struct qc_value *mac = xlate_vdev_value(v, QC_VOPT_MAC);
 
         if (mac)
-            mac_ok(mac->str, nic->mac); /* checked by device_keys */
+            xlate_mac_parse(mac->str, nic->mac); /* checked by device_keys */
     }
     xlate_note(x, v->loc, comp, peer_text(v)[0] ? XLATE_APPROXIMATE : XLATE_EXACT, rule,
                "vif %d model=virtio-net-pci: QEMU's virtio-net-pci on the default bridge%s",

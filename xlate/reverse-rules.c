@@ -627,8 +627,15 @@ static void rev_nics(struct rev *st)
         char mac[24];
 
         if (net && memcmp(n.mac, zero, sizeof(zero))) {
+            uint8_t m[6];
+
             snprintf(mac, sizeof(mac), LIBXL_MAC_FMT, LIBXL_MAC_BYTES(n.mac));
-            qc_build_vdev_word(&st->b, net, QC_VOPT_MAC, mac);
+            if (xlate_mac_parse(mac, m))
+                qc_build_vdev_word(&st->b, net, QC_VOPT_MAC, mac);
+            else /* a multicast address: no NIC of qvm-xl's may have it */
+                rev_refuse(st, "vif",
+                           "%d: mac=%s is not a unicast address (a NIC's MAC: " XLATE_MAC_RULE ")",
+                           i, mac);
         }
         libxl_device_nic_init(&blank);
         if (n.devid != i)
