@@ -68,33 +68,10 @@ static void host_error(struct vblk *b, const char *what)
                  strerror(errno));
 }
 
-/* pread/pwrite of exactly @len bytes (short transfers continue, EINTR retries). 0 or -1. */
-static int file_io(struct vblk *b, uint8_t *p, size_t len, uint64_t pos, bool write)
+/* preadv/pwritev of the @n entries at @v (consumed; short transfers continue, EINTR retries).
+ * 0 or -1. */
+static int file_iov(struct vblk *b, struct iovec *v, unsigned n, uint64_t pos, bool write)
 {
-    while (len) {
-        ssize_t n = write ? pwrite(b->fd, p, len, (off_t)pos) : pread(b->fd, p, len, (off_t)pos);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            if (n == 0)
-                errno = EIO; /* the file shrank under us */
-            host_error(b, write ? "pwrite" : "pread");
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-        pos += (uint64_t)n;
-    }
-    return 0;
-}
-
-/* preadv/pwritev of the @n entries of b->iov (consumed; short transfers continue, EINTR
- * retries). 0 or -1. */
-static int file_iov(struct vblk *b, unsigned n, uint64_t pos, bool write)
-{
-    struct iovec *v = b->iov;
-
     while (n) {
         ssize_t k =
             write ? pwritev(b->fd, v, (int)n, (off_t)pos) : preadv(b->fd, v, (int)n, (off_t)pos);
@@ -103,7 +80,7 @@ static int file_iov(struct vblk *b, unsigned n, uint64_t pos, bool write)
             continue;
         if (k <= 0) {
             if (k == 0)
-                errno = EIO;
+                errno = EIO; /* the file shrank under us */
             host_error(b, write ? "pwritev" : "preadv");
             return -1;
         }
@@ -119,6 +96,14 @@ static int file_iov(struct vblk *b, unsigned n, uint64_t pos, bool write)
         }
     }
     return 0;
+}
+
+/* Exactly @len bytes at @p (the bounce buffer). 0 or -1. */
+static int file_io(struct vblk *b, uint8_t *p, size_t len, uint64_t pos, bool write)
+{
+    struct iovec v = {.iov_base = p, .iov_len = len};
+
+    return file_iov(b, &v, len != 0, pos, write);
 }
 
 /* The first @len bytes of the buffers from @c on, as host addresses in b->iov: the entry count,
@@ -169,26 +154,38 @@ static bool range_ok(const struct vblk *b, uint64_t sector, uint64_t len)
            len / VBLK_SECTOR <= b->capacity - sector;
 }
 
+/* The @len data bytes of a request at @pos, straight between the file and the guest's buffers
+ * from @c (@to_guest: a read). false when they cannot be gathered and the caller must bounce them
+ * (nothing was done); true when served, the outcome in @o. */
+static bool direct(struct vblk *b, struct cursor c, uint64_t len, uint64_t pos, bool to_guest,
+                   struct outcome *o)
+{
+    int n = len ? gather(b, c, len, to_guest) : -1;
+
+    if (n < 0) {
+        b->bounced += len != 0;
+        return false;
+    }
+    b->direct++;
+    if (file_iov(b, b->iov, (unsigned)n, pos, !to_guest))
+        o->status = VIRTIO_BLK_S_IOERR;
+    else if (to_guest)
+        o->written = len;
+    return true;
+}
+
 /* T_IN: the file into the device-writable buffers, all but the status byte. */
 static void do_in(struct vblk *b, const struct vq_chain *ch, uint64_t sector, struct outcome *o)
 {
     struct cursor w = {ch->buf + ch->n_out, ch->buf + ch->n, 0};
     uint64_t len = ch->in_len - 1, pos = sector * VBLK_SECTOR;
-    int n;
 
     if (ch->out_len != VBLK_HDR_LEN || !range_ok(b, sector, len)) {
         o->status = VIRTIO_BLK_S_IOERR;
         return;
     }
-    if (len && (n = gather(b, w, len, true)) >= 0) {
-        b->direct++;
-        if (file_iov(b, (unsigned)n, pos, false))
-            o->status = VIRTIO_BLK_S_IOERR;
-        else
-            o->written = len;
+    if (direct(b, w, len, pos, true, o))
         return;
-    }
-    b->bounced += len != 0;
     while (len) {
         size_t k = len < VBLK_CHUNK ? (size_t)len : VBLK_CHUNK;
 
@@ -212,21 +209,14 @@ static void do_out(struct vblk *b, const struct vq_chain *ch, struct cursor *r, 
                    struct outcome *o)
 {
     uint64_t len = ch->out_len - VBLK_HDR_LEN, pos = sector * VBLK_SECTOR;
-    int n;
 
     /* §5.2.6.2: a read-only device fails writes without writing anything. */
     if (b->ro || ch->in_len != 1 || !range_ok(b, sector, len)) {
         o->status = VIRTIO_BLK_S_IOERR;
         return;
     }
-    if (len && (n = gather(b, *r, len, false)) >= 0) {
-        b->direct++;
-        if (file_iov(b, (unsigned)n, pos, true))
-            o->status = VIRTIO_BLK_S_IOERR;
-        len = 0; /* the sync below */
-    } else {
-        b->bounced += len != 0;
-    }
+    if (direct(b, *r, len, pos, false, o))
+        len = 0; /* only the sync below is left */
     while (len) {
         size_t k = len < VBLK_CHUNK ? (size_t)len : VBLK_CHUNK;
 

@@ -47,27 +47,40 @@ static bool in_ram(const struct vq_guest *g, uint64_t gpa, uint64_t len)
     return false;
 }
 
-/* Calls fn on each page-bounded piece of [gpa, gpa+len); -1 at the first that fails. */
+/* The next page-bounded piece of [*gpa, *gpa + *len), *len > 0: its host address, or NULL when
+ * the mapper refuses it. *chunk is its size; *gpa and *len move past it. */
+static uint8_t *next_piece(const struct vq_guest *g, uint64_t *gpa, uint64_t *len, bool write,
+                           size_t *chunk)
+{
+    const uint64_t at = *gpa;
+    size_t c = VQ_PAGE_SIZE - (size_t)(at % VQ_PAGE_SIZE);
+
+    if (c > *len)
+        c = (size_t)*len;
+    *chunk = c;
+    *gpa += c;
+    *len -= c;
+    return g->mem->map(g->mem->opaque, at, c, write);
+}
+
+/* Copies between [gpa, gpa+len) and @buf piece by piece; -1 at the first piece refused. */
 static int copy(const struct vq_guest *g, uint64_t gpa, uint8_t *buf, size_t len, bool write)
 {
+    uint64_t left = len;
+
     if (!g || !g->mem || !in_ram(g, gpa, len))
         return -1;
-    while (len) {
-        size_t chunk = VQ_PAGE_SIZE - (size_t)(gpa % VQ_PAGE_SIZE);
-        uint8_t *p;
+    while (left) {
+        size_t chunk;
+        uint8_t *p = next_piece(g, &gpa, &left, write, &chunk);
 
-        if (chunk > len)
-            chunk = len;
-        p = g->mem->map(g->mem->opaque, gpa, chunk, write);
         if (!p)
             return -1;
         if (write)
             memcpy(p, buf, chunk);
         else
             memcpy(buf, p, chunk);
-        gpa += chunk;
         buf += chunk;
-        len -= chunk;
     }
     return 0;
 }
@@ -78,12 +91,9 @@ int vq_iov(const struct vq_guest *g, uint64_t gpa, uint64_t len, bool write, str
     if (!g || !g->mem || !g->mem->generation || !in_ram(g, gpa, len))
         return -1;
     while (len) {
-        size_t chunk = VQ_PAGE_SIZE - (size_t)(gpa % VQ_PAGE_SIZE);
-        uint8_t *p;
+        size_t chunk;
+        uint8_t *p = next_piece(g, &gpa, &len, write, &chunk);
 
-        if (chunk > len)
-            chunk = (size_t)len;
-        p = g->mem->map(g->mem->opaque, gpa, chunk, write);
         if (!p)
             return -1;
         if (*n && (uint8_t *)iov[*n - 1].iov_base + iov[*n - 1].iov_len == p)
@@ -92,8 +102,6 @@ int vq_iov(const struct vq_guest *g, uint64_t gpa, uint64_t len, bool write, str
             iov[(*n)++] = (struct iovec){.iov_base = p, .iov_len = chunk};
         else
             return -1;
-        gpa += chunk;
-        len -= chunk;
     }
     return 0;
 }
