@@ -142,6 +142,9 @@ void xlate_disk_name(char *buf, size_t len, unsigned n);
  * backend's virtio-net). */
 bool xlate_mac_parse(const char *s, uint8_t mac[6]);
 #define XLATE_MAC_RULE "six hex bytes, unicast, not all zero"
+/* A vdev's mac (NULL: none given) by that rule into @m: true, or false after error
+ * xlate-vdev-mac at the value. */
+bool xlate_vdev_mac(struct xlate_ctx *x, const struct qc_value *mac, uint8_t m[6]);
 
 /* Host IRQ of a passed interrupt (vector, or the named PIC's hostvector + line). */
 uint32_t xlate_host_irq(const struct qc_config *cfg, const struct qc_intr *in);

@@ -392,6 +392,15 @@ bool xlate_mac_parse(const char *s, uint8_t mac[6])
     return true;
 }
 
+bool xlate_vdev_mac(struct xlate_ctx *x, const struct qc_value *mac, uint8_t m[6])
+{
+    if (!mac || xlate_mac_parse(mac->str, m))
+        return true;
+    qc_diag(x->d, QC_CK_XLATE_VDEV_MAC, mac->loc, "bad MAC address '%s' (" XLATE_MAC_RULE ")",
+            mac->str ? mac->str : "");
+    return false;
+}
+
 static void map_net(struct xlate_ctx *x, const struct qc_vdev *v, const char *comp)
 {
     const struct qc_value *mac = xlate_vdev_value(v, QC_VOPT_MAC);
@@ -401,9 +410,7 @@ static void map_net(struct xlate_ctx *x, const struct qc_vdev *v, const char *co
 
     if (xlate_virtio_mmio(x, v, comp, XLATE_RULE_VDEV_VIRTIO_MMIO))
         return;
-    if (mac && !xlate_mac_parse(mac->str, m)) {
-        qc_diag(x->d, QC_CK_XLATE_VDEV_MAC, mac->loc, "bad MAC address '%s' (" XLATE_MAC_RULE ")",
-                mac->str ? mac->str : "");
+    if (!xlate_vdev_mac(x, mac, m)) {
         xlate_note(x, v->loc, comp, XLATE_UNSUPPORTED, XLATE_RULE_VDEV_NET, "bad MAC");
         return;
     }

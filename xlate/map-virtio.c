@@ -142,11 +142,8 @@ static bool device_keys(struct xlate_ctx *x, const struct qc_vdev *v, char *buf,
     }
     if (v->type != QC_VDEV_VIRTIO_NET)
         return true;
-    if (mac && !xlate_mac_parse(mac->str, m)) {
-        qc_diag(x->d, QC_CK_XLATE_VDEV_MAC, mac->loc, "bad MAC address '%s' (" XLATE_MAC_RULE ")",
-                mac->str ? mac->str : "");
+    if (!xlate_vdev_mac(x, mac, m))
         return false;
-    }
     if (tap && !ifname_ok(tap->str)) {
         qc_diag(x->d, QC_CK_XLATE_VDEV_HOSTDEV, tap->loc,
                 "tapdev '%s': a host interface name is 1-15 bytes without '/', ':', '%%', ',', "
