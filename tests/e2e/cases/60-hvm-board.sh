@@ -79,13 +79,7 @@ diag "time qvm-xl-create-hvm $(qx_elapsed "$t") s"
 # guest writes back is collected from the pty until QEMU closes it.
 ptyout=/tmp/hvm-board-vcon2.out
 : >$ptyout
-pty=""
-for _ in $(seq 50); do
-    pty=$(sed -n 's|.*char device redirected to \(/dev/pts/[0-9]*\).*|\1|p' \
-        /var/log/xen/qemu-dm-hvm-board.log 2>/dev/null | tail -n1)
-    [ -n "$pty" ] && break
-    sleep 0.1
-done
+pty=$(qx_qemu_pty hvm-board)
 if [ -n "$pty" ] && stty -F "$pty" raw -echo 2>/dev/null; then
     ok "virtio-console without hostdev: QEMU's pty $pty"
     cat "$pty" >$ptyout 2>/dev/null &

@@ -42,12 +42,7 @@ t=$(qx_now)
 check "qvm-xl create $g (HVM; virtio-blk, virtio-net, virtio-console only)" qvm-xl create "$D/$g.qvmconf"
 diag "time qvm-xl-create $(qx_elapsed "$t") s"
 # The virtio console's pty (no hostdev): QEMU names it in its log. Read from now on.
-pty=""
-for _ in $(seq 50); do
-    pty=$(sed -n 's|.*char device redirected to \(/dev/pts/[0-9]*\).*|\1|p' $qlog 2>/dev/null | tail -n1)
-    [ -n "$pty" ] && break
-    sleep 0.1
-done
+pty=$(qx_qemu_pty $g)
 vout=/tmp/$g-vcon.out
 : >$vout
 if [ -n "$pty" ] && stty -F "$pty" raw -echo 2>/dev/null; then

@@ -190,3 +190,16 @@ qx_virtio_host() {
     qx_blob_server=$!
     qx_blob_md5=$(md5sum </tmp/www/blob | cut -c1-32)
 }
+
+# qx_qemu_pty DOM: the pty QEMU made for DOM's virtio console without hostdev, which it names in
+# its log ("char device redirected to /dev/pts/N"); waits up to 5 s; empty when there is none.
+qx_qemu_pty() {
+    _pty=""
+    for _ in $(seq 50); do
+        _pty=$(sed -n 's|.*char device redirected to \(/dev/pts/[0-9]*\).*|\1|p' \
+            "/var/log/xen/qemu-dm-$1.log" 2>/dev/null | tail -n1)
+        [ -n "$_pty" ] && break
+        sleep 0.1
+    done
+    echo "$_pty"
+}
